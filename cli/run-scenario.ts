@@ -1,0 +1,102 @@
+// Runs one bundled scenario with the pinned k6 and collects its reports in one directory.
+// Shared by `npm start` (cli/run.ts) and the readiness suite (cli/suite.ts).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ensureK6, k6Env } from './k6.ts';
+
+export interface RunResult {
+  scenario: string;
+  profile: string;
+  exitCode: number;
+  verdict: 'pass' | 'fail' | 'error';
+  reportDir: string;
+  /** What the exit code means, in words. */
+  meaning: string;
+  summary: Record<string, unknown> | null;
+}
+
+/** k6's exit codes that users meet (go.k6.io/k6/errext/exitcodes). */
+export function describeExitCode(code: number): string {
+  switch (code) {
+    case 0: return 'passed: every threshold held';
+    case 99: return 'FAILED: a threshold was breached';
+    case 97: return 'error: k6 could not set up the test (cloud/config)';
+    case 104: return 'error: invalid options or configuration';
+    case 105: return 'error: k6 was interrupted by an external abort';
+    case 107: return 'error: script exception (see the message above)';
+    case 108: return 'error: the test aborted itself (for example, target unreachable in setup)';
+    case 130: return 'interrupted';
+    default: return `error: k6 exited with code ${code}`;
+  }
+}
+
+export function timestamp(d = new Date()): string {
+  return d.toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
+}
+
+export interface RunOptions {
+  scenario: string;
+  profile: string;
+  env: NodeJS.ProcessEnv;
+  k6Args?: string[];
+  reportsRoot?: string;
+  /** Keep k6's output off our stdout (the suite prints its own table). */
+  quiet?: boolean;
+}
+
+export async function runScenario(opts: RunOptions): Promise<RunResult> {
+  const k6 = await ensureK6();
+  const reportDir = join(opts.reportsRoot ?? 'reports', `${opts.scenario}-${opts.profile}-${timestamp()}`);
+  mkdirSync(reportDir, { recursive: true });
+  const env = k6Env({
+    ...opts.env,
+    PROFILE: opts.profile,
+    REPORT_DIR: reportDir,
+    K6_WEB_DASHBOARD: 'true',
+    K6_WEB_DASHBOARD_EXPORT: join(reportDir, 'report.html'),
+    // No live dashboard server: we only want the exported report, and runs must not fight over port 5665.
+    K6_WEB_DASHBOARD_PORT: '-1',
+  });
+  const script = join('dist', `${opts.scenario}.js`);
+  const child = spawn(k6.path, ['run', ...(opts.k6Args ?? []), script], {
+    env,
+    stdio: opts.quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit',
+  });
+  let stderrTail = '';
+  child.stderr?.on('data', (b: Buffer) => {
+    stderrTail = (stderrTail + b.toString()).slice(-4000);
+  });
+  const forward = (sig: NodeJS.Signals) => child.kill(sig);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  const exitCode = await new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 130 : 1))));
+  process.off('SIGINT', forward);
+  process.off('SIGTERM', forward);
+
+  const summaryPath = join(reportDir, 'summary.json');
+  let summary: Record<string, unknown> | null = null;
+  if (existsSync(summaryPath)) {
+    summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Record<string, unknown>;
+  }
+  const meaning = describeExitCode(exitCode);
+  const verdict = exitCode === 0 ? 'pass' : exitCode === 99 ? 'fail' : 'error';
+  if (!summary || verdict === 'error') {
+    // k6 did not get to handleSummary (setup aborted, script error): leave a report that says why.
+    summary = {
+      ...(summary ?? { schema: 'paykit.summary/v1', scenario: opts.scenario, profile: opts.profile }),
+      verdict,
+      exitCode,
+      error: meaning,
+      k6StderrTail: opts.quiet ? stderrTail.split('\n').slice(-15).join('\n') : undefined,
+    };
+    writeFileSync(summaryPath, JSON.stringify(summary, null, 2) + '\n');
+  }
+  return { scenario: opts.scenario, profile: opts.profile, exitCode, verdict, reportDir, meaning, summary };
+}
+
+export function listReports(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .map((f) => relative(process.cwd(), join(dir, f)));
+}

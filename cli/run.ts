@@ -1,0 +1,55 @@
+// The main job (`npm start`): build, make sure k6 is there, start the sandbox unless you point at
+// your own service, run one scenario, write its reports under reports/, stop the sandbox, and exit
+// with k6's exit code (0 pass, 99 threshold breached, anything else an error).
+//   npm start                          payment scenario, smoke profile, against the sandbox
+//   npm start -- banking               another scenario
+//   PROFILE=load npm start             another profile
+//   PAYMENT_SERVICE_URL=https://... AUTH_TOKEN=... npm start
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { listReports, runScenario } from './run-scenario.ts';
+import { startSandboxProcess, type SandboxProcess } from './sandbox-process.ts';
+
+async function main(): Promise<number> {
+  const [scenario = 'payment', ...k6Args] = process.argv.slice(2);
+  if (scenario === '--help' || scenario === '-h') {
+    console.log('usage: npm start [-- <scenario> [extra k6 run flags]]   (env: PROFILE, PAYMENT_SERVICE_URL, BANKING_API_URL, AUTH_TOKEN, ...)');
+    return 0;
+  }
+  if (!existsSync(`scenarios/${scenario}.ts`)) {
+    console.error(`unknown scenario '${scenario}': there is no scenarios/${scenario}.ts`);
+    return 2;
+  }
+  const profile = process.env.PROFILE || 'smoke';
+
+  const build = spawnSync(process.execPath, ['build.mjs'], { stdio: 'inherit' });
+  if (build.status !== 0) return build.status ?? 1;
+
+  let sandbox: SandboxProcess | null = null;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (!process.env.PAYMENT_SERVICE_URL && !process.env.BANKING_API_URL) {
+    sandbox = await startSandboxProcess();
+    env.PAYMENT_SERVICE_URL = sandbox.paymentUrl;
+    env.BANKING_API_URL = sandbox.bankingUrl;
+    console.log(`sandbox: payment ${sandbox.paymentUrl}, banking ${sandbox.bankingUrl}`);
+  } else {
+    console.log(`target: payment ${process.env.PAYMENT_SERVICE_URL ?? '(default)'}, banking ${process.env.BANKING_API_URL ?? '(default)'}`);
+  }
+  try {
+    const result = await runScenario({ scenario, profile, env, k6Args });
+    console.log(`\n${scenario}/${profile}: k6 exit code ${result.exitCode}, ${result.meaning}`);
+    console.log('reports:');
+    for (const f of listReports(result.reportDir)) console.log(`  ${f}`);
+    return result.exitCode;
+  } finally {
+    await sandbox?.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(err.message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,55 @@
+// Starts the sandbox as a child process on free ports and waits for its ready line.
+// Used by `npm start`, `npm run suite` and the integration tests, so they all exercise the real entry point.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface SandboxProcess {
+  paymentUrl: string;
+  bankingUrl: string;
+  child: ChildProcess;
+  /** Everything the sandbox printed, for diagnostics. */
+  output: () => string;
+  stop: () => Promise<number | null>;
+}
+
+const READY = /sandbox ready: payment=(\S+) banking=(\S+)/;
+
+export function startSandboxProcess(env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): Promise<SandboxProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'sandbox/main.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, PAYMENT_PORT: '0', BANKING_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`sandbox did not print its ready line within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const onData = (buf: Buffer) => {
+      output += buf.toString();
+      const m = READY.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ paymentUrl: m[1] as string, bankingUrl: m[2] as string, child, output: () => output, stop });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`sandbox exited (code ${code}) before it was ready:\n${output}`));
+    });
+  });
+}

@@ -1,0 +1,179 @@
+// Typed test configuration from environment variables, validated once before any load.
+// Pure: k6 passes __ENV, Node passes process.env. Every error names its variable, and all
+// problems are reported together so a user fixes them in one go.
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  paymentUrl: string;
+  bankingUrl: string;
+  /** The bearer token. Never log it: use `redact()` on anything that might contain it. */
+  authToken: string;
+  minWaitMs: number;
+  maxWaitMs: number;
+  simulateFailures: boolean;
+  cardDeclineRate: number;
+  refundProbability: number;
+  merchantCount: number;
+  customerCount: number;
+  seed: string;
+  profile: string;
+  /** Hosts a heavier-than-smoke profile may target without ALLOW_REMOTE_LOAD=true. */
+  allowedHosts: string[];
+  allowRemoteLoad: boolean;
+  dataDir: string | null;
+}
+
+/** The sandbox's token: used only when every target is a loopback host, so a real service never gets it. */
+export const SANDBOX_DEFAULT_TOKEN = 'sandbox-token';
+
+export const DEFAULTS = {
+  PAYMENT_SERVICE_URL: 'http://127.0.0.1:8000',
+  BANKING_API_URL: 'http://127.0.0.1:8001',
+  // Short waits by default so a smoke run produces a useful sample in seconds;
+  // the Locust suite's 1000..5000 ms human pacing is one env var away.
+  MIN_WAIT_TIME: 100,
+  MAX_WAIT_TIME: 500,
+  CARD_DECLINE_RATE: 0.05,
+  REFUND_PROBABILITY: 0.1,
+  MERCHANT_COUNT: 10,
+  CUSTOMER_COUNT: 1000,
+  SEED: '42',
+  PROFILE: 'smoke',
+  ALLOWED_HOSTS: 'localhost,127.0.0.1,::1,[::1]',
+} as const;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/;
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK.test(hostname);
+}
+
+/** Host of an http(s) URL, or null. Regex-based because k6 has no WHATWG URL global. */
+export function urlHost(url: string): string | null {
+  const m = /^https?:\/\/(\[[^\]]+\]|[^/:?#]+)(:\d+)?(\/[^?#]*)?(\?[^#]*)?$/i.exec(url);
+  return m ? (m[1] as string).toLowerCase() : null;
+}
+
+export class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  }
+
+  url(name: string, fallback: string): string {
+    const v = this.raw(name) ?? fallback;
+    const m = /^https?:\/\/(\[[^\]]+\]|[^/:?#]+)(:(\d+))?(\/[^?#]*)?$/i.exec(v);
+    if (!m) {
+      const hint = /^[\w.-]+(:\d+)?(\/.*)?$/.test(v) ? ` (did you mean http://${v}?)` : '';
+      this.problems.push(`${name} is not an http(s) URL: '${v}'${hint}`);
+      return fallback;
+    }
+    if (m[3] !== undefined && (Number(m[3]) < 1 || Number(m[3]) > 65535)) {
+      this.problems.push(`${name} has a port outside 1..65535: '${v}'`);
+    }
+    return v.replace(/\/+$/, '');
+  }
+
+  number(name: string, fallback: number, opts: { min?: number; max?: number; integer?: boolean; what?: string } = {}): number {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    const { min = -Infinity, max = Infinity, integer = false } = opts;
+    const what = opts.what ?? (integer ? 'an integer' : 'a number');
+    const range = min > -Infinity && max < Infinity ? ` in ${min}..${max}` : min > -Infinity ? ` >= ${min}` : '';
+    if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+      this.problems.push(`${name} must be ${what}${range}, got '${v}'`);
+      return fallback;
+    }
+    return n;
+  }
+
+  rate(name: string, fallback: number): number {
+    return this.number(name, fallback, { min: 0, max: 1, what: 'a rate' });
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    this.problems.push(`${name} must be true or false, got '${v}'`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(v)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')}; got '${v}'`);
+      return fallback;
+    }
+    return v as T;
+  }
+
+  /** Throws one ConfigError listing every problem seen so far. */
+  done(): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  }
+}
+
+/** Parses the shared test configuration. `profiles` is the list of known profile names. */
+export function parseConfig(env: Env, profiles: readonly string[]): Config {
+  const r = new EnvReader(env);
+  const paymentUrl = r.url('PAYMENT_SERVICE_URL', DEFAULTS.PAYMENT_SERVICE_URL);
+  const bankingUrl = r.url('BANKING_API_URL', DEFAULTS.BANKING_API_URL);
+  const minWaitMs = r.number('MIN_WAIT_TIME', DEFAULTS.MIN_WAIT_TIME, { min: 0, what: 'milliseconds' });
+  const maxWaitMs = r.number('MAX_WAIT_TIME', DEFAULTS.MAX_WAIT_TIME, { min: 0, what: 'milliseconds' });
+  if (maxWaitMs < minWaitMs) r.problems.push(`MAX_WAIT_TIME (${maxWaitMs}) must be >= MIN_WAIT_TIME (${minWaitMs})`);
+  const profile = r.oneOf('PROFILE', DEFAULTS.PROFILE as string, profiles);
+
+  const local = [paymentUrl, bankingUrl].every((u) => isLoopbackHost(urlHost(u) ?? ''));
+  let authToken = r.raw('AUTH_TOKEN');
+  if (authToken) authToken = authToken.replace(/^Bearer\s+/i, '');
+  if (!authToken) {
+    if (local) authToken = SANDBOX_DEFAULT_TOKEN;
+    else r.problems.push('AUTH_TOKEN is not set; a non-local target needs its bearer token (the value without "Bearer ")');
+  }
+
+  const allowedHosts = (r.raw('ALLOWED_HOSTS') ?? DEFAULTS.ALLOWED_HOSTS)
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+
+  const config: Config = {
+    paymentUrl,
+    bankingUrl,
+    authToken: authToken ?? '',
+    minWaitMs,
+    maxWaitMs,
+    simulateFailures: r.bool('SIMULATE_FAILURES', false),
+    cardDeclineRate: r.rate('CARD_DECLINE_RATE', DEFAULTS.CARD_DECLINE_RATE),
+    refundProbability: r.rate('REFUND_PROBABILITY', DEFAULTS.REFUND_PROBABILITY),
+    merchantCount: r.number('MERCHANT_COUNT', DEFAULTS.MERCHANT_COUNT, { min: 1, max: 100_000, integer: true }),
+    customerCount: r.number('CUSTOMER_COUNT', DEFAULTS.CUSTOMER_COUNT, { min: 1, max: 10_000_000, integer: true }),
+    seed: r.raw('SEED') ?? DEFAULTS.SEED,
+    profile,
+    allowedHosts,
+    allowRemoteLoad: r.bool('ALLOW_REMOTE_LOAD', false),
+    dataDir: r.raw('DATA_DIR') ?? null,
+  };
+  r.done();
+  return config;
+}
+
+/** Replaces every occurrence of the secret in text, for anything that may reach a log or report. */
+export function redact(text: string, secret: string): string {
+  if (!secret || secret.length < 4) return text;
+  return text.split(secret).join('[REDACTED]');
+}

@@ -1,0 +1,88 @@
+// Thin k6 adapter for JSON APIs: one place that attaches auth, the endpoint's name tag and its
+// expected statuses to every request, so scenario code cannot forget them.
+import http, { type RefinedResponse, type ResponseType } from 'k6/http';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface Endpoint {
+  method: Method;
+  /** Path template; the `name` tag is `${method} ${path}`, never the concrete URL (ids would explode the tag set). */
+  path: string;
+  /** Statuses that count as success for k6's http_req_failed (e.g. 402 for a declined test card). */
+  expected: readonly number[];
+}
+
+export function endpointName(e: Endpoint): string {
+  return `${e.method} ${e.path}`;
+}
+
+export interface CallOptions {
+  params?: Record<string, string>;
+  query?: Record<string, string | number>;
+  body?: unknown;
+  /** Send this exact text as the body (malformed JSON tests). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+  /** Override the endpoint's expected statuses for one call (the failure user expects 4xx). */
+  expected?: readonly number[];
+  /** null sends no Authorization header; a string replaces the configured token. */
+  token?: string | null;
+  tags?: Record<string, string>;
+  timeout?: string;
+}
+
+export type Res = RefinedResponse<ResponseType | undefined>;
+
+export class ApiClient {
+  private readonly callbacks = new Map<string, ReturnType<typeof http.expectedStatuses>>();
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+    private readonly defaultTimeout = '10s',
+  ) {}
+
+  private callback(statuses: readonly number[]) {
+    const key = statuses.join(',');
+    let cb = this.callbacks.get(key);
+    if (!cb) {
+      cb = http.expectedStatuses(...statuses);
+      this.callbacks.set(key, cb);
+    }
+    return cb;
+  }
+
+  call(endpoint: Endpoint, opts: CallOptions = {}): Res {
+    let path = endpoint.path;
+    for (const [k, v] of Object.entries(opts.params ?? {})) path = path.replace(`{${k}}`, encodeURIComponent(v));
+    if (opts.query) {
+      const qs = Object.entries(opts.query)
+        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+        .join('&');
+      if (qs) path += `?${qs}`;
+    }
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    const token = opts.token === undefined ? this.token : opts.token;
+    if (token !== null) headers.Authorization = `Bearer ${token}`;
+    let body: string | null = null;
+    if (opts.rawBody !== undefined) body = opts.rawBody;
+    else if (opts.body !== undefined) body = JSON.stringify(opts.body);
+    if (body !== null) headers['Content-Type'] = 'application/json';
+    return http.request(endpoint.method, this.baseUrl + path, body, {
+      headers,
+      tags: { name: endpointName(endpoint), ...(opts.tags ?? {}) },
+      responseCallback: this.callback(opts.expected ?? endpoint.expected),
+      timeout: opts.timeout ?? this.defaultTimeout,
+    });
+  }
+}
+
+/** Parsed JSON body, or null when the body is absent or not JSON (never throws). */
+export function jsonBody<T = Record<string, unknown>>(res: Res): T | null {
+  if (typeof res.body !== 'string' || res.body.length === 0) return null;
+  try {
+    return JSON.parse(res.body) as T;
+  } catch {
+    return null;
+  }
+}

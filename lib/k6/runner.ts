@@ -1,0 +1,40 @@
+// Runs a task table in k6: picks a task by weight with the VU's seeded generator, tags everything the
+// task emits with `task`, counts it in `task_<name>`, and paces with think time in closed-model profiles.
+import { sleep } from 'k6';
+import exec from 'k6/execution';
+import { Counter } from 'k6/metrics';
+import { createRng, type Rng } from '../random.ts';
+import { pickTask, taskCounterName, type Task } from '../tasks.ts';
+
+export interface RunnerOptions<S> {
+  seed: string;
+  /** Per-VU state (e.g. the payments this VU created), built on the VU's first iteration. */
+  newState: (rng: Rng) => S;
+  /** Milliseconds; no pause when both are 0 or the profile is open-model (arrivals set the pace). */
+  thinkTime?: { minMs: number; maxMs: number } | null;
+}
+
+/** Must be called in the init context: k6 only allows creating metrics there. */
+export function createRunner<S>(tasks: ReadonlyArray<Task<S>>, opts: RunnerOptions<S>): () => void {
+  const counters = new Map<string, Counter>();
+  for (const t of tasks) counters.set(t.name, new Counter(taskCounterName(t.name)));
+  let rng: Rng | null = null;
+  let state: S;
+  return () => {
+    if (rng === null) {
+      // Seeded from SEED, the scenario and the VU: the same seed replays the same choices per VU.
+      rng = createRng(`${opts.seed}:${exec.scenario.name}:${exec.vu.idInTest}`);
+      state = opts.newState(rng);
+    }
+    const task = pickTask(rng, tasks);
+    exec.vu.metrics.tags.task = task.name;
+    counters.get(task.name)!.add(1);
+    try {
+      task.run(state);
+    } finally {
+      delete exec.vu.metrics.tags.task;
+    }
+    const think = opts.thinkTime;
+    if (think && think.maxMs > 0) sleep((think.minMs + rng() * (think.maxMs - think.minMs)) / 1000);
+  };
+}

@@ -1,0 +1,209 @@
+// Turns k6's end-of-test data into our report: one stable JSON shape (docs/reports.md) and its
+// renderings for people (text, Markdown) and CI dashboards (JUnit XML). Pure, tested in Node.
+
+import { taskCounterName, taskMix, type TaskMixRow } from './tasks.ts';
+
+/** The subset of k6's handleSummary() argument that we read. */
+export interface K6SummaryData {
+  state?: { testRunDurationMs?: number };
+  metrics: Record<
+    string,
+    { type: string; contains?: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }
+  >;
+}
+
+export interface ThresholdResult {
+  metric: string;
+  expression: string;
+  ok: boolean;
+  /** The statistic the expression compares (e.g. p(95), rate, count) and its observed value. */
+  stat: string;
+  observed: number | null;
+}
+
+export interface Report {
+  schema: 'paykit.summary/v1';
+  scenario: string;
+  profile: string;
+  verdict: 'pass' | 'fail';
+  finishedAt: string;
+  durationSeconds: number;
+  thresholds: ThresholdResult[];
+  failedThresholds: string[];
+  requests: { count: number; ratePerSecond: number; failedRate: number | null };
+  latencyMs: { avg: number | null; p95: number | null; p99: number | null; max: number | null };
+  checks: { passes: number; fails: number; rate: number | null };
+  iterations: { count: number; ratePerSecond: number; dropped: number };
+  taskMix: TaskMixRow[];
+  /** Every other counter (business metrics such as payments_created), by name. */
+  counters: Record<string, number>;
+}
+
+export interface ReportMeta {
+  scenario: string;
+  profile: string;
+  tasks: ReadonlyArray<{ name: string; weight: number }>;
+  now?: Date;
+}
+
+/** "p(95)<500" -> "p(95)"; "rate<0.05" -> "rate"; "count<=10" -> "count". */
+export function thresholdStat(expression: string): string {
+  const m = /^\s*([a-z]+(?:\(\d+(?:\.\d+)?\))?)\s*(<=|>=|==|===|!=|<|>)/.exec(expression);
+  return m ? (m[1] as string) : expression;
+}
+
+function value(data: K6SummaryData, metric: string, stat: string): number | null {
+  const v = data.metrics[metric]?.values[stat];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+export function buildReport(data: K6SummaryData, meta: ReportMeta): Report {
+  const thresholds: ThresholdResult[] = [];
+  for (const [metric, m] of Object.entries(data.metrics)) {
+    for (const [expression, t] of Object.entries(m.thresholds ?? {})) {
+      const stat = thresholdStat(expression);
+      thresholds.push({ metric, expression, ok: t.ok, stat, observed: value(data, metric, stat) });
+    }
+  }
+  thresholds.sort((a, b) => a.metric.localeCompare(b.metric) || a.expression.localeCompare(b.expression));
+  const failed = thresholds.filter((t) => !t.ok).map((t) => `${t.metric}: ${t.expression}`);
+
+  const runs: Record<string, number> = {};
+  for (const t of meta.tasks) runs[t.name] = value(data, taskCounterName(t.name), 'count') ?? 0;
+  const taskCounters = new Set(meta.tasks.map((t) => taskCounterName(t.name)));
+  const builtins = new Set(['http_reqs', 'iterations', 'data_sent', 'data_received', 'dropped_iterations']);
+  const counters: Record<string, number> = {};
+  for (const [name, m] of Object.entries(data.metrics)) {
+    if (m.type === 'counter' && !taskCounters.has(name) && !builtins.has(name) && !name.includes('{')) {
+      counters[name] = m.values.count ?? 0;
+    }
+  }
+
+  return {
+    schema: 'paykit.summary/v1',
+    scenario: meta.scenario,
+    profile: meta.profile,
+    verdict: failed.length === 0 ? 'pass' : 'fail',
+    finishedAt: (meta.now ?? new Date()).toISOString(),
+    durationSeconds: Math.round((data.state?.testRunDurationMs ?? 0) / 10) / 100,
+    thresholds,
+    failedThresholds: failed,
+    requests: {
+      count: value(data, 'http_reqs', 'count') ?? 0,
+      ratePerSecond: value(data, 'http_reqs', 'rate') ?? 0,
+      failedRate: value(data, 'http_req_failed', 'rate'),
+    },
+    latencyMs: {
+      avg: value(data, 'http_req_duration', 'avg'),
+      p95: value(data, 'http_req_duration', 'p(95)'),
+      p99: value(data, 'http_req_duration', 'p(99)'),
+      max: value(data, 'http_req_duration', 'max'),
+    },
+    checks: {
+      passes: value(data, 'checks', 'passes') ?? 0,
+      fails: value(data, 'checks', 'fails') ?? 0,
+      rate: value(data, 'checks', 'rate'),
+    },
+    iterations: {
+      count: value(data, 'iterations', 'count') ?? 0,
+      ratePerSecond: value(data, 'iterations', 'rate') ?? 0,
+      dropped: value(data, 'dropped_iterations', 'count') ?? 0,
+    },
+    taskMix: taskMix(meta.tasks, runs),
+    counters,
+  };
+}
+
+function fmt(n: number | null, digits = 2): string {
+  if (n === null) return '-';
+  if (Number.isInteger(n)) return String(n);
+  return n.toFixed(digits);
+}
+
+const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+
+export function renderText(r: Report): string {
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(`  ${r.scenario} / ${r.profile}: ${r.verdict === 'pass' ? 'PASS' : 'FAIL'} (${r.durationSeconds}s)`);
+  lines.push('');
+  lines.push('  thresholds');
+  const width = Math.max(...r.thresholds.map((t) => t.metric.length), 10);
+  for (const t of r.thresholds) {
+    lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'}  ${t.metric.padEnd(width)}  ${t.expression.padEnd(16)} observed ${fmt(t.observed)}`);
+  }
+  lines.push('');
+  lines.push(
+    `  requests ${r.requests.count} (${fmt(r.requests.ratePerSecond, 1)}/s), failed ${r.requests.failedRate === null ? '-' : pct(r.requests.failedRate)}, ` +
+      `latency avg ${fmt(r.latencyMs.avg)} ms p95 ${fmt(r.latencyMs.p95)} ms p99 ${fmt(r.latencyMs.p99)} ms`,
+  );
+  lines.push(
+    `  checks ${r.checks.passes} passed, ${r.checks.fails} failed; iterations ${r.iterations.count} (${fmt(r.iterations.ratePerSecond, 1)}/s), dropped ${r.iterations.dropped}`,
+  );
+  if (r.taskMix.length > 0) {
+    lines.push('');
+    lines.push('  task mix          weight  expected  achieved     runs');
+    for (const t of r.taskMix) {
+      lines.push(`    ${t.task.padEnd(20)} ${String(t.weight).padStart(4)}  ${pct(t.expectedShare).padStart(8)}  ${pct(t.share).padStart(8)}  ${String(t.runs).padStart(7)}`);
+    }
+  }
+  const counters = Object.entries(r.counters);
+  if (counters.length > 0) {
+    lines.push('');
+    lines.push(`  counters  ${counters.map(([k, v]) => `${k}=${v}`).join('  ')}`);
+  }
+  if (r.failedThresholds.length > 0) {
+    lines.push('');
+    lines.push(`  failed thresholds: ${r.failedThresholds.join('; ')}`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function mdCell(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
+export function renderMarkdown(r: Report): string {
+  const lines = [
+    `### ${r.verdict === 'pass' ? '✅' : '❌'} k6 ${r.scenario} / ${r.profile}: ${r.verdict.toUpperCase()}`,
+    '',
+    `${r.requests.count} requests at ${fmt(r.requests.ratePerSecond, 1)}/s over ${r.durationSeconds}s; ` +
+      `p95 ${fmt(r.latencyMs.p95)} ms, p99 ${fmt(r.latencyMs.p99)} ms; failed ${r.requests.failedRate === null ? '-' : pct(r.requests.failedRate)}; ` +
+      `checks ${r.checks.passes}/${r.checks.passes + r.checks.fails}; dropped iterations ${r.iterations.dropped}.`,
+    '',
+    '| | metric | threshold | observed |',
+    '|---|---|---|---|',
+    ...r.thresholds.map((t) => `| ${t.ok ? '✅' : '❌'} | \`${mdCell(t.metric)}\` | \`${mdCell(t.expression)}\` | ${fmt(t.observed)} |`),
+  ];
+  if (r.taskMix.length > 0) {
+    lines.push('', '| task | weight | expected | achieved | runs |', '|---|---:|---:|---:|---:|');
+    for (const t of r.taskMix) lines.push(`| ${t.task} | ${t.weight} | ${pct(t.expectedShare)} | ${pct(t.share)} | ${t.runs} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function xml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** One test case per threshold, so CI dashboards show exactly which budget broke. */
+export function renderJunit(r: Report): string {
+  const failures = r.thresholds.filter((t) => !t.ok).length;
+  const cases = r.thresholds.map((t) => {
+    const name = xml(`${t.metric} ${t.expression}`);
+    const open = `    <testcase classname="k6.${xml(r.scenario)}.${xml(r.profile)}" name="${name}" time="0">`;
+    if (t.ok) return `${open}</testcase>`;
+    const msg = xml(`${t.metric} ${t.expression} breached: observed ${t.stat} = ${fmt(t.observed)}`);
+    return `${open}\n      <failure message="${msg}" type="threshold">${msg}</failure>\n    </testcase>`;
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="k6" tests="${r.thresholds.length}" failures="${failures}" time="${r.durationSeconds}">`,
+    `  <testsuite name="${xml(r.scenario)}-${xml(r.profile)}" tests="${r.thresholds.length}" failures="${failures}" time="${r.durationSeconds}" timestamp="${r.finishedAt}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

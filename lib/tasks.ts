@@ -1,0 +1,73 @@
+// The declarative task table: a scenario lists its tasks, one line each, like Locust's @task(weight).
+// Pure: the table is validated and the expected mix computed here; lib/k6/runner.ts runs it in k6.
+
+import { pickWeighted, type Rng } from './random.ts';
+
+export interface Task<S> {
+  /** snake_case: it becomes the `task` tag and the `task_<name>` counter. */
+  readonly name: string;
+  readonly weight: number;
+  readonly run: (state: S) => void;
+}
+
+export interface TaskMixRow {
+  task: string;
+  weight: number;
+  expectedShare: number;
+  runs: number;
+  share: number;
+}
+
+const NAME = /^[a-z][a-z0-9_]*$/;
+
+/** Checks names and weights once, at init, so a typo fails before load. */
+export function defineTasks<S>(tasks: ReadonlyArray<Task<S>>): ReadonlyArray<Task<S>> {
+  if (tasks.length === 0) throw new Error('a task table needs at least one task');
+  const seen = new Set<string>();
+  for (const t of tasks) {
+    if (!NAME.test(t.name)) throw new Error(`task name '${t.name}' must be snake_case`);
+    if (seen.has(t.name)) throw new Error(`task '${t.name}' is listed twice`);
+    seen.add(t.name);
+    if (!(t.weight >= 0) || !Number.isFinite(t.weight)) throw new Error(`task '${t.name}' has weight ${t.weight}; weights must be >= 0`);
+  }
+  if (tasks.every((t) => t.weight === 0)) throw new Error('every task has weight 0');
+  return tasks;
+}
+
+export function pickTask<S>(rng: Rng, tasks: ReadonlyArray<Task<S>>): Task<S> {
+  return pickWeighted(rng, tasks);
+}
+
+export function taskCounterName(task: string): string {
+  return `task_${task}`;
+}
+
+/** The configured weights next to what was achieved, from per-task run counts. */
+export function taskMix(weights: ReadonlyArray<{ name: string; weight: number }>, runs: Record<string, number>): TaskMixRow[] {
+  const totalWeight = weights.reduce((s, t) => s + t.weight, 0);
+  const totalRuns = weights.reduce((s, t) => s + (runs[t.name] ?? 0), 0);
+  return weights.map((t) => ({
+    task: t.name,
+    weight: t.weight,
+    expectedShare: totalWeight > 0 ? t.weight / totalWeight : 0,
+    runs: runs[t.name] ?? 0,
+    share: totalRuns > 0 ? (runs[t.name] ?? 0) / totalRuns : 0,
+  }));
+}
+
+/**
+ * Largest deviation of achieved from expected share, in standard errors of a binomial
+ * proportion. Under the null hypothesis (the picker honours the weights) |z| > 4 has
+ * probability about 6e-5 per task, so tests use 4 as their tolerance.
+ */
+export function maxMixDeviation(rows: TaskMixRow[]): number {
+  const n = rows.reduce((s, r) => s + r.runs, 0);
+  let worst = 0;
+  for (const r of rows) {
+    const p = r.expectedShare;
+    if (p === 0 || p === 1 || n === 0) continue;
+    const z = Math.abs(r.share - p) / Math.sqrt((p * (1 - p)) / n);
+    worst = Math.max(worst, z);
+  }
+  return worst;
+}

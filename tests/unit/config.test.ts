@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, parseConfig, redact, SANDBOX_DEFAULT_TOKEN, urlHost } from '../../lib/config.ts';
+import { PROFILE_NAMES } from '../../lib/profiles.ts';
+
+const parse = (env: Record<string, string>) => parseConfig(env, PROFILE_NAMES);
+
+function problems(env: Record<string, string>): string {
+  try {
+    parse(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.message;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+test('defaults target the local sandbox with its token', () => {
+  const c = parse({});
+  assert.equal(c.paymentUrl, 'http://127.0.0.1:8000');
+  assert.equal(c.bankingUrl, 'http://127.0.0.1:8001');
+  assert.equal(c.authToken, SANDBOX_DEFAULT_TOKEN);
+  assert.equal(c.profile, 'smoke');
+  assert.equal(c.cardDeclineRate, 0.05);
+});
+
+test('typed values are parsed; a "Bearer " prefix on AUTH_TOKEN is accepted', () => {
+  const c = parse({
+    PAYMENT_SERVICE_URL: 'https://pay.example.com/',
+    BANKING_API_URL: 'https://bank.example.com',
+    AUTH_TOKEN: 'Bearer s3cret-value',
+    MIN_WAIT_TIME: '1000',
+    MAX_WAIT_TIME: '5000',
+    SIMULATE_FAILURES: 'true',
+    CARD_DECLINE_RATE: '0.2',
+    PROFILE: 'load',
+  });
+  assert.equal(c.paymentUrl, 'https://pay.example.com');
+  assert.equal(c.authToken, 's3cret-value');
+  assert.equal(c.minWaitMs, 1000);
+  assert.equal(c.simulateFailures, true);
+  assert.equal(c.cardDeclineRate, 0.2);
+  assert.equal(c.profile, 'load');
+});
+
+test('each bad value is named, all at once', () => {
+  const msg = problems({
+    PAYMENT_SERVICE_URL: 'localhost:8000',
+    CARD_DECLINE_RATE: '1.5',
+    MIN_WAIT_TIME: '-5',
+    PROFILE: 'turbo',
+    MERCHANT_COUNT: '2.5',
+  });
+  assert.match(msg, /PAYMENT_SERVICE_URL is not an http\(s\) URL: 'localhost:8000' \(did you mean http:\/\/localhost:8000\?\)/);
+  assert.match(msg, /CARD_DECLINE_RATE must be a rate in 0\.\.1, got '1\.5'/);
+  assert.match(msg, /MIN_WAIT_TIME must be milliseconds >= 0, got '-5'/);
+  assert.match(msg, /PROFILE must be one of smoke, load, volume, stress, spike, soak, breakpoint; got 'turbo'/);
+  assert.match(msg, /MERCHANT_COUNT must be an integer/);
+});
+
+test('MAX_WAIT_TIME below MIN_WAIT_TIME is refused', () => {
+  assert.match(problems({ MIN_WAIT_TIME: '500', MAX_WAIT_TIME: '100' }), /MAX_WAIT_TIME \(100\) must be >= MIN_WAIT_TIME \(500\)/);
+});
+
+test('a remote target without AUTH_TOKEN is refused, and the sandbox token is never sent there', () => {
+  assert.match(problems({ PAYMENT_SERVICE_URL: 'https://pay.example.com' }), /AUTH_TOKEN is not set/);
+});
+
+test('urlHost and redact', () => {
+  assert.equal(urlHost('http://127.0.0.1:8000/x'), '127.0.0.1');
+  assert.equal(urlHost('https://[::1]:9/'), '[::1]');
+  assert.equal(urlHost('nope'), null);
+  assert.equal(redact('Authorization: Bearer abcd1234 and abcd1234', 'abcd1234'), 'Authorization: Bearer [REDACTED] and [REDACTED]');
+});

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildReport, renderJunit, renderMarkdown, renderText, thresholdStat } from '../../lib/summary.ts';
+import { defineTasks, maxMixDeviation, taskMix } from '../../lib/tasks.ts';
+
+const data = {
+  state: { testRunDurationMs: 20_500 },
+  metrics: {
+    http_reqs: { type: 'counter', values: { count: 1000, rate: 48.8 } },
+    http_req_failed: { type: 'rate', values: { rate: 0.01, passes: 10, fails: 990 }, thresholds: { 'rate<0.05': { ok: true } } },
+    'http_req_duration{name:GET /health}': { type: 'trend', values: { 'p(95)': 612.5, 'p(99)': 700 }, thresholds: { 'p(95)<500': { ok: false } } },
+    http_req_duration: { type: 'trend', values: { avg: 12, 'p(95)': 30, 'p(99)': 50, max: 90 } },
+    checks: { type: 'rate', values: { rate: 1, passes: 2000, fails: 0 } },
+    iterations: { type: 'counter', values: { count: 900, rate: 44 } },
+    task_a: { type: 'counter', values: { count: 600 } },
+    task_b: { type: 'counter', values: { count: 300 } },
+    payments_created: { type: 'counter', values: { count: 590 } },
+  },
+};
+const tasks = [{ name: 'a', weight: 2 }, { name: 'b', weight: 1 }];
+
+test('thresholdStat reads the compared statistic', () => {
+  assert.equal(thresholdStat('p(95)<500'), 'p(95)');
+  assert.equal(thresholdStat('rate>=0.95'), 'rate');
+  assert.equal(thresholdStat('count<=10'), 'count');
+  assert.equal(thresholdStat('p(99.9)<1'), 'p(99.9)');
+});
+
+test('the report names each threshold with its observed value and the achieved mix', () => {
+  const r = buildReport(data, { scenario: 'payment', profile: 'smoke', tasks, now: new Date(0) });
+  assert.equal(r.verdict, 'fail');
+  assert.deepEqual(r.failedThresholds, ['http_req_duration{name:GET /health}: p(95)<500']);
+  const t = r.thresholds.find((x) => !x.ok)!;
+  assert.equal(t.observed, 612.5);
+  assert.equal(r.requests.count, 1000);
+  assert.equal(r.durationSeconds, 20.5);
+  assert.deepEqual(r.counters, { payments_created: 590 });
+  assert.deepEqual(r.taskMix.map((m) => [m.task, m.runs]), [['a', 600], ['b', 300]]);
+  assert.ok(Math.abs(r.taskMix[0]!.share - 2 / 3) < 1e-9);
+  const text = renderText(r);
+  assert.match(text, /FAIL\s+http_req_duration\{name:GET \/health\}\s+p\(95\)<500\s+observed 612\.50/);
+  const md = renderMarkdown(r);
+  assert.match(md, /❌ \| `http_req_duration\{name:GET \/health\}` \| `p\(95\)<500` \| 612\.50/);
+  const junit = renderJunit(r);
+  assert.match(junit, /tests="2" failures="1"/);
+  assert.match(junit, /<failure message="http_req_duration\{name:GET \/health\} p\(95\)&lt;500 breached: observed p\(95\) = 612\.50"/);
+});
+
+test('task tables are validated and mix deviation is measured in standard errors', () => {
+  assert.throws(() => defineTasks([]), /at least one/);
+  assert.throws(() => defineTasks([{ name: 'Bad Name', weight: 1, run: () => {} }]), /snake_case/);
+  assert.throws(() => defineTasks([{ name: 'a', weight: 1, run: () => {} }, { name: 'a', weight: 1, run: () => {} }]), /twice/);
+  const exact = taskMix(tasks, { a: 2000, b: 1000 });
+  assert.equal(maxMixDeviation(exact), 0);
+  const skewed = taskMix(tasks, { a: 1000, b: 2000 });
+  assert.ok(maxMixDeviation(skewed) > 30);
+});

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { resolveProfile } from '../../lib/profiles.ts';
+import { buildThresholds } from '../../lib/thresholds.ts';
+import { paymentBudget } from '../../thresholds/payment.ts';
+
+test('smoke: per-endpoint p95/p99, error rate with a catastrophic abort, checks; no throughput floor', () => {
+  const t = buildThresholds(paymentBudget, resolveProfile({}));
+  assert.deepEqual(t['http_req_duration{name:POST /api/v1/payments}'], ['p(95)<500', 'p(99)<1000']);
+  assert.deepEqual(t.http_req_failed, ['rate<0.05', { threshold: 'rate<0.5', abortOnFail: true, delayAbortEval: '5s' }]);
+  assert.deepEqual(t.checks, ['rate>=0.95']);
+  assert.equal(t.iterations, undefined);
+  assert.equal(t.dropped_iterations, undefined);
+});
+
+test('open-model profiles add a throughput floor and a dropped-iterations budget', () => {
+  const t = buildThresholds(paymentBudget, resolveProfile({ PROFILE: 'volume', RATE: '200', DURATION: '100s' }));
+  assert.deepEqual(t.iterations, ['rate>=180']);
+  assert.deepEqual(t.dropped_iterations, ['count<=200']);
+});
+
+test('profile overrides and environment overrides apply', () => {
+  const stress = buildThresholds(paymentBudget, resolveProfile({ PROFILE: 'stress' }));
+  assert.equal(stress.http_req_failed?.[0], 'rate<0.1');
+  const t = buildThresholds(paymentBudget, resolveProfile({}), { P95_MS: '50', MAX_ERROR_RATE: '0.01', MIN_RPS: '100' });
+  assert.equal(t['http_req_duration{name:GET /health}']?.[0], 'p(95)<50');
+  assert.equal(t.http_req_failed?.[0], 'rate<0.01');
+  assert.deepEqual(t.http_reqs, ['rate>=100']);
+  assert.throws(() => buildThresholds(paymentBudget, resolveProfile({}), { P95_MS: 'fast' }), /P95_MS must be milliseconds/);
+});
+
+test('breakpoint aborts on any breach', () => {
+  const t = buildThresholds(paymentBudget, resolveProfile({ PROFILE: 'breakpoint' }));
+  assert.deepEqual(t.checks, [{ threshold: 'rate>=0.95', abortOnFail: true, delayAbortEval: '10s' }]);
+});
