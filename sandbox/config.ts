@@ -1,0 +1,114 @@
+/**
+ * Sandbox configuration, parsed from environment variables.
+ *
+ *   PAYMENT_PORT        payment service port, 0..65535 (default 8000; 0 = random)
+ *   BANKING_PORT        banking API port, 0..65535 (default 8001; 0 = random)
+ *   SANDBOX_HOST        listen address (default 127.0.0.1)
+ *   SANDBOX_TOKEN       bearer token for /api/v1/* and /admin/* (default "sandbox-token")
+ *   SANDBOX_DB          SQLite file path, or ":memory:" (default ":memory:")
+ *   SANDBOX_RATE_LIMIT  "<requests>/<window>" e.g. "100/1s", "6000/1m"; "off" or empty = disabled
+ *   SANDBOX_FAULTS      fault-injection spec (see sandbox/faults.ts, docs/sandbox.md)
+ *   SANDBOX_BODY_LIMIT  max request body in bytes (default 1048576)
+ *   SANDBOX_LOG         off | error | warn | info | debug (default off; logs go to stderr)
+ */
+import { parseDuration } from './duration.ts';
+import { parseFaultSpec, type FaultSpec } from './faults.ts';
+
+export interface RateLimitConfig {
+  limit: number;
+  windowMs: number;
+  /** original text, for display */
+  spec: string;
+}
+
+export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
+
+export interface SandboxConfig {
+  paymentPort: number;
+  bankingPort: number;
+  host: string;
+  token: string;
+  dbPath: string;
+  rateLimit: RateLimitConfig | null;
+  faults: FaultSpec;
+  bodyLimit: number;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parsePort(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const v = value.trim();
+  if (!/^[0-9]{1,5}$/.test(v) || Number(v) > 65535) {
+    throw new ConfigError(`${name} must be an integer 0..65535, got '${value}'`);
+  }
+  return Number(v);
+}
+
+export function parseRateLimit(value: string | undefined, name = 'SANDBOX_RATE_LIMIT'): RateLimitConfig | null {
+  if (value === undefined) return null;
+  const v = value.trim();
+  if (v === '' || v === 'off' || v === 'none' || v === '0') return null;
+  const m = /^([0-9]+)\/([0-9]*(?:\.[0-9]+)?(?:ms|s|m|h))$/.exec(v);
+  const count = m ? Number(m[1]) : NaN;
+  let windowText = m?.[2] ?? '';
+  if (/^(ms|s|m|h)$/.test(windowText)) windowText = `1${windowText}`; // "100/s" == "100/1s"
+  const windowMs = parseDuration(windowText);
+  if (!m || !Number.isSafeInteger(count) || count < 1 || windowMs === undefined || windowMs < 1) {
+    throw new ConfigError(
+      `${name} must look like '<requests>/<window>' (e.g. '100/1s', '6000/1m') or 'off', got '${value}'`,
+    );
+  }
+  return { limit: count, windowMs, spec: v };
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): SandboxConfig {
+  const token = env.SANDBOX_TOKEN ?? 'sandbox-token';
+  if (token.trim() === '' || /\s/.test(token)) {
+    throw new ConfigError(`SANDBOX_TOKEN must be a non-empty string without whitespace, got '${token}'`);
+  }
+  const dbPath = env.SANDBOX_DB === undefined || env.SANDBOX_DB.trim() === '' ? ':memory:' : env.SANDBOX_DB;
+
+  let bodyLimit = 1_048_576;
+  if (env.SANDBOX_BODY_LIMIT !== undefined && env.SANDBOX_BODY_LIMIT.trim() !== '') {
+    const v = env.SANDBOX_BODY_LIMIT.trim();
+    if (!/^[0-9]{1,10}$/.test(v) || Number(v) < 1024 || Number(v) > 1_073_741_824) {
+      throw new ConfigError(`SANDBOX_BODY_LIMIT must be an integer number of bytes 1024..1073741824, got '${env.SANDBOX_BODY_LIMIT}'`);
+    }
+    bodyLimit = Number(v);
+  }
+
+  const logRaw = (env.SANDBOX_LOG ?? 'off').trim().toLowerCase() || 'off';
+  if (!(LOG_LEVELS as readonly string[]).includes(logRaw)) {
+    throw new ConfigError(`SANDBOX_LOG must be one of ${LOG_LEVELS.join(', ')}, got '${env.SANDBOX_LOG}'`);
+  }
+
+  let faults: FaultSpec;
+  try {
+    faults = parseFaultSpec(env.SANDBOX_FAULTS ?? '');
+  } catch (err) {
+    throw new ConfigError(`SANDBOX_FAULTS is invalid: ${(err as Error).message}`);
+  }
+
+  const host = (env.SANDBOX_HOST ?? '127.0.0.1').trim() || '127.0.0.1';
+
+  return {
+    paymentPort: parsePort('PAYMENT_PORT', env.PAYMENT_PORT, 8000),
+    bankingPort: parsePort('BANKING_PORT', env.BANKING_PORT, 8001),
+    host,
+    token,
+    dbPath,
+    rateLimit: parseRateLimit(env.SANDBOX_RATE_LIMIT),
+    faults,
+    bodyLimit,
+    logLevel: logRaw as LogLevel,
+  };
+}

@@ -1,0 +1,325 @@
+/**
+ * SQLite storage (better-sqlite3). One connection shared by both listeners.
+ * All statements are prepared once here. Money is INTEGER minor units, enforced by
+ * CHECK constraints; timestamps are ISO-8601 UTC strings (lexicographically ordered).
+ */
+import Database from 'better-sqlite3';
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS payments (
+  seq             INTEGER PRIMARY KEY,
+  id              TEXT NOT NULL UNIQUE,
+  merchant_id     TEXT NOT NULL CHECK (length(merchant_id) BETWEEN 1 AND 64),
+  customer_id     TEXT,
+  amount          INTEGER NOT NULL CHECK (typeof(amount) = 'integer' AND amount > 0 AND amount <= 100000000000),
+  currency        TEXT NOT NULL CHECK (length(currency) = 3 AND currency = upper(currency)),
+  refunded_amount INTEGER NOT NULL DEFAULT 0
+                  CHECK (typeof(refunded_amount) = 'integer' AND refunded_amount >= 0 AND refunded_amount <= amount),
+  status          TEXT NOT NULL CHECK (status IN ('captured', 'partially_refunded', 'refunded')),
+  card_brand      TEXT NOT NULL,
+  card_last4      TEXT NOT NULL CHECK (length(card_last4) = 4),
+  description     TEXT CHECK (description IS NULL OR length(description) <= 255),
+  created_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS payments_by_merchant ON payments (merchant_id, seq DESC);
+
+CREATE TABLE IF NOT EXISTS payment_refunds (
+  seq        INTEGER PRIMARY KEY,
+  id         TEXT NOT NULL UNIQUE,
+  payment_id TEXT NOT NULL REFERENCES payments (id),
+  amount     INTEGER NOT NULL CHECK (typeof(amount) = 'integer' AND amount > 0),
+  reason     TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS payment_refunds_by_payment ON payment_refunds (payment_id);
+
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  scope       TEXT NOT NULL,
+  key         TEXT NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
+  fingerprint TEXT NOT NULL,
+  status      INTEGER NOT NULL,
+  body        TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS authorizations (
+  seq             INTEGER PRIMARY KEY,
+  id              TEXT NOT NULL UNIQUE,
+  merchant_id     TEXT NOT NULL CHECK (length(merchant_id) BETWEEN 1 AND 64),
+  amount          INTEGER NOT NULL CHECK (typeof(amount) = 'integer' AND amount > 0 AND amount <= 100000000000),
+  currency        TEXT NOT NULL CHECK (length(currency) = 3 AND currency = upper(currency)),
+  captured_amount INTEGER NOT NULL DEFAULT 0
+                  CHECK (typeof(captured_amount) = 'integer' AND captured_amount >= 0 AND captured_amount <= amount),
+  refunded_amount INTEGER NOT NULL DEFAULT 0
+                  CHECK (typeof(refunded_amount) = 'integer' AND refunded_amount >= 0 AND refunded_amount <= captured_amount),
+  status          TEXT NOT NULL CHECK (status IN ('authorized', 'captured', 'partially_refunded', 'refunded')),
+  card_brand      TEXT NOT NULL,
+  card_last4      TEXT NOT NULL CHECK (length(card_last4) = 4),
+  created_at      TEXT NOT NULL,
+  captured_at     TEXT,
+  CHECK ((status = 'authorized') = (captured_at IS NULL))
+);
+CREATE INDEX IF NOT EXISTS authorizations_by_capture_time ON authorizations (captured_at) WHERE captured_at IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS banking_refunds (
+  seq            INTEGER PRIMARY KEY,
+  id             TEXT NOT NULL UNIQUE,
+  transaction_id TEXT NOT NULL REFERENCES authorizations (id),
+  amount         INTEGER NOT NULL CHECK (typeof(amount) = 'integer' AND amount > 0),
+  currency       TEXT NOT NULL,
+  created_at     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS banking_refunds_by_time ON banking_refunds (created_at);
+
+CREATE TABLE IF NOT EXISTS users (
+  seq        INTEGER PRIMARY KEY,
+  id         TEXT NOT NULL UNIQUE,
+  name       TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  pan        TEXT NOT NULL UNIQUE CHECK (length(pan) = 10),
+  email      TEXT,
+  created_at TEXT NOT NULL
+);
+
+-- Used only while the 'no_unique_pan' fault is on: same shape, deliberately no UNIQUE(pan),
+-- so a CI gate that checks PAN uniqueness can be proven to go red.
+CREATE TABLE IF NOT EXISTS users_no_unique (
+  seq        INTEGER PRIMARY KEY,
+  id         TEXT NOT NULL UNIQUE,
+  name       TEXT NOT NULL,
+  pan        TEXT NOT NULL,
+  email      TEXT,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS audit_log (
+  seq          INTEGER PRIMARY KEY,
+  at           TEXT NOT NULL,
+  type         TEXT NOT NULL,
+  entity_id    TEXT NOT NULL,
+  payload_json TEXT NOT NULL,
+  prev_hash    TEXT NOT NULL CHECK (length(prev_hash) = 64),
+  hash         TEXT NOT NULL CHECK (length(hash) = 64)
+);
+`;
+
+export interface PaymentRow {
+  seq: number;
+  id: string;
+  merchant_id: string;
+  customer_id: string | null;
+  amount: number;
+  currency: string;
+  refunded_amount: number;
+  status: string;
+  card_brand: string;
+  card_last4: string;
+  description: string | null;
+  created_at: string;
+}
+
+export interface PaymentRefundRow {
+  id: string;
+  payment_id: string;
+  amount: number;
+  reason: string | null;
+  created_at: string;
+}
+
+export interface AuthorizationRow {
+  seq: number;
+  id: string;
+  merchant_id: string;
+  amount: number;
+  currency: string;
+  captured_amount: number;
+  refunded_amount: number;
+  status: string;
+  card_brand: string;
+  card_last4: string;
+  created_at: string;
+  captured_at: string | null;
+}
+
+export interface BankingRefundRow {
+  id: string;
+  transaction_id: string;
+  amount: number;
+  currency: string;
+  created_at: string;
+}
+
+export interface UserRow {
+  id: string;
+  name: string;
+  pan: string;
+  email: string | null;
+  created_at: string;
+}
+
+export interface AuditRow {
+  seq: number;
+  at: string;
+  type: string;
+  entity_id: string;
+  payload_json: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface IdempotencyRow {
+  fingerprint: string;
+  status: number;
+  body: string;
+}
+
+export interface StatsRow {
+  payments: number;
+  refunds: number;
+  refunded_amount_total: number;
+  users: number;
+  authorizations: number;
+  captures: number;
+  banking_refunds: number;
+  audit_entries: number;
+}
+
+export interface SettlementRow {
+  currency: string;
+  captured_amount: number;
+  refunded_amount: number;
+  captures: number;
+  refunds: number;
+}
+
+function prepareAll(db: Database.Database) {
+  return {
+    insertPayment: db.prepare<[string, string, string | null, number, string, string, string, string | null, string]>(
+      `INSERT INTO payments (id, merchant_id, customer_id, amount, currency, status, card_brand, card_last4, description, created_at)
+       VALUES (?, ?, ?, ?, ?, 'captured', ?, ?, ?, ?)`,
+    ),
+    getPayment: db.prepare<[string], PaymentRow>('SELECT * FROM payments WHERE id = ?'),
+    updatePaymentRefunded: db.prepare<[number, string, string]>(
+      'UPDATE payments SET refunded_amount = ?, status = ? WHERE id = ?',
+    ),
+    listMerchantPayments: db.prepare<[string, number], PaymentRow>(
+      'SELECT * FROM payments WHERE merchant_id = ? ORDER BY seq DESC LIMIT ?',
+    ),
+    listMerchantPaymentsAfter: db.prepare<[string, number, number], PaymentRow>(
+      'SELECT * FROM payments WHERE merchant_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+    ),
+    insertPaymentRefund: db.prepare<[string, string, number, string | null, string]>(
+      'INSERT INTO payment_refunds (id, payment_id, amount, reason, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+
+    getIdempotency: db.prepare<[string, string], IdempotencyRow>(
+      'SELECT fingerprint, status, body FROM idempotency_keys WHERE scope = ? AND key = ?',
+    ),
+    insertIdempotency: db.prepare<[string, string, string, number, string, string]>(
+      'INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+
+    insertAuthorization: db.prepare<[string, string, number, string, string, string, string]>(
+      `INSERT INTO authorizations (id, merchant_id, amount, currency, status, card_brand, card_last4, created_at)
+       VALUES (?, ?, ?, ?, 'authorized', ?, ?, ?)`,
+    ),
+    getAuthorization: db.prepare<[string], AuthorizationRow>('SELECT * FROM authorizations WHERE id = ?'),
+    captureAuthorization: db.prepare<[number, string, string]>(
+      `UPDATE authorizations SET captured_amount = ?, status = 'captured', captured_at = ? WHERE id = ? AND status = 'authorized'`,
+    ),
+    updateAuthorizationRefunded: db.prepare<[number, string, string]>(
+      'UPDATE authorizations SET refunded_amount = ?, status = ? WHERE id = ?',
+    ),
+    insertBankingRefund: db.prepare<[string, string, number, string, string]>(
+      'INSERT INTO banking_refunds (id, transaction_id, amount, currency, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    getBankingRefund: db.prepare<[string], BankingRefundRow>('SELECT * FROM banking_refunds WHERE id = ?'),
+    settlement: db.prepare<[string, string, string, string], SettlementRow>(
+      `SELECT currency,
+              SUM(captured) AS captured_amount, SUM(refunded) AS refunded_amount,
+              SUM(captures) AS captures, SUM(refunds) AS refunds
+       FROM (
+         SELECT currency, captured_amount AS captured, 0 AS refunded, 1 AS captures, 0 AS refunds
+           FROM authorizations WHERE captured_at >= ? AND captured_at < ?
+         UNION ALL
+         SELECT currency, 0, amount, 0, 1
+           FROM banking_refunds WHERE created_at >= ? AND created_at < ?
+       )
+       GROUP BY currency ORDER BY currency`,
+    ),
+
+    insertUser: db.prepare<[string, string, string, string | null, string]>(
+      'INSERT INTO users (id, name, pan, email, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    insertUserNoUnique: db.prepare<[string, string, string, string | null, string]>(
+      'INSERT INTO users_no_unique (id, name, pan, email, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+
+    insertAudit: db.prepare<[number, string, string, string, string, string, string]>(
+      'INSERT INTO audit_log (seq, at, type, entity_id, payload_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    lastAudit: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
+    iterateAudit: db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq'),
+    getAudit: db.prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE seq = ?'),
+    firstAudit: db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq LIMIT 1'),
+    tamperAudit: db.prepare<[string, number]>('UPDATE audit_log SET payload_json = ? WHERE seq = ?'),
+
+    stats: db.prepare<[], StatsRow>(
+      `SELECT
+         (SELECT COUNT(*) FROM payments) AS payments,
+         (SELECT COUNT(*) FROM payment_refunds) AS refunds,
+         (SELECT COALESCE(SUM(amount), 0) FROM payment_refunds) AS refunded_amount_total,
+         (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM users_no_unique) AS users,
+         (SELECT COUNT(*) FROM authorizations) AS authorizations,
+         (SELECT COUNT(*) FROM authorizations WHERE captured_at IS NOT NULL) AS captures,
+         (SELECT COUNT(*) FROM banking_refunds) AS banking_refunds,
+         (SELECT COUNT(*) FROM audit_log) AS audit_entries`,
+    ),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareAll>;
+
+export interface SandboxDb {
+  db: Database.Database;
+  stmts: Statements;
+  path: string;
+  close(): void;
+}
+
+export function openDatabase(path: string): SandboxDb {
+  const db = new Database(path);
+  if (path !== ':memory:' && path !== '') {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    db.close();
+    throw new Error(`database ${path} has schema version ${version}, newer than this sandbox (${SCHEMA_VERSION})`);
+  }
+  db.exec(SCHEMA);
+  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  const stmts = prepareAll(db);
+  let closed = false;
+  return {
+    db,
+    stmts,
+    path,
+    close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
+
+export function isUniqueViolation(err: unknown, columnHint?: string): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (!e || e.code !== 'SQLITE_CONSTRAINT_UNIQUE') return false;
+  return columnHint === undefined || (typeof e.message === 'string' && e.message.includes(columnHint));
+}

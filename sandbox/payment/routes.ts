@@ -1,0 +1,191 @@
+/** Payment service routes (port PAYMENT_PORT). */
+import type { FastifyInstance } from 'fastify';
+import { appendAudit } from '../audit.ts';
+import { checkCard, type CardInput } from '../cards.ts';
+import type { SandboxContext } from '../context.ts';
+import type { PaymentRow } from '../db.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { newId, nowIso } from '../ids.ts';
+import { readIdempotencyKey, runIdempotent, sendOutcome } from '../idempotency.ts';
+import { amountSchema, cardSchema, currencySchema, idParam, merchantIdSchema } from '../schemas.ts';
+import { registerGenerate } from './generate.ts';
+
+export interface PaymentView {
+  id: string;
+  status: string;
+  merchant_id: string;
+  customer_id: string | null;
+  amount: number;
+  currency: string;
+  refunded_amount: number;
+  card_brand: string;
+  card_last4: string;
+  description: string | null;
+  created_at: string;
+}
+
+export function paymentView(r: PaymentRow): PaymentView {
+  return {
+    id: r.id,
+    status: r.status,
+    merchant_id: r.merchant_id,
+    customer_id: r.customer_id,
+    amount: r.amount,
+    currency: r.currency,
+    refunded_amount: r.refunded_amount,
+    card_brand: r.card_brand,
+    card_last4: r.card_last4,
+    description: r.description,
+    created_at: r.created_at,
+  };
+}
+
+interface CreatePaymentBody {
+  merchant_id: string;
+  amount: number;
+  currency: string;
+  card: CardInput;
+  customer_id?: string | null;
+  description?: string | null;
+}
+
+interface RefundBody {
+  amount?: number;
+  reason?: string | null;
+}
+
+const createPaymentSchema = {
+  type: 'object',
+  required: ['merchant_id', 'amount', 'currency', 'card'],
+  properties: {
+    merchant_id: merchantIdSchema,
+    amount: amountSchema,
+    currency: currencySchema,
+    card: cardSchema,
+    customer_id: { type: ['string', 'null'], minLength: 1, maxLength: 64 },
+    description: { type: ['string', 'null'], maxLength: 255 },
+  },
+} as const;
+
+const refundSchema = {
+  type: 'object',
+  properties: {
+    amount: amountSchema,
+    reason: { type: ['string', 'null'], maxLength: 255 },
+  },
+} as const;
+
+const listQuerySchema = {
+  type: 'object',
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+    cursor: { type: 'string', maxLength: 64 },
+  },
+} as const;
+
+const encodeCursor = (seq: number): string => Buffer.from(`p:${seq}`).toString('base64url');
+
+function decodeCursor(cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = /^p:([0-9]{1,15})$/.exec(text);
+  if (!m) throw new ApiError(422, 'validation_failed', 'cursor is not a cursor returned by this endpoint', { field: 'cursor' });
+  return Number(m[1]);
+}
+
+export function registerPaymentRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+  const { sdb } = ctx;
+  const s = sdb.stmts;
+
+  app.post<{ Body: CreatePaymentBody }>('/api/v1/payments', { schema: { body: createPaymentSchema } }, (req, reply) => {
+    const key = readIdempotencyKey(req);
+    const body = req.body;
+    const outcome = runIdempotent(sdb, 'POST /api/v1/payments', key, { path: '/api/v1/payments', body }, () => {
+      const card = checkCard(body.card);
+      const id = newId('pay');
+      const at = nowIso();
+      const customer = body.customer_id ?? null;
+      const description = body.description ?? null;
+      s.insertPayment.run(id, body.merchant_id, customer, body.amount, body.currency, card.brand, card.last4, description, at);
+      const view: PaymentView = {
+        id,
+        status: 'captured',
+        merchant_id: body.merchant_id,
+        customer_id: customer,
+        amount: body.amount,
+        currency: body.currency,
+        refunded_amount: 0,
+        card_brand: card.brand,
+        card_last4: card.last4,
+        description,
+        created_at: at,
+      };
+      appendAudit(sdb, 'payment.created', id, view, at);
+      return { status: 201, body: view };
+    });
+    return sendOutcome(reply, outcome);
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/payments/:id', { schema: { params: idParam('id') } }, (req) => {
+    const row = s.getPayment.get(req.params.id);
+    if (!row) throw notFound('payment', 'id');
+    return paymentView(row);
+  });
+
+  app.post<{ Params: { id: string }; Body: RefundBody }>(
+    '/api/v1/payments/:id/refunds',
+    { schema: { params: idParam('id'), body: refundSchema } },
+    (req, reply) => {
+      const key = readIdempotencyKey(req);
+      const paymentId = req.params.id;
+      const body = req.body;
+      const path = `/api/v1/payments/${paymentId}/refunds`;
+      const outcome = runIdempotent(sdb, 'POST /api/v1/payments/:id/refunds', key, { path, body }, () => {
+        const p = s.getPayment.get(paymentId);
+        if (!p) throw notFound('payment', 'id');
+        const remaining = p.amount - p.refunded_amount;
+        const amount = body.amount ?? remaining;
+        if (remaining <= 0) {
+          throw new ApiError(422, 'refund_exceeds_captured', 'payment is already fully refunded', { field: 'amount' });
+        }
+        if (amount > remaining) {
+          throw new ApiError(422, 'refund_exceeds_captured', `refund of ${amount} exceeds the remaining refundable ${remaining}`, {
+            field: 'amount',
+          });
+        }
+        const refunded = p.refunded_amount + amount;
+        const status = refunded === p.amount ? 'refunded' : 'partially_refunded';
+        const id = newId('ref');
+        const at = nowIso();
+        const reason = body.reason ?? null;
+        s.insertPaymentRefund.run(id, paymentId, amount, reason, at);
+        s.updatePaymentRefunded.run(refunded, status, paymentId);
+        const view = { id, payment_id: paymentId, amount, reason, created_at: at };
+        appendAudit(sdb, 'payment.refunded', id, { ...view, payment_status: status, payment_refunded_amount: refunded }, at);
+        return { status: 201, body: view };
+      });
+      return sendOutcome(reply, outcome);
+    },
+  );
+
+  app.get<{ Params: { merchantId: string }; Querystring: { limit: number; cursor?: string } }>(
+    '/api/v1/merchants/:merchantId/transactions',
+    { schema: { params: idParam('merchantId'), querystring: listQuerySchema } },
+    (req) => {
+      const { merchantId } = req.params;
+      const limit = req.query.limit;
+      const rows =
+        req.query.cursor === undefined || req.query.cursor === ''
+          ? s.listMerchantPayments.all(merchantId, limit + 1)
+          : s.listMerchantPaymentsAfter.all(merchantId, decodeCursor(req.query.cursor), limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        merchant_id: merchantId,
+        data: page.map(paymentView),
+        next_cursor: rows.length > limit && last ? encodeCursor(last.seq) : null,
+      };
+    },
+  );
+
+  registerGenerate(app, ctx);
+}
