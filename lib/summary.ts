@@ -142,9 +142,10 @@ export function renderText(r: Report): string {
   );
   if (r.taskMix.length > 0) {
     lines.push('');
-    lines.push('  task mix          weight  expected  achieved     runs');
+    const w = Math.max(...r.taskMix.map((t) => t.task.length), 8);
+    lines.push(`  ${'task mix'.padEnd(w + 2)}  weight  expected  achieved     runs`);
     for (const t of r.taskMix) {
-      lines.push(`    ${t.task.padEnd(20)} ${String(t.weight).padStart(4)}  ${pct(t.expectedShare).padStart(8)}  ${pct(t.share).padStart(8)}  ${String(t.runs).padStart(7)}`);
+      lines.push(`    ${t.task.padEnd(w)}  ${fmt(t.weight).padStart(6)}  ${pct(t.expectedShare).padStart(8)}  ${pct(t.share).padStart(8)}  ${String(t.runs).padStart(7)}`);
     }
   }
   const counters = Object.entries(r.counters);
