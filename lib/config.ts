@@ -16,7 +16,8 @@ export interface Config {
   refundProbability: number;
   merchantCount: number;
   customerCount: number;
-  seed: string;
+  /** Drives the built-in dataset and every per-VU choice: same seed, same request sequence per VU. */
+  seed: number;
   profile: string;
   /** Hosts a heavier-than-smoke profile may target without ALLOW_REMOTE_LOAD=true. */
   allowedHosts: string[];
@@ -38,7 +39,7 @@ export const DEFAULTS = {
   REFUND_PROBABILITY: 0.1,
   MERCHANT_COUNT: 10,
   CUSTOMER_COUNT: 1000,
-  SEED: '42',
+  SEED: 42,
   PROFILE: 'smoke',
   ALLOWED_HOSTS: 'localhost,127.0.0.1,::1,[::1]',
 } as const;
@@ -162,7 +163,7 @@ export function parseConfig(env: Env, profiles: readonly string[]): Config {
     refundProbability: r.rate('REFUND_PROBABILITY', DEFAULTS.REFUND_PROBABILITY),
     merchantCount: r.number('MERCHANT_COUNT', DEFAULTS.MERCHANT_COUNT, { min: 1, max: 100_000, integer: true }),
     customerCount: r.number('CUSTOMER_COUNT', DEFAULTS.CUSTOMER_COUNT, { min: 1, max: 10_000_000, integer: true }),
-    seed: r.raw('SEED') ?? DEFAULTS.SEED,
+    seed: r.number('SEED', DEFAULTS.SEED, { min: 0, max: 2 ** 32 - 1, integer: true }),
     profile,
     allowedHosts,
     allowRemoteLoad: r.bool('ALLOW_REMOTE_LOAD', false),

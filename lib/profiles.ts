@@ -126,8 +126,15 @@ export function resolveProfile(env: Env): ResolvedProfile {
 }
 
 /** A k6 scenario object for the profile, running the named exported function. */
-export function k6Scenario(profile: ResolvedProfile, exec: string, extra: { tags?: Record<string, string>; startTime?: string } = {}) {
+export function k6Scenario(
+  full: ResolvedProfile,
+  exec: string,
+  extra: { tags?: Record<string, string>; startTime?: string; share?: number } = {},
+) {
   const common = { exec, tags: extra.tags, startTime: extra.startTime, gracefulStop: '10s' };
+  // A user class's share of the traffic: of the VUs in a closed model, of the arrival rate in an open one.
+  const share = extra.share ?? 1;
+  const profile = { ...full, vus: Math.max(1, Math.round(full.vus * share)), rate: full.rate * share };
   if (profile.model === 'closed') {
     return { ...common, executor: 'constant-vus', vus: profile.vus, duration: profile.duration };
   }
@@ -137,7 +144,7 @@ export function k6Scenario(profile: ResolvedProfile, exec: string, extra: { tags
     return {
       ...common,
       executor: 'constant-arrival-rate',
-      rate: Math.round(profile.rate),
+      rate: Math.max(1, Math.round(profile.rate)),
       timeUnit: '1s',
       duration: profile.duration,
       preAllocatedVUs: profile.vus,

@@ -1,7 +1,7 @@
 // Turns k6's end-of-test data into our report: one stable JSON shape (docs/reports.md) and its
 // renderings for people (text, Markdown) and CI dashboards (JUnit XML). Pure, tested in Node.
 
-import { taskCounterName, taskMix, type TaskMixRow } from './tasks.ts';
+import { taskCounterName, taskMix, type ClassWeights, type TaskMixRow } from './tasks.ts';
 
 /** The subset of k6's handleSummary() argument that we read. */
 export interface K6SummaryData {
@@ -42,7 +42,7 @@ export interface Report {
 export interface ReportMeta {
   scenario: string;
   profile: string;
-  tasks: ReadonlyArray<{ name: string; weight: number }>;
+  classes: ReadonlyArray<ClassWeights>;
   now?: Date;
 }
 
@@ -68,9 +68,17 @@ export function buildReport(data: K6SummaryData, meta: ReportMeta): Report {
   thresholds.sort((a, b) => a.metric.localeCompare(b.metric) || a.expression.localeCompare(b.expression));
   const failed = thresholds.filter((t) => !t.ok).map((t) => `${t.metric}: ${t.expression}`);
 
-  const runs: Record<string, number> = {};
-  for (const t of meta.tasks) runs[t.name] = value(data, taskCounterName(t.name), 'count') ?? 0;
-  const taskCounters = new Set(meta.tasks.map((t) => taskCounterName(t.name)));
+  const mix: TaskMixRow[] = [];
+  const taskCounters = new Set<string>();
+  for (const c of meta.classes) {
+    const runs: Record<string, number> = {};
+    for (const t of c.tasks) {
+      const counter = taskCounterName(c.name, t.name);
+      taskCounters.add(counter);
+      runs[t.name] = value(data, counter, 'count') ?? 0;
+    }
+    mix.push(...taskMix(c.name, c.tasks, runs));
+  }
   const builtins = new Set(['http_reqs', 'iterations', 'data_sent', 'data_received', 'dropped_iterations']);
   const counters: Record<string, number> = {};
   for (const [name, m] of Object.entries(data.metrics)) {
@@ -109,7 +117,7 @@ export function buildReport(data: K6SummaryData, meta: ReportMeta): Report {
       ratePerSecond: value(data, 'iterations', 'rate') ?? 0,
       dropped: value(data, 'dropped_iterations', 'count') ?? 0,
     },
-    taskMix: taskMix(meta.tasks, runs),
+    taskMix: mix,
     counters,
   };
 }
@@ -142,10 +150,11 @@ export function renderText(r: Report): string {
   );
   if (r.taskMix.length > 0) {
     lines.push('');
-    const w = Math.max(...r.taskMix.map((t) => t.task.length), 8);
+    const w = Math.max(...r.taskMix.map((t) => t.userClass.length + t.task.length + 1), 8);
     lines.push(`  ${'task mix'.padEnd(w + 2)}  weight  expected  achieved     runs`);
     for (const t of r.taskMix) {
-      lines.push(`    ${t.task.padEnd(w)}  ${fmt(t.weight).padStart(6)}  ${pct(t.expectedShare).padStart(8)}  ${pct(t.share).padStart(8)}  ${String(t.runs).padStart(7)}`);
+      const label = `${t.userClass}.${t.task}`;
+      lines.push(`    ${label.padEnd(w)}  ${fmt(t.weight).padStart(6)}  ${pct(t.expectedShare).padStart(8)}  ${pct(t.share).padStart(8)}  ${String(t.runs).padStart(7)}`);
     }
   }
   const counters = Object.entries(r.counters);
@@ -178,8 +187,8 @@ export function renderMarkdown(r: Report): string {
     ...r.thresholds.map((t) => `| ${t.ok ? '✅' : '❌'} | \`${mdCell(t.metric)}\` | \`${mdCell(t.expression)}\` | ${fmt(t.observed)} |`),
   ];
   if (r.taskMix.length > 0) {
-    lines.push('', '| task | weight | expected | achieved | runs |', '|---|---:|---:|---:|---:|');
-    for (const t of r.taskMix) lines.push(`| ${t.task} | ${t.weight} | ${pct(t.expectedShare)} | ${pct(t.share)} | ${t.runs} |`);
+    lines.push('', '| user class | task | weight | expected | achieved | runs |', '|---|---|---:|---:|---:|---:|');
+    for (const t of r.taskMix) lines.push(`| ${t.userClass} | ${t.task} | ${fmt(t.weight)} | ${pct(t.expectedShare)} | ${pct(t.share)} | ${t.runs} |`);
   }
   return lines.join('\n') + '\n';
 }

@@ -11,6 +11,7 @@ export interface Task<S> {
 }
 
 export interface TaskMixRow {
+  userClass: string;
   task: string;
   weight: number;
   expectedShare: number;
@@ -38,15 +39,22 @@ export function pickTask<S>(rng: Rng, tasks: ReadonlyArray<Task<S>>): Task<S> {
   return pickWeighted(rng, tasks);
 }
 
-export function taskCounterName(task: string): string {
-  return `task_${task}`;
+/** k6 metric for a user class's task runs: `task_<class>_<task>`, so classes in one test stay apart. */
+export function taskCounterName(userClass: string, task: string): string {
+  return `task_${userClass}_${task}`;
 }
 
-/** The configured weights next to what was achieved, from per-task run counts. */
-export function taskMix(weights: ReadonlyArray<{ name: string; weight: number }>, runs: Record<string, number>): TaskMixRow[] {
+export interface ClassWeights {
+  name: string;
+  tasks: ReadonlyArray<{ name: string; weight: number }>;
+}
+
+/** The configured weights next to what was achieved, from per-task run counts (shares within a class). */
+export function taskMix(userClass: string, weights: ReadonlyArray<{ name: string; weight: number }>, runs: Record<string, number>): TaskMixRow[] {
   const totalWeight = weights.reduce((s, t) => s + t.weight, 0);
   const totalRuns = weights.reduce((s, t) => s + (runs[t.name] ?? 0), 0);
   return weights.map((t) => ({
+    userClass,
     task: t.name,
     weight: t.weight,
     expectedShare: totalWeight > 0 ? t.weight / totalWeight : 0,
@@ -61,9 +69,11 @@ export function taskMix(weights: ReadonlyArray<{ name: string; weight: number }>
  * probability about 6e-5 per task, so tests use 4 as their tolerance.
  */
 export function maxMixDeviation(rows: TaskMixRow[]): number {
-  const n = rows.reduce((s, r) => s + r.runs, 0);
+  const runsPerClass = new Map<string, number>();
+  for (const r of rows) runsPerClass.set(r.userClass, (runsPerClass.get(r.userClass) ?? 0) + r.runs);
   let worst = 0;
   for (const r of rows) {
+    const n = runsPerClass.get(r.userClass) ?? 0;
     const p = r.expectedShare;
     if (p === 0 || p === 1 || n === 0) continue;
     const z = Math.abs(r.share - p) / Math.sqrt((p * (1 - p)) / n);

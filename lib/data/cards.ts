@@ -103,10 +103,14 @@ export function pickBrand(rng: Rng): CardBrand {
   return pickWeighted(rng, CARD_BRANDS).brand;
 }
 
-/** Expiry 6-60 months after `now` (ms since epoch or Date). */
+/**
+ * Expiry 24-72 months after `now` (ms since epoch or Date). Datasets use 1 January of the current
+ * year as `now` to stay reproducible within a year, so anything under 24 months could expire while
+ * the dataset is still in use (a card expiring in July would be refused from August on).
+ */
 export function futureExpiry(rng: Rng, now: number | Date = Date.now()): { expMonth: number; expYear: number } {
   const d = new Date(typeof now === 'number' ? now : now.getTime());
-  const months = d.getUTCFullYear() * 12 + d.getUTCMonth() + randomInt(rng, 6, 60);
+  const months = d.getUTCFullYear() * 12 + d.getUTCMonth() + randomInt(rng, 24, 72);
   return { expMonth: (months % 12) + 1, expYear: Math.floor(months / 12) };
 }
 

@@ -7,26 +7,33 @@ import { createRng, type Rng } from '../random.ts';
 import { pickTask, taskCounterName, type Task } from '../tasks.ts';
 
 export interface RunnerOptions<S> {
-  seed: string;
+  seed: string | number;
   /** Per-VU state (e.g. the payments this VU created), built on the VU's first iteration. */
-  newState: (rng: Rng) => S;
+  newState: (rng: Rng, run: RunInfo) => S;
   /** Milliseconds; no pause when both are 0 or the profile is open-model (arrivals set the pace). */
   thinkTime?: { minMs: number; maxMs: number } | null;
 }
 
+/** What setup() hands every iteration. */
+export interface RunInfo {
+  /** Unique per run: keeps idempotency keys and unique fields from colliding with an earlier run's. */
+  runId: string;
+}
+
 /** Must be called in the init context: k6 only allows creating metrics there. */
-export function createRunner<S>(tasks: ReadonlyArray<Task<S>>, opts: RunnerOptions<S>): () => void {
+export function createRunner<S>(userClass: string, tasks: ReadonlyArray<Task<S>>, opts: RunnerOptions<S>): (run: RunInfo) => void {
   const counters = new Map<string, Counter>();
-  for (const t of tasks) counters.set(t.name, new Counter(taskCounterName(t.name)));
+  for (const t of tasks) counters.set(t.name, new Counter(taskCounterName(userClass, t.name)));
   let rng: Rng | null = null;
   let state: S;
-  return () => {
+  return (run: RunInfo) => {
     if (rng === null) {
       // Seeded from SEED, the scenario and the VU: the same seed replays the same choices per VU.
       rng = createRng(`${opts.seed}:${exec.scenario.name}:${exec.vu.idInTest}`);
-      state = opts.newState(rng);
+      state = opts.newState(rng, run);
     }
     const task = pickTask(rng, tasks);
+    exec.vu.metrics.tags.user_class = userClass;
     exec.vu.metrics.tags.task = task.name;
     counters.get(task.name)!.add(1);
     try {

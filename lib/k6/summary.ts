@@ -2,32 +2,40 @@
 // directory and prints the human summary, with the auth token scrubbed from all of it.
 // k6 calls handleSummary on a threshold abort too, so an aborted run still leaves its reports.
 import { redact } from '../config.ts';
+import type { ClassWeights } from '../tasks.ts';
 import { buildReport, renderJunit, renderMarkdown, renderText, type K6SummaryData } from '../summary.ts';
 
 export interface SummaryOptions {
   scenario: string;
   profile: string;
-  tasks: ReadonlyArray<{ name: string; weight: number }>;
+  classes: ReadonlyArray<ClassWeights>;
   secret: string;
 }
 
-/** Where reports go: REPORT_DIR (set by `npm start` / `npm run suite`) or reports/<scenario>-<profile>-<timestamp>. */
-export function reportDir(scenario: string, profile: string): string {
+/**
+ * File names for the reports. `npm start` and `npm run suite` create reports/<scenario>-<profile>-<timestamp>/
+ * and pass it as REPORT_DIR. k6 itself cannot create directories, so a bare `k6 run` without
+ * REPORT_DIR writes <scenario>-<profile>.summary.json (and .md, .junit.xml) in the working directory.
+ */
+export function reportPaths(scenario: string, profile: string): { dir: string; json: string; md: string; junit: string } {
   const explicit = __ENV.REPORT_DIR;
-  if (explicit) return explicit.replace(/\/+$/, '');
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
-  return `reports/${scenario}-${profile}-${stamp}`;
+  if (explicit) {
+    const dir = explicit.replace(/\/+$/, '');
+    return { dir: `${dir}/`, json: `${dir}/summary.json`, md: `${dir}/summary.md`, junit: `${dir}/junit.xml` };
+  }
+  const base = `${scenario}-${profile}`;
+  return { dir: './', json: `${base}.summary.json`, md: `${base}.summary.md`, junit: `${base}.junit.xml` };
 }
 
 export function summaryHandler(opts: SummaryOptions) {
   return (data: K6SummaryData): Record<string, string> => {
     const report = buildReport(data, opts);
-    const dir = reportDir(opts.scenario, opts.profile);
+    const paths = reportPaths(opts.scenario, opts.profile);
     const out: Record<string, string> = {
-      stdout: renderText(report) + `  reports: ${dir}/\n`,
-      [`${dir}/summary.json`]: JSON.stringify(report, null, 2) + '\n',
-      [`${dir}/summary.md`]: renderMarkdown(report),
-      [`${dir}/junit.xml`]: renderJunit(report),
+      stdout: renderText(report) + `  reports: ${paths.json}, ${paths.md}, ${paths.junit}\n`,
+      [paths.json]: JSON.stringify(report, null, 2) + '\n',
+      [paths.md]: renderMarkdown(report),
+      [paths.junit]: renderJunit(report),
     };
     for (const k of Object.keys(out)) out[k] = redact(out[k] as string, opts.secret);
     return out;

@@ -12,12 +12,13 @@ const data = {
     http_req_duration: { type: 'trend', values: { avg: 12, 'p(95)': 30, 'p(99)': 50, max: 90 } },
     checks: { type: 'rate', values: { rate: 1, passes: 2000, fails: 0 } },
     iterations: { type: 'counter', values: { count: 900, rate: 44 } },
-    task_a: { type: 'counter', values: { count: 600 } },
-    task_b: { type: 'counter', values: { count: 300 } },
+    task_u_a: { type: 'counter', values: { count: 600 } },
+    task_u_b: { type: 'counter', values: { count: 300 } },
     payments_created: { type: 'counter', values: { count: 590 } },
   },
 };
 const tasks = [{ name: 'a', weight: 2 }, { name: 'b', weight: 1 }];
+const classes = [{ name: 'u', tasks }];
 
 test('thresholdStat reads the compared statistic', () => {
   assert.equal(thresholdStat('p(95)<500'), 'p(95)');
@@ -27,7 +28,7 @@ test('thresholdStat reads the compared statistic', () => {
 });
 
 test('the report names each threshold with its observed value and the achieved mix', () => {
-  const r = buildReport(data, { scenario: 'payment', profile: 'smoke', tasks, now: new Date(0) });
+  const r = buildReport(data, { scenario: 'payment', profile: 'smoke', classes, now: new Date(0) });
   assert.equal(r.verdict, 'fail');
   assert.deepEqual(r.failedThresholds, ['http_req_duration{name:GET /health}: p(95)<500']);
   const t = r.thresholds.find((x) => !x.ok)!;
@@ -50,8 +51,8 @@ test('task tables are validated and mix deviation is measured in standard errors
   assert.throws(() => defineTasks([]), /at least one/);
   assert.throws(() => defineTasks([{ name: 'Bad Name', weight: 1, run: () => {} }]), /snake_case/);
   assert.throws(() => defineTasks([{ name: 'a', weight: 1, run: () => {} }, { name: 'a', weight: 1, run: () => {} }]), /twice/);
-  const exact = taskMix(tasks, { a: 2000, b: 1000 });
+  const exact = taskMix('u', tasks, { a: 2000, b: 1000 });
   assert.equal(maxMixDeviation(exact), 0);
-  const skewed = taskMix(tasks, { a: 1000, b: 2000 });
+  const skewed = taskMix('u', tasks, { a: 1000, b: 2000 });
   assert.ok(maxMixDeviation(skewed) > 30);
 });

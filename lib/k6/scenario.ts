@@ -1,0 +1,93 @@
+// Assembles a k6 test from user classes: one k6 scenario per class with its share of the traffic,
+// the thresholds from the scenario's budget and the profile, a setup() that fails fast when a target
+// is down or rejects the token, and the shared handleSummary.
+import exec from 'k6/execution';
+import type { ApiClient } from './http.ts';
+import { urlHost } from '../config.ts';
+import { k6Scenario, productionGuard } from '../profiles.ts';
+import { buildThresholds, mergeThresholds, type ScenarioBudget, type Thresholds } from '../thresholds.ts';
+import { userContext, type UserClass, type UserContext } from '../users/context.ts';
+import { createRunner, type RunInfo } from './runner.ts';
+import { summaryHandler } from './summary.ts';
+
+export interface ClassEntry {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  userClass: UserClass<any>;
+  /** Share of the profile's VUs (closed model) or arrival rate (open model). Shares should sum to 1. */
+  share: number;
+  /** Name of the exported function k6 calls for this class. */
+  exec: string;
+}
+
+export interface ScenarioSpec {
+  name: string;
+  budget: ScenarioBudget;
+  classes: ClassEntry[];
+  /** Services setup() must find healthy. */
+  targets: Array<'payment' | 'banking'>;
+  /** Apply think time in open-model profiles too (personas pace themselves whatever the arrival rate). */
+  alwaysThink?: boolean;
+  thresholds?: Thresholds;
+}
+
+function probe(api: ApiClient, label: string, url: string, authPath: string): void {
+  const health = api.call({ method: 'GET', path: '/health', expected: [200] }, { timeout: '5s' });
+  if (health.status === 0) {
+    exec.test.abort(
+      `target unreachable: ${label}=${url} (${health.error}). ` +
+        `Start the sandbox with \`npm run sandbox\`, or point ${label} at a running service.`,
+    );
+  }
+  if (health.status !== 200) exec.test.abort(`target unhealthy: GET ${url}/health answered ${health.status}`);
+  // An id that cannot exist: a 404 proves the token was accepted, a 401/403 that it was not.
+  const auth = api.call({ method: 'GET', path: authPath, expected: [404] }, { timeout: '5s' });
+  if (auth.status === 401 || auth.status === 403) exec.test.abort(`AUTH_TOKEN was rejected by ${url} (HTTP ${auth.status}); check the token`);
+}
+
+export function defineScenario(spec: ScenarioSpec) {
+  const ctx: UserContext = userContext();
+  const { config, profile } = ctx;
+  const hosts = spec.targets.map((t) => urlHost(t === 'payment' ? config.paymentUrl : config.bankingUrl) ?? '');
+  const guard = productionGuard(profile, hosts, config.allowedHosts, config.allowRemoteLoad);
+  if (guard) throw new Error(guard);
+
+  const scenarios: Record<string, unknown> = {};
+  const runners: Record<string, (run: RunInfo) => void> = {};
+  for (const c of spec.classes) {
+    scenarios[c.userClass.name] = k6Scenario(profile, c.exec, { share: c.share });
+    const think = c.userClass.thinkTime ?? { minMs: config.minWaitMs, maxMs: config.maxWaitMs };
+    runners[c.exec] = createRunner(c.userClass.name, c.userClass.tasks, {
+      seed: config.seed,
+      newState: c.userClass.newState,
+      thinkTime: profile.model === 'closed' || spec.alwaysThink ? think : null,
+    });
+  }
+
+  const options = {
+    scenarios,
+    thresholds: mergeThresholds(buildThresholds(spec.budget, profile, __ENV), spec.thresholds ?? {}),
+    summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
+    setupTimeout: '30s',
+  };
+
+  function setup(): RunInfo & { startedAt: string; dataset: string } {
+    if (spec.targets.includes('payment')) {
+      probe(ctx.payment.raw(), 'PAYMENT_SERVICE_URL', config.paymentUrl, '/api/v1/payments/pay_setup_probe_does_not_exist');
+    }
+    if (spec.targets.includes('banking')) {
+      probe(ctx.banking.raw(), 'BANKING_API_URL', config.bankingUrl, '/api/v1/transactions/txn_setup_probe_does_not_exist');
+    }
+    const startedAt = new Date();
+    const runId = `${startedAt.getTime().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+    return { runId, startedAt: startedAt.toISOString(), dataset: ctx.data.source };
+  }
+
+  const handleSummary = summaryHandler({
+    scenario: spec.name,
+    profile: profile.name,
+    classes: spec.classes.map((c) => ({ name: c.userClass.name, tasks: c.userClass.tasks.map((t) => ({ name: t.name, weight: t.weight })) })),
+    secret: config.authToken,
+  });
+
+  return { ctx, options, runners, setup, handleSummary };
+}

@@ -1,0 +1,70 @@
+// What every user class gets: the validated configuration, the resolved profile, the shared
+// dataset and one API client per service. Built once per test script, in the init context.
+import { BankingClient } from '../clients/banking.ts';
+import { PaymentClient, type CardInput } from '../clients/payment.ts';
+import { parseConfig, type Config } from '../config.ts';
+import type { Card, Merchant } from '../data/types.ts';
+import { loadDataset, type LoadedDataset } from '../dataset.ts';
+import { PROFILE_NAMES, resolveProfile, type ResolvedProfile } from '../profiles.ts';
+import { pickOne, type Rng } from '../random.ts';
+import type { Task } from '../tasks.ts';
+import type { RunInfo } from '../k6/runner.ts';
+
+export interface UserContext {
+  config: Config;
+  profile: ResolvedProfile;
+  data: LoadedDataset;
+  payment: PaymentClient;
+  banking: BankingClient;
+}
+
+/** A user class: its task table, its per-VU state, and (for personas) its own think time. */
+export interface UserClass<S> {
+  /** snake_case; appears in tags (`user_class`) and task counters. */
+  name: string;
+  tasks: ReadonlyArray<Task<S>>;
+  newState: (rng: Rng, run: RunInfo) => S;
+  /** A persona's own pacing in ms; without it MIN_WAIT_TIME/MAX_WAIT_TIME apply in closed-model profiles. */
+  thinkTime?: { minMs: number; maxMs: number };
+}
+
+let context: UserContext | null = null;
+
+export function userContext(): UserContext {
+  if (context) return context;
+  const config = parseConfig(__ENV, PROFILE_NAMES);
+  context = {
+    config,
+    profile: resolveProfile(__ENV),
+    data: loadDataset({ seed: config.seed }),
+    payment: new PaymentClient(config.paymentUrl, config.authToken),
+    banking: new BankingClient(config.bankingUrl, config.authToken),
+  };
+  return context;
+}
+
+/** A merchant from the first MERCHANT_COUNT of the dataset. */
+export function pickMerchant(ctx: UserContext, rng: Rng): Merchant {
+  const n = Math.min(ctx.config.merchantCount, ctx.data.merchants.length);
+  return ctx.data.merchants[Math.floor(rng() * n)] as Merchant;
+}
+
+/** A card of a customer among the first CUSTOMER_COUNT cards of the dataset, with its customer id. */
+export function pickCard(ctx: UserContext, rng: Rng): Card {
+  const n = Math.min(ctx.config.customerCount, ctx.data.cards.length);
+  return ctx.data.cards[Math.floor(rng() * n)] as Card;
+}
+
+export function cardInput(card: { number: string; expMonth: number; expYear: number; cvv: string }): CardInput {
+  return { number: card.number, exp_month: card.expMonth, exp_year: card.expYear, cvv: card.cvv };
+}
+
+export function pickFrom<T>(rng: Rng, items: readonly T[]): T | undefined {
+  return items.length > 0 ? pickOne(rng, items) : undefined;
+}
+
+/** Keeps the newest `max` items: per-VU memory stays flat however long the run. */
+export function remember<T>(list: T[], item: T, max = 50): void {
+  list.push(item);
+  if (list.length > max) list.shift();
+}

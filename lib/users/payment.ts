@@ -1,0 +1,79 @@
+// Payment-service users (the Locust suite's PaymentServiceUser): pay, refund and look up their own
+// payments, list merchant transactions, check health.
+import type { Payment } from '../clients/payment.ts';
+import { drawAmount } from '../data/amounts.ts';
+import { declineCard } from '../data/cards.ts';
+import { acknowledged, cardsDeclined } from '../k6/metrics.ts';
+import { seededUuid, type Rng } from '../random.ts';
+import { defineTasks } from '../tasks.ts';
+import { cardInput, pickCard, pickFrom, pickMerchant, remember, type UserClass, type UserContext } from './context.ts';
+
+export interface PaymentState {
+  rng: Rng;
+  runId: string;
+  /** Payments this VU created: refunds and lookups act on real ids, never random ones. */
+  payments: Payment[];
+}
+
+/** Creates a payment; CARD_DECLINE_RATE of them use a documented decline card and expect 402. */
+export function processPayment(ctx: UserContext, s: PaymentState): Payment | null {
+  const merchant = pickMerchant(ctx, s.rng);
+  const card = pickCard(ctx, s.rng);
+  const declined = s.rng() < ctx.config.cardDeclineRate;
+  const { amount, currency } = drawAmount(s.rng, { currency: merchant.currency });
+  const payment = ctx.payment.create(
+    {
+      merchant_id: merchant.id,
+      amount,
+      currency,
+      card: cardInput(declined ? declineCard(s.rng, 'generic_decline') : card),
+      customer_id: card.customerId,
+      description: `${merchant.category} purchase`,
+    },
+    { idempotencyKey: `${s.runId}-${seededUuid(s.rng)}`, expectDecline: declined },
+  );
+  if (declined) cardsDeclined.add(1);
+  if (payment) {
+    acknowledged.payments.add(1);
+    remember(s.payments, payment);
+  }
+  return payment;
+}
+
+/** One of this VU's payments; makes one first when it has none yet (a refund follows a payment). */
+function ownPayment(ctx: UserContext, s: PaymentState, refundable: boolean): Payment | null {
+  const pool = refundable ? s.payments.filter((p) => p.refunded_amount < p.amount) : s.payments;
+  return pickFrom(s.rng, pool) ?? processPayment(ctx, s);
+}
+
+export function refundPayment(ctx: UserContext, s: PaymentState): void {
+  const p = ownPayment(ctx, s, true);
+  if (!p) return;
+  // Half full refunds, half partial, never more than what is left.
+  const left = p.amount - p.refunded_amount;
+  const amount = s.rng() < 0.5 || left < 2 ? left : Math.max(1, Math.floor(left * s.rng()));
+  if (ctx.payment.refund(p.id, amount)) {
+    acknowledged.refunds.add(1);
+    p.refunded_amount += amount;
+  }
+}
+
+export function paymentStatus(ctx: UserContext, s: PaymentState): void {
+  const p = ownPayment(ctx, s, false);
+  if (p) ctx.payment.get(p.id);
+}
+
+export function paymentUser(ctx: UserContext): UserClass<PaymentState> {
+  return {
+    name: 'payment',
+    newState: (rng, run) => ({ rng, runId: run.runId, payments: [] }),
+    // Weights from the Locust suite's observed mix; the refund weight scales with REFUND_PROBABILITY (0.1 = 10).
+    tasks: defineTasks<PaymentState>([
+      { name: 'process_payment', weight: 70, run: (s) => void processPayment(ctx, s) },
+      { name: 'refund_payment', weight: 100 * ctx.config.refundProbability, run: (s) => refundPayment(ctx, s) },
+      { name: 'transaction_status', weight: 15, run: (s) => paymentStatus(ctx, s) },
+      { name: 'merchant_transactions', weight: 3, run: (s) => void ctx.payment.merchantTransactions(pickMerchant(ctx, s.rng).id) },
+      { name: 'health_check', weight: 2, run: () => void ctx.payment.health() },
+    ]),
+  };
+}
