@@ -1,0 +1,100 @@
+// Rate limit: one client (a fixed X-Client-Id for the run) sends a burst above the target's documented
+// limit. Every request up to the limit must succeed, every request over it must get 429 with an integer
+// Retry-After >= 1, and after sleeping Retry-After seconds the client must be served again.
+//   RATE_LIMIT=20/1s k6 run dist/rate-limit.js            (sandbox started with SANDBOX_RATE_LIMIT=20/1s)
+// Assumes the limit is counted per client (X-Client-Id, or RATE_LIMIT_CLIENT_HEADER) in a window that
+// starts with the client's first request, or slides (docs/integrity.md).
+import { check, sleep } from 'k6';
+import { Rate, Trend } from 'k6/metrics';
+import { BANKING_API } from '../lib/clients/banking.ts';
+import { PAYMENT_API, PaymentClient } from '../lib/clients/payment.ts';
+import { BankingClient } from '../lib/clients/banking.ts';
+import { EnvReader, parseConfig } from '../lib/config.ts';
+import { defaultExcess, parseRetryAfter, readRateLimit } from '../lib/integrity.ts';
+import type { ApiClient, Endpoint, Res } from '../lib/k6/http.ts';
+import { AUTH_PROBE, TREND_STATS, guardTargets, integritySummary, newRunId, probeTarget } from '../lib/k6/integrity.ts';
+import { PROFILE_NAMES } from '../lib/profiles.ts';
+import { rateLimitThresholds } from '../thresholds/rate-limit.ts';
+
+const config = parseConfig(__ENV, PROFILE_NAMES);
+const env = new EnvReader(__ENV);
+const limit = readRateLimit(env, 'RATE_LIMIT');
+const excess = env.number('RATE_LIMIT_EXCESS', defaultExcess(limit.limit), { min: 1, max: 10_000, integer: true });
+const service = env.oneOf('RATE_LIMIT_TARGET', 'payment', ['payment', 'banking'] as const);
+const clientHeader = env.raw('RATE_LIMIT_CLIENT_HEADER') ?? 'X-Client-Id';
+if (!/^[A-Za-z0-9-]{1,64}$/.test(clientHeader)) env.problems.push(`RATE_LIMIT_CLIENT_HEADER must be an HTTP header name, got '${clientHeader}'`);
+env.done();
+
+const targetUrl = service === 'payment' ? config.paymentUrl : config.bankingUrl;
+const targetLabel = service === 'payment' ? 'PAYMENT_SERVICE_URL' : 'BANKING_API_URL';
+guardTargets(config, [targetUrl]);
+const api: ApiClient =
+  service === 'payment' ? new PaymentClient(config.paymentUrl, config.authToken).raw() : new BankingClient(config.bankingUrl, config.authToken).raw();
+// A cheap, side-effect-free authenticated read: the stats endpoint both services expose.
+const endpoint: Endpoint = service === 'payment' ? PAYMENT_API.stats : BANKING_API.stats;
+
+const underLimitOk = new Rate('under_limit_ok');
+const overLimit429 = new Rate('over_limit_429');
+const retryAfterValid = new Rate('retry_after_valid');
+const recovered = new Rate('recovered_after_wait');
+const burstWithinWindow = new Rate('burst_within_window');
+const retryAfterSeconds = new Trend('retry_after_s');
+const burstMs = new Trend('burst_ms', true);
+
+export const options = {
+  scenarios: {
+    // One client, one burst: the run lasts about one window plus Retry-After.
+    rate_limit: { executor: 'per-vu-iterations', vus: 1, iterations: 1, maxDuration: `${Math.ceil((limit.windowMs * 3) / 1000) + 60}s` },
+  },
+  thresholds: rateLimitThresholds(),
+  summaryTrendStats: TREND_STATS,
+  setupTimeout: '30s',
+};
+
+export function setup(): { clientId: string } {
+  probeTarget(api, targetLabel, targetUrl, service === 'payment' ? AUTH_PROBE.payment : AUTH_PROBE.banking);
+  // Fresh per run, so an earlier run's window never counts against this one.
+  return { clientId: `paykit-rate-limit-${newRunId()}` };
+}
+
+function send(clientId: string, phase: string, expected: number[]): Res {
+  return api.call(endpoint, { headers: { [clientHeader]: clientId }, expected, tags: { phase } });
+}
+
+export default function rateLimit(data: { clientId: string }): void {
+  const started = Date.now();
+  for (let i = 0; i < limit.limit; i++) {
+    const res = send(data.clientId, 'under_limit', [200]);
+    underLimitOk.add(res.status === 200);
+    check(res, { 'under the limit: served (200)': (r) => r.status === 200 });
+  }
+  let lastRetryAfter: number | null = null;
+  for (let i = 0; i < excess; i++) {
+    const res = send(data.clientId, 'over_limit', [429]);
+    const retryAfter = parseRetryAfter(res.headers['Retry-After']);
+    overLimit429.add(res.status === 429);
+    retryAfterValid.add(res.status === 429 && retryAfter !== null);
+    check(res, {
+      'over the limit: 429': (r) => r.status === 429,
+      'over the limit: Retry-After is whole seconds >= 1': (r) => r.status !== 429 || retryAfter !== null,
+    });
+    if (res.status === 429 && retryAfter !== null) {
+      retryAfterSeconds.add(retryAfter);
+      lastRetryAfter = retryAfter;
+    }
+  }
+  const elapsed = Date.now() - started;
+  burstMs.add(elapsed);
+  burstWithinWindow.add(elapsed < limit.windowMs);
+  if (elapsed >= limit.windowMs) {
+    console.warn(`rate-limit: the burst of ${limit.limit + excess} requests took ${elapsed} ms, longer than the ${limit.text} window; its counts are not comparable with the limit`);
+  }
+
+  // Honour the last Retry-After (the freshest); without one, wait a whole window so the probe is still meaningful.
+  sleep(lastRetryAfter ?? limit.windowMs / 1000);
+  const res = send(data.clientId, 'after_wait', [200]);
+  recovered.add(res.status === 200);
+  check(res, { 'after waiting Retry-After: served again (200)': (r) => r.status === 200 });
+}
+
+export const handleSummary = integritySummary('rate-limit', limit.text.replace(/[^\w.-]+/g, '-'), config.authToken);
