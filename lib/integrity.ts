@@ -2,7 +2,7 @@
 // their environment variables, run-unique PANs, how a response is classified, what a Retry-After
 // header must look like, and the "acknowledged but missing" arithmetic. No k6 imports: unit-tested in Node.
 import { EnvReader } from './config.ts';
-import { PAN_SERIAL_MODULUS, panFromSerial } from './data/pan.ts';
+import { PAN_SERIAL_MODULUS, panFromSerial, type PanHolderType } from './data/pan.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Registration race
@@ -84,18 +84,23 @@ export function raceExpectation(plan: RacePlan): Record<RaceOutcome, number> {
 export interface PanSeries {
   base: number;
   initial: string;
+  /**
+   * The 4th character. Scenarios use different holder types (the race P, the audit load C) so their
+   * PAN spaces never overlap whatever their clocks.
+   */
+  holderType: PanHolderType;
 }
 
-export function runPanSeries(nowMs: number, random: number): PanSeries {
+export function runPanSeries(nowMs: number, random: number, holderType: PanHolderType = 'P'): PanSeries {
   const base = Math.floor(nowMs) % PAN_SERIAL_MODULUS;
   const initial = String.fromCharCode(65 + (Math.floor(random * 26) % 26));
-  return { base, initial };
+  return { base, initial, holderType };
 }
 
-/** The run's i-th PAN (valid format AAAAAP9999A with our check letter) and a holder name matching its initial. */
+/** The run's i-th PAN (valid format AAAAA9999A with our check letter) and a holder name matching its initial. */
 export function runPan(series: PanSeries, i: number): { pan: string; name: string } {
   const serial = (series.base + i) % PAN_SERIAL_MODULUS;
-  return { pan: panFromSerial(serial, series.initial, 'P'), name: `Test ${series.initial}. Holder ${i}` };
+  return { pan: panFromSerial(serial, series.initial, series.holderType), name: `Test ${series.initial}. Holder ${i}` };
 }
 
 // ---------------------------------------------------------------------------------------------
