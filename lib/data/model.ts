@@ -29,7 +29,7 @@ export interface LocalePool {
   cities: readonly string[];
   /** postcodes[i] belongs to cities[i] (wrapping when shorter). */
   postcodes: readonly string[];
-  /** Phone numbers in the locale's format; the last four digits are redrawn per customer. */
+  /** Phone numbers (E.164 for generated data); the last four digits are redrawn per customer. */
   phones: readonly string[];
   emailDomains: readonly string[];
 }
