@@ -104,6 +104,13 @@ test('an unreachable target stops an integrity scenario in setup with a clear me
   assert.match(run.stderr, /target unreachable: BANKING_API_URL=http:\/\/127\.0\.0\.1:9/);
 });
 
+test('a rejected token stops an integrity scenario before load and is never printed', async () => {
+  const run = await runK6('audit', { ...targets(healthy), AUTH_TOKEN: 'wrong-token-value' });
+  assert.equal(run.code, 108, diag(run));
+  assert.match(run.stderr, /AUTH_TOKEN was rejected/);
+  assert.doesNotMatch(run.stdout + run.stderr, /wrong-token-value/);
+});
+
 // ------------------------------------------------------------------------------------ rate limit
 
 test('rate limit: up to the limit served, the excess 429 with Retry-After, served again after waiting', async () => {
