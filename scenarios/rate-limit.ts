@@ -6,9 +6,8 @@
 // starts with the client's first request, or slides (docs/integrity.md).
 import { check, sleep } from 'k6';
 import { Rate, Trend } from 'k6/metrics';
-import { BANKING_API } from '../lib/clients/banking.ts';
+import { BANKING_API, BankingClient } from '../lib/clients/banking.ts';
 import { PAYMENT_API, PaymentClient } from '../lib/clients/payment.ts';
-import { BankingClient } from '../lib/clients/banking.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
 import { defaultExcess, parseRetryAfter, readRateLimit } from '../lib/integrity.ts';
 import type { ApiClient, Endpoint, Res } from '../lib/k6/http.ts';
