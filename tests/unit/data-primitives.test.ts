@@ -117,7 +117,7 @@ test('SerialScrambler is a bijection (exhaustive on small moduli)', () => {
   for (const m of [10, 100, 1000, 17576, 99991]) {
     const s = new SerialScrambler(m, 7);
     const seen = new Uint8Array(m);
-    for (let i = 0; i < m; i++) seen[s.scramble(i)]++;
+    for (let i = 0; i < m; i++) seen[s.scramble(i)] = (seen[s.scramble(i)] ?? 0) + 1;
     assert.ok(seen.every((x) => x === 1), `modulus ${m}`);
   }
 });
