@@ -44,6 +44,15 @@ export function cardBrand(n: string): CardBrand {
   return 'other';
 }
 
+/** Lengths each network issues today (13-digit Visa numbers are no longer issued). */
+const BRAND_LENGTHS: Readonly<Record<CardBrand, readonly number[]>> = {
+  visa: [16, 19],
+  mastercard: [16],
+  amex: [15],
+  discover: [16, 17, 18, 19],
+  other: [12, 13, 14, 15, 16, 17, 18, 19],
+};
+
 export interface CheckedCard {
   brand: CardBrand;
   last4: string;
@@ -57,6 +66,12 @@ export function checkCard(card: CardInput, now: Date = new Date()): CheckedCard 
   const n = card.number;
   if (!/^[0-9]{12,19}$/.test(n)) {
     throw new ApiError(422, 'invalid_card_number', 'card.number must be 12 to 19 digits', { field: 'card.number' });
+  }
+  const brand = cardBrand(n);
+  if (!BRAND_LENGTHS[brand].includes(n.length)) {
+    throw new ApiError(422, 'invalid_card_number', `a ${brand} card.number has ${BRAND_LENGTHS[brand].join(' or ')} digits, got ${n.length}`, {
+      field: 'card.number',
+    });
   }
   if (!luhnValid(n)) {
     throw new ApiError(422, 'invalid_card_number', 'card.number fails the Luhn check', { field: 'card.number' });
@@ -72,5 +87,5 @@ export function checkCard(card: CardInput, now: Date = new Date()): CheckedCard 
   if (reason !== undefined) {
     throw new ApiError(402, 'card_declined', `the card was declined (${reason})`, { extra: { decline_reason: reason } });
   }
-  return { brand: cardBrand(n), last4: n.slice(-4) };
+  return { brand, last4: n.slice(-4) };
 }
