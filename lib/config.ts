@@ -11,6 +11,8 @@ export interface Config {
   authToken: string;
   minWaitMs: number;
   maxWaitMs: number;
+  /** Multiplies persona think times (realistic scenario): 0.1 runs personas ten times faster. */
+  thinkTimeScale: number;
   simulateFailures: boolean;
   cardDeclineRate: number;
   refundProbability: number;
@@ -158,6 +160,7 @@ export function parseConfig(env: Env, profiles: readonly string[]): Config {
     authToken: authToken ?? '',
     minWaitMs,
     maxWaitMs,
+    thinkTimeScale: r.number('THINK_TIME_SCALE', 1, { min: 0, max: 100 }),
     simulateFailures: r.bool('SIMULATE_FAILURES', false),
     cardDeclineRate: r.rate('CARD_DECLINE_RATE', DEFAULTS.CARD_DECLINE_RATE),
     refundProbability: r.rate('REFUND_PROBABILITY', DEFAULTS.REFUND_PROBABILITY),

@@ -2,6 +2,7 @@
 // the thresholds from the scenario's budget and the profile, a setup() that fails fast when a target
 // is down or rejects the token, and the shared handleSummary.
 import exec from 'k6/execution';
+import type { Counter } from 'k6/metrics';
 import type { ApiClient } from './http.ts';
 import { urlHost } from '../config.ts';
 import { k6Scenario, productionGuard } from '../profiles.ts';
@@ -28,6 +29,8 @@ export interface ScenarioSpec {
   /** Apply think time in open-model profiles too (personas pace themselves whatever the arrival rate). */
   alwaysThink?: boolean;
   thresholds?: Thresholds;
+  /** Counters with a `count==0` threshold: k6 evaluates a threshold only on a metric that has a sample. */
+  zeroCounters?: Counter[];
 }
 
 function probe(api: ApiClient, label: string, url: string, authPath: string): void {
@@ -77,6 +80,7 @@ export function defineScenario(spec: ScenarioSpec) {
     if (spec.targets.includes('banking')) {
       probe(ctx.banking.raw(), 'BANKING_API_URL', config.bankingUrl, '/api/v1/transactions/txn_setup_probe_does_not_exist');
     }
+    for (const c of spec.zeroCounters ?? []) c.add(0);
     const startedAt = new Date();
     const runId = `${startedAt.getTime().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
     return { runId, startedAt: startedAt.toISOString(), dataset: ctx.data.source };

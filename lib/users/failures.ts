@@ -1,0 +1,124 @@
+// The failure user (the Locust suite's FailureSimulationUser): sends what a real API must refuse and
+// checks that it is refused with its documented 4xx and error code. A 5xx or a 2xx to bad input is
+// counted in `unexpected_status`, whose threshold is zero.
+import { check } from 'k6';
+import { BANKING_API } from '../clients/banking.ts';
+import { PAYMENT_API } from '../clients/payment.ts';
+import { drawAmount } from '../data/amounts.ts';
+import { declineCard, invalidCard, type InvalidCardKind } from '../data/cards.ts';
+import { endpointName, jsonBody, type ApiClient, type CallOptions, type Endpoint } from '../k6/http.ts';
+import { acknowledged, cardsDeclined, unexpectedStatus } from '../k6/metrics.ts';
+import { pickOne, seededUuid, type Rng } from '../random.ts';
+import { defineTasks } from '../tasks.ts';
+import { cardInput, pickCard, pickMerchant, type UserClass, type UserContext } from './context.ts';
+
+export interface FailureState {
+  rng: Rng;
+  runId: string;
+}
+
+/** Sends a request that must be refused with `status` and error `code`; returns whether it was. */
+export function expectRefusal(api: ApiClient, endpoint: Endpoint, opts: CallOptions, status: number, code: string, label: string): boolean {
+  const res = api.call(endpoint, { ...opts, expected: [status], tags: { failure: label } });
+  if ((res.status >= 200 && res.status < 300) || res.status >= 500) unexpectedStatus.add(1, { failure: label });
+  const name = endpointName(endpoint);
+  return check(res, {
+    [`${label}: ${name} answers ${status}`]: (r) => r.status === status,
+    [`${label}: error code ${code}`]: (r) => jsonBody<{ error?: { code?: string } }>(r)?.error?.code === code,
+  });
+}
+
+function validPayment(ctx: UserContext, rng: Rng) {
+  const merchant = pickMerchant(ctx, rng);
+  const { amount, currency } = drawAmount(rng, { currency: merchant.currency });
+  return { merchant_id: merchant.id, amount, currency, card: cardInput(pickCard(ctx, rng)) };
+}
+
+const INVALID_CARD_CODES: Record<InvalidCardKind, string> = {
+  bad_luhn: 'invalid_card_number',
+  too_short: 'invalid_card_number',
+  too_long: 'invalid_card_number',
+  non_digits: 'invalid_card_number',
+  expired: 'card_expired',
+};
+
+export function failureUser(ctx: UserContext): UserClass<FailureState> {
+  const pay = ctx.payment.raw();
+  const bank = ctx.banking.raw();
+  return {
+    name: 'failures',
+    newState: (rng, run) => ({ rng, runId: run.runId }),
+    tasks: defineTasks<FailureState>([
+      {
+        name: 'malformed_json',
+        weight: 15,
+        run: () => void expectRefusal(pay, PAYMENT_API.createPayment, { rawBody: '{"amount": 100, "currency": "USD",' }, 400, 'malformed_json', 'malformed_json'),
+      },
+      {
+        name: 'missing_field',
+        weight: 15,
+        run: (s) => {
+          const body: Record<string, unknown> = validPayment(ctx, s.rng);
+          delete body[pickOne(s.rng, ['merchant_id', 'amount', 'currency', 'card'])];
+          expectRefusal(pay, PAYMENT_API.createPayment, { body }, 422, 'validation_failed', 'missing_field');
+        },
+      },
+      {
+        name: 'invalid_card',
+        weight: 15,
+        run: (s) => {
+          const card = invalidCard(s.rng);
+          const body = { ...validPayment(ctx, s.rng), card: cardInput(card) };
+          expectRefusal(pay, PAYMENT_API.createPayment, { body }, 422, INVALID_CARD_CODES[card.kind], `invalid_card_${card.kind}`);
+        },
+      },
+      {
+        name: 'declined_card',
+        // CARD_DECLINE_RATE sets this task's share (0.05 -> weight 5 of about 100).
+        weight: 100 * ctx.config.cardDeclineRate,
+        run: (s) => {
+          const body = { ...validPayment(ctx, s.rng), card: cardInput(declineCard(s.rng, 'insufficient_funds')) };
+          if (expectRefusal(pay, PAYMENT_API.createPayment, { body }, 402, 'card_declined', 'declined_card')) cardsDeclined.add(1);
+        },
+      },
+      {
+        name: 'no_token',
+        weight: 10,
+        run: (s) => void expectRefusal(pay, PAYMENT_API.createPayment, { body: validPayment(ctx, s.rng), token: null }, 401, 'unauthorized', 'no_token'),
+      },
+      {
+        name: 'wrong_token',
+        weight: 10,
+        run: (s) =>
+          void expectRefusal(bank, BANKING_API.authorize, { body: validPayment(ctx, s.rng), token: 'not-the-token' }, 401, 'unauthorized', 'wrong_token'),
+      },
+      {
+        name: 'unknown_id',
+        weight: 10,
+        run: (s) => {
+          if (s.rng() < 0.5) expectRefusal(pay, PAYMENT_API.getPayment, { params: { id: `pay_missing_${seededUuid(s.rng)}` } }, 404, 'not_found', 'unknown_payment');
+          else expectRefusal(bank, BANKING_API.transaction, { params: { id: `auth_missing_${seededUuid(s.rng)}` } }, 404, 'not_found', 'unknown_transaction');
+        },
+      },
+      {
+        name: 'invalid_pan',
+        weight: 10,
+        run: (s) => {
+          const pan = pickOne(s.rng, ['RAJP1234K', 'abcpk1234f', 'ABCPK12345', '1234567890', 'ABCPK1234']);
+          expectRefusal(bank, BANKING_API.registerUser, { body: { name: 'Invalid Pan', pan } }, 422, 'invalid_pan', 'invalid_pan');
+        },
+      },
+      {
+        name: 'over_refund',
+        weight: 5,
+        run: (s) => {
+          // A real payment first (it must succeed), then a refund of more than it captured.
+          const p = ctx.payment.create(validPayment(ctx, s.rng), { idempotencyKey: `${s.runId}-${seededUuid(s.rng)}` });
+          if (!p) return;
+          acknowledged.payments.add(1);
+          expectRefusal(pay, PAYMENT_API.refundPayment, { params: { id: p.id }, body: { amount: p.amount + 1 } }, 422, 'refund_exceeds_captured', 'over_refund');
+        },
+      },
+    ]),
+  };
+}

@@ -1,0 +1,22 @@
+// The failure user: bad input must get its documented 4xx, never a 5xx or a 2xx.
+// Tasks and weights: lib/users/failures.ts; budgets: thresholds/failures.ts.
+//   k6 run dist/failures.js
+import { unexpectedStatus } from '../lib/k6/metrics.ts';
+import { defineScenario } from '../lib/k6/scenario.ts';
+import { userContext } from '../lib/users/context.ts';
+import { failureUser } from '../lib/users/failures.ts';
+import { failuresBudget, failuresExtraThresholds } from '../thresholds/failures.ts';
+
+const test = defineScenario({
+  name: 'failures',
+  budget: failuresBudget,
+  classes: [{ userClass: failureUser(userContext()), share: 1, exec: 'failureUsers' }],
+  targets: ['payment', 'banking'],
+  thresholds: failuresExtraThresholds,
+  zeroCounters: [unexpectedStatus],
+});
+
+export const options = test.options;
+export const setup = test.setup;
+export const failureUsers = test.runners.failureUsers;
+export const handleSummary = test.handleSummary;
