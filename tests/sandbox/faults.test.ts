@@ -68,9 +68,9 @@ describe('faults over HTTP', () => {
       assert.equal(slow.status, 200);
       assert.ok(slowMs >= 240, `stats took ${slowMs.toFixed(0)} ms`);
       const [, fastMs] = await timed(() => api.pay('GET', '/api/v1/payments/pay_x'));
-      assert.ok(fastMs < 150, `unscoped route took ${fastMs.toFixed(0)} ms`);
+      assert.ok(fastMs < 200, `unscoped route took ${fastMs.toFixed(0)} ms`);
       const [, adminMs] = await timed(() => api.pay('GET', '/admin/faults'));
-      assert.ok(adminMs < 150, 'admin is never faulted');
+      assert.ok(adminMs < 200, 'admin is never faulted');
     } finally {
       await api.pay('DELETE', '/admin/faults');
     }
