@@ -18,3 +18,5 @@ export const options = test.options;
 export const setup = test.setup;
 export const bankingUsers = test.runners.bankingUsers;
 export const handleSummary = test.handleSummary;
+// `k6 run --vus N --iterations M` replaces the scenarios above with one that calls the default export.
+export default test.runners.bankingUsers;
