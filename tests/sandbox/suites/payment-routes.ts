@@ -48,6 +48,8 @@ export function paymentRouteSuite(): void {
         [AMEX, 'amex'],
         [{ ...VISA, number: '6011111111111117' }, 'discover'],
         [{ ...VISA, number: '3056930009020004' }, 'other'],
+        [{ ...VISA, number: '4242424242424242428' }, 'visa'],
+        [{ ...VISA, number: '2223003122003222' }, 'mastercard'],
       ] as const) {
         const r = await api.pay('POST', '/api/v1/payments', { body: paymentBody({ card }) });
         assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -71,6 +73,12 @@ export function paymentRouteSuite(): void {
         [{ ...VISA, number: '42424242424' }, 'invalid_card_number', 'card.number'],
         [{ ...VISA, number: '42424242424242424242' }, 'invalid_card_number', 'card.number'],
         [{ ...VISA, number: '4242 4242 4242 4242' }, 'invalid_card_number', 'card.number'],
+        // Luhn-valid but the wrong length for the network
+        [{ ...VISA, number: '424242424242424' }, 'invalid_card_number', 'card.number'],
+        [{ ...VISA, number: '4222222222222' }, 'invalid_card_number', 'card.number'],
+        [{ ...VISA, number: '37828224631003' }, 'invalid_card_number', 'card.number'],
+        [{ ...VISA, number: '3782822463100003' }, 'invalid_card_number', 'card.number'],
+        [{ ...VISA, number: '555555555555442' }, 'invalid_card_number', 'card.number'],
         [{ ...VISA, exp_year: 2020 }, 'card_expired', 'card.exp_year'],
         [{ ...VISA, cvv: '12' }, 'validation_failed', 'card.cvv'],
         [{ ...VISA, cvv: '12345' }, 'validation_failed', 'card.cvv'],
