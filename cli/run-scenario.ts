@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { resolveProfile } from '../lib/profiles.ts';
 import { ensureK6, k6Env } from './k6.ts';
 
 export interface RunResult {
@@ -49,7 +50,17 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
   const k6 = await ensureK6();
   const reportDir = join(opts.reportsRoot ?? 'reports', `${opts.scenario}-${opts.profile}-${timestamp()}`);
   mkdirSync(reportDir, { recursive: true });
+  // The dashboard report needs a few aggregation periods of data; its default 10 s period leaves a
+  // short smoke run with no report at all, and a 30-minute soak needs no finer grain than 10 s.
+  let seconds = 20;
+  try {
+    seconds = resolveProfile({ ...opts.env, PROFILE: opts.profile }).durationSeconds;
+  } catch {
+    /* k6 will report the bad value itself, naming the variable */
+  }
+  const period = `${Math.max(1, Math.min(10, Math.round(seconds / 30)))}s`;
   const env = k6Env({
+    K6_WEB_DASHBOARD_PERIOD: period,
     ...opts.env,
     PROFILE: opts.profile,
     REPORT_DIR: reportDir,

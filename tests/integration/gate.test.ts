@@ -1,0 +1,103 @@
+// The CI gate: exit codes, reports and abort behaviour with the real k6 against a sandbox that is
+// healthy, slow, failing or gone; the suite runner's table and decision; the HTML report in Chromium.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { runScenario } from '../../cli/run-scenario.ts';
+import { startSandboxProcess } from '../../cli/sandbox-process.ts';
+import { inkStats, screenshot } from '../helpers/browser.ts';
+import { FAST, runK6 } from '../helpers/k6.ts';
+
+async function withSandbox<T>(env: Record<string, string>, fn: (urls: { PAYMENT_SERVICE_URL: string; BANKING_API_URL: string }) => Promise<T>): Promise<T> {
+  const sb = await startSandboxProcess(env);
+  try {
+    return await fn({ PAYMENT_SERVICE_URL: sb.paymentUrl, BANKING_API_URL: sb.bankingUrl });
+  } finally {
+    await sb.stop();
+  }
+}
+
+const SLOW_PAYMENTS = 'latency=600ms@POST /api/v1/payments';
+const P95_PAYMENTS = 'http_req_duration{name:POST /api/v1/payments}';
+
+test('injected latency: exit 99, and the latency threshold is named in stdout, summary.json, junit.xml and summary.md', async () => {
+  const run = await withSandbox({ SANDBOX_FAULTS: SLOW_PAYMENTS }, (urls) => runK6('payment', { ...FAST, ...urls, VUS: '4', DURATION: '5s' }));
+  assert.equal(run.code, 99, run.stderr.slice(-1500));
+  assert.match(run.stdout, /FAIL\s+http_req_duration\{name:POST \/api\/v1\/payments\}\s+p\(95\)<500\s+observed 6\d\d/);
+  assert.ok(run.report!.failedThresholds.includes(`${P95_PAYMENTS}: p(95)<500`), JSON.stringify(run.report!.failedThresholds));
+  assert.equal(run.report!.verdict, 'fail');
+  const junit = readFileSync(join(run.reportDir, 'junit.xml'), 'utf8');
+  assert.match(junit, /<testcase classname="k6\.payment\.smoke" name="http_req_duration\{name:POST \/api\/v1\/payments\} p\(95\)&lt;500" time="0">\s*<failure/);
+  const md = readFileSync(join(run.reportDir, 'summary.md'), 'utf8');
+  assert.match(md, /❌ \| `http_req_duration\{name:POST \/api\/v1\/payments\}` \| `p\(95\)<500`/);
+  assert.match(md, /FAIL/);
+});
+
+test('a catastrophic error rate aborts the run early through abortOnFail, and the reports are still written', async () => {
+  const run = await withSandbox({ SANDBOX_FAULTS: 'errors=0.9' }, (urls) => runK6('payment', { ...FAST, ...urls, VUS: '4', DURATION: '60s' }));
+  assert.equal(run.code, 99);
+  assert.ok(run.seconds < 30, `ran ${run.seconds.toFixed(1)}s of a 60s profile: abortOnFail did not stop it`);
+  assert.ok(run.report, 'summary.json written on abort');
+  assert.ok(run.report.durationSeconds < 30);
+  assert.ok(run.report.failedThresholds.some((t) => t.startsWith('http_req_failed: rate<0.5')), JSON.stringify(run.report.failedThresholds));
+  assert.match(run.stderr, /abortOnFail|stopping test prematurely/i);
+});
+
+test('target down: a clear error that is neither 0 nor 99, with a summary.json that says why', async () => {
+  const result = await runScenario({
+    scenario: 'payment',
+    profile: 'smoke',
+    env: { ...process.env, PAYMENT_SERVICE_URL: 'http://127.0.0.1:9' },
+    reportsRoot: resolve('reports', 'test-gate'),
+    quiet: true,
+  });
+  assert.notEqual(result.exitCode, 0);
+  assert.notEqual(result.exitCode, 99);
+  assert.equal(result.verdict, 'error');
+  const summary = JSON.parse(readFileSync(join(result.reportDir, 'summary.json'), 'utf8'));
+  assert.equal(summary.verdict, 'error');
+  assert.match(summary.k6StderrTail, /target unreachable/);
+});
+
+test('the production guard refuses a heavy profile against a non-allow-listed host before any load', async () => {
+  const run = await runK6('payment', { PROFILE: 'load', PAYMENT_SERVICE_URL: 'https://payments.example.com', AUTH_TOKEN: 'tok-guard-1234' });
+  assert.equal(run.code, 107);
+  assert.match(run.stderr, /profile 'load' is heavier than smoke and would target payments\.example\.com.*ALLOW_REMOTE_LOAD=true/);
+  assert.doesNotMatch(run.stdout + run.stderr, /tok-guard-1234/);
+});
+
+test('the HTML report renders in headless Chromium (screenshot is not blank)', async () => {
+  const result = await withSandbox({}, (urls) =>
+    runScenario({ scenario: 'payment', profile: 'smoke', env: { ...process.env, ...FAST, ...urls, DURATION: '6s' }, reportsRoot: resolve('reports', 'test-gate'), quiet: true }),
+  );
+  assert.equal(result.exitCode, 0);
+  const html = resolve(result.reportDir, 'report.html');
+  assert.ok(existsSync(html), 'report.html exported by the k6 web dashboard');
+  assert.doesNotMatch(readFileSync(html, 'utf8'), /sandbox-token/, 'the token never reaches the report');
+  const { inked, colours } = inkStats(screenshot(html));
+  assert.ok(inked > 0.02, `only ${(inked * 100).toFixed(2)}% of the page differs from its background`);
+  assert.ok(colours > 20, `only ${colours} colours: nothing rendered`);
+});
+
+test('npm run suite prints one table, writes suite.json NOT READY with reasons, and exits non-zero', async () => {
+  const out = resolve('reports', 'test-gate', `suite-${Date.now()}`);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/suite.ts', '--scenarios', 'payment,banking', '--profile', 'smoke', '--fail-fast', '--out', out], {
+    env: { ...process.env, ...FAST, DURATION: '4s', SANDBOX_FAULTS: SLOW_PAYMENTS, PAYMENT_SERVICE_URL: '', BANKING_API_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stdout += b.toString()));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  assert.equal(code, 1, stdout);
+  assert.match(stdout, /scenario\s+verdict\s+exit\s+requests/);
+  assert.match(stdout, /payment\s+FAIL\s+99/);
+  assert.match(stdout, /banking\s+SKIPPED/);
+  assert.match(stdout, /decision: NOT READY/);
+  const suite = JSON.parse(readFileSync(join(out, 'suite.json'), 'utf8'));
+  assert.equal(suite.decision, 'NOT READY');
+  assert.equal(suite.reasons.length, 2);
+  assert.match(suite.reasons[0], /payment: thresholds breached: http_req_duration\{name:POST \/api\/v1\/payments\}: p\(95\)<500/);
+});
