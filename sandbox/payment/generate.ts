@@ -46,6 +46,7 @@ function prng(seed: number): () => number {
 
 class TransactionStream extends Readable {
   private next = 1;
+  private scheduled = false;
   private readonly rand: () => number;
 
   constructor(
@@ -58,7 +59,19 @@ class TransactionStream extends Readable {
     this.rand = prng(seed);
   }
 
+  // Each chunk is rendered on a later turn of the event loop (setImmediate): when the client reads
+  // fast, Node would otherwise call _read back-to-back on the microtask queue and starve every other
+  // request, including the concurrent trigger that must get its 409 at once.
   override _read(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.destroyed) this.renderChunk();
+    });
+  }
+
+  private renderChunk(): void {
     if (this.next > this.total) {
       this.push(null);
       return;
@@ -89,6 +102,7 @@ class TransactionStream extends Readable {
 export function registerGenerate(app: FastifyInstance, ctx: SandboxContext): void {
   app.post<{ Body: GenerateBody }>('/api/v1/data/generate', { schema: { body: generateSchema } }, async (req, reply) => {
     if (ctx.generation.active) {
+      req.faultTtfbMs = 0; // a refusal is answered at once; the ttfb fault delays only a stream
       throw new ApiError(409, 'generation_in_progress', 'another data generation is running; retry later', {
         headers: { 'Retry-After': '1' },
       });
