@@ -1,11 +1,12 @@
 // Payment-service users (the Locust suite's PaymentServiceUser): pay, refund and look up their own
 // payments, list merchant transactions, check health.
-import type { Payment } from '../clients/payment.ts';
+import { PAYMENT_API, type Payment } from '../clients/payment.ts';
 import { drawAmount } from '../data/amounts.ts';
-import { declineCard } from '../data/cards.ts';
+import { declineCard, invalidCard } from '../data/cards.ts';
 import { acknowledged, cardsDeclined } from '../k6/metrics.ts';
 import { seededUuid, type Rng } from '../random.ts';
 import { defineTasks } from '../tasks.ts';
+import { expectRefusal } from './failures.ts';
 import { cardInput, pickCard, pickFrom, pickMerchant, remember, type UserClass, type UserContext } from './context.ts';
 
 export interface PaymentState {
@@ -63,6 +64,13 @@ export function paymentStatus(ctx: UserContext, s: PaymentState): void {
   if (p) ctx.payment.get(p.id);
 }
 
+function sendInvalidCard(ctx: UserContext, s: PaymentState): void {
+  const merchant = pickMerchant(ctx, s.rng);
+  const card = invalidCard(s.rng);
+  const body = { merchant_id: merchant.id, amount: 1000, currency: merchant.currency, card: cardInput(card) };
+  expectRefusal(ctx.payment.raw(), PAYMENT_API.createPayment, { body }, 422, card.kind === 'expired' ? 'card_expired' : 'invalid_card_number', `invalid_card_${card.kind}`);
+}
+
 export function paymentUser(ctx: UserContext): UserClass<PaymentState> {
   return {
     name: 'payment',
@@ -74,6 +82,8 @@ export function paymentUser(ctx: UserContext): UserClass<PaymentState> {
       { name: 'transaction_status', weight: 15, run: (s) => paymentStatus(ctx, s) },
       { name: 'merchant_transactions', weight: 3, run: (s) => void ctx.payment.merchantTransactions(pickMerchant(ctx, s.rng).id) },
       { name: 'health_check', weight: 2, run: () => void ctx.payment.health() },
+      // SIMULATE_FAILURES=true mixes in a bad card now and then, as real clients send: it must get a 422.
+      ...(ctx.config.simulateFailures ? [{ name: 'invalid_card', weight: 5, run: (s: PaymentState) => sendInvalidCard(ctx, s) }] : []),
     ]),
   };
 }

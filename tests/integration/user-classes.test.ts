@@ -77,3 +77,10 @@ test('the same SEED replays the same task sequence per VU', async () => {
   assert.deepEqual(runs(a), runs(b));
   assert.notDeepEqual(runs(a), runs(c));
 });
+
+test('SIMULATE_FAILURES mixes refused bad cards into the payment users, and they count as expected', async () => {
+  const run = await runK6('payment', { ...FAST, ...targets(), VUS: '3', DURATION: '4s', SIMULATE_FAILURES: 'true' });
+  assertHealthyRun(run);
+  const bad = run.report!.taskMix.find((t) => t.task === 'invalid_card');
+  assert.ok(bad && bad.runs > 0, 'the invalid_card task ran');
+});
