@@ -3,7 +3,7 @@
 // is down or rejects the token, and the shared handleSummary.
 import exec from 'k6/execution';
 import type { Counter } from 'k6/metrics';
-import type { ApiClient } from './http.ts';
+import { AUTH_PROBE, newRunId, probeTarget } from './setup.ts';
 import { urlHost } from '../config.ts';
 import { k6Scenario, productionGuard } from '../profiles.ts';
 import { buildThresholds, mergeThresholds, type ScenarioBudget, type Thresholds } from '../thresholds.ts';
@@ -33,20 +33,6 @@ export interface ScenarioSpec {
   zeroCounters?: Counter[];
 }
 
-function probe(api: ApiClient, label: string, url: string, authPath: string): void {
-  const health = api.call({ method: 'GET', path: '/health', expected: [200] }, { timeout: '5s' });
-  if (health.status === 0) {
-    exec.test.abort(
-      `target unreachable: ${label}=${url} (${health.error}). ` +
-        `Start the sandbox with \`npm run sandbox\`, or point ${label} at a running service.`,
-    );
-  }
-  if (health.status !== 200) exec.test.abort(`target unhealthy: GET ${url}/health answered ${health.status}`);
-  // An id that cannot exist: a 404 proves the token was accepted, a 401/403 that it was not.
-  const auth = api.call({ method: 'GET', path: authPath, expected: [404] }, { timeout: '5s' });
-  if (auth.status === 401 || auth.status === 403) exec.test.abort(`AUTH_TOKEN was rejected by ${url} (HTTP ${auth.status}); check the token`);
-}
-
 export function defineScenario(spec: ScenarioSpec) {
   const ctx: UserContext = userContext();
   const { config, profile } = ctx;
@@ -74,16 +60,10 @@ export function defineScenario(spec: ScenarioSpec) {
   };
 
   function setup(): RunInfo & { startedAt: string; dataset: string } {
-    if (spec.targets.includes('payment')) {
-      probe(ctx.payment.raw(), 'PAYMENT_SERVICE_URL', config.paymentUrl, '/api/v1/payments/pay_setup_probe_does_not_exist');
-    }
-    if (spec.targets.includes('banking')) {
-      probe(ctx.banking.raw(), 'BANKING_API_URL', config.bankingUrl, '/api/v1/transactions/txn_setup_probe_does_not_exist');
-    }
+    if (spec.targets.includes('payment')) probeTarget(ctx.payment.raw(), 'PAYMENT_SERVICE_URL', config.paymentUrl, AUTH_PROBE.payment);
+    if (spec.targets.includes('banking')) probeTarget(ctx.banking.raw(), 'BANKING_API_URL', config.bankingUrl, AUTH_PROBE.banking);
     for (const c of spec.zeroCounters ?? []) c.add(0);
-    const startedAt = new Date();
-    const runId = `${startedAt.getTime().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
-    return { runId, startedAt: startedAt.toISOString(), dataset: ctx.data.source };
+    return { runId: newRunId(), startedAt: new Date().toISOString(), dataset: ctx.data.source };
   }
 
   const handleSummary = summaryHandler({
