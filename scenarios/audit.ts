@@ -11,17 +11,16 @@ import { check, sleep } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Gauge, Rate } from 'k6/metrics';
 import { BANKING_API } from '../lib/clients/banking.ts';
-import { PAYMENT_API, type Payment } from '../lib/clients/payment.ts';
+import { PAYMENT_API } from '../lib/clients/payment.ts';
 import { EnvReader } from '../lib/config.ts';
-import { drawAmount } from '../lib/data/amounts.ts';
-import { declineCard } from '../lib/data/cards.ts';
 import { AUDITED, runPan, runPanSeries, statDelta, storedAdjustment, type AuditedType, type PanSeries } from '../lib/integrity.ts';
 import { jsonBody } from '../lib/k6/http.ts';
 import { AUTH_PROBE, TREND_STATS, guardTargets, integritySummary, newRunId, probeTarget } from '../lib/k6/integrity.ts';
-import { acknowledged, cardsDeclined } from '../lib/k6/metrics.ts';
-import { createRng, seededUuid, type Rng } from '../lib/random.ts';
+import { acknowledged } from '../lib/k6/metrics.ts';
+import { createRng } from '../lib/random.ts';
 import { parseDuration } from '../lib/profiles.ts';
-import { cardInput, pickCard, pickFrom, pickMerchant, remember, userContext } from '../lib/users/context.ts';
+import { userContext } from '../lib/users/context.ts';
+import { processPayment, refundPayment, type PaymentState } from '../lib/users/payment.ts';
 import { auditThresholds } from '../thresholds/audit.ts';
 
 const ctx = userContext();
@@ -39,7 +38,6 @@ const missing: Record<AuditedType, Counter> = {
   refunds: new Counter(AUDITED.refunds.counter),
   users: new Counter(AUDITED.users.counter),
 };
-const ACK: Record<AuditedType, Counter> = { payments: acknowledged.payments, refunds: acknowledged.refunds, users: acknowledged.users };
 const auditEntriesMissing = new Counter('audit_entries_missing');
 const chainValid = new Rate('audit_chain_valid');
 const chainEntries = new Gauge('audit_chain_entries');
@@ -81,73 +79,38 @@ export function setup(): AuditData {
   return { runId: newRunId(), pans: runPanSeries(Date.now(), Math.random(), 'C'), ...before };
 }
 
-/** An acknowledged state change: the business counter, its "missing" ledger and the audit ledger. */
-function ack(type: AuditedType): void {
-  ACK[type].add(1);
+/** An acknowledged state change: its "missing" ledger and the audit ledger (the business counter is counted where it happens). */
+function ledger(type: AuditedType): void {
   missing[type].add(1);
   auditEntriesMissing.add(1);
 }
 
-interface VuState {
-  rng: Rng;
-  payments: Payment[];
+interface VuState extends PaymentState {
   registered: number;
 }
 
 let state: VuState | null = null;
 
-function pay(s: VuState, runId: string): Payment | null {
-  const merchant = pickMerchant(ctx, s.rng);
-  const card = pickCard(ctx, s.rng);
-  const declined = s.rng() < config.cardDeclineRate;
-  const { amount, currency } = drawAmount(s.rng, { currency: merchant.currency });
-  const p = ctx.payment.create(
-    {
-      merchant_id: merchant.id,
-      amount,
-      currency,
-      card: cardInput(declined ? declineCard(s.rng, 'generic_decline') : card),
-      customer_id: card.customerId,
-      description: 'audit run',
-    },
-    { idempotencyKey: `${runId}-${seededUuid(s.rng)}`, expectDecline: declined },
-  );
-  if (declined) cardsDeclined.add(1); // a decline is not a state change: nothing to acknowledge
-  if (p) {
-    ack('payments');
-    remember(s.payments, p);
-  }
-  return p;
-}
-
-function refund(s: VuState, runId: string): void {
-  const p = pickFrom(s.rng, s.payments.filter((x) => x.refunded_amount < x.amount)) ?? pay(s, runId);
-  if (!p) return;
-  const left = p.amount - p.refunded_amount;
-  const amount = s.rng() < 0.5 || left < 2 ? left : Math.max(1, Math.floor(left * s.rng()));
-  if (ctx.payment.refund(p.id, amount)) {
-    ack('refunds');
-    p.refunded_amount += amount;
-  }
-}
-
 function register(s: VuState, data: AuditData): void {
   // Interleaved over VUs: the run uses one contiguous block of serials, far from any other run's.
   const { pan, name } = runPan(data.pans, exec.vu.idInTest - 1 + vus * s.registered++);
   const res = ctx.banking.registerUser({ name, pan }, [201]);
-  if (res.status === 201) ack('users');
+  if (res.status === 201) {
+    acknowledged.users.add(1);
+    ledger('users');
+  }
 }
 
 export function load(data: AuditData): void {
   if (state === null) {
     // Every ledger exists in the summary even for a type this VU never touches.
     for (const c of [...Object.values(missing), auditEntriesMissing]) c.add(0);
-    state = { rng: createRng(`${config.seed}:audit:${exec.vu.idInTest}`), payments: [], registered: 0 };
+    state = { rng: createRng(`${config.seed}:audit:${exec.vu.idInTest}`), runId: data.runId, payments: [], registered: 0, onAcknowledged: ledger };
   }
   const s = state;
   const roll = s.rng();
-  if (roll < 0.6) pay(s, data.runId);
-  else if (roll < 0.8) refund(s, data.runId);
+  if (roll < 0.6) processPayment(ctx, s);
+  else if (roll < 0.8) refundPayment(ctx, s);
   else register(s, data);
   if (config.maxWaitMs > 0) sleep((config.minWaitMs + s.rng() * (config.maxWaitMs - config.minWaitMs)) / 1000);
 }

@@ -1,7 +1,6 @@
 // Assembles a k6 test from user classes: one k6 scenario per class with its share of the traffic,
 // the thresholds from the scenario's budget and the profile, a setup() that fails fast when a target
 // is down or rejects the token, and the shared handleSummary.
-import exec from 'k6/execution';
 import type { Counter } from 'k6/metrics';
 import { AUTH_PROBE, newRunId, probeTarget } from './setup.ts';
 import { urlHost } from '../config.ts';

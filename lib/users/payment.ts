@@ -14,6 +14,8 @@ export interface PaymentState {
   runId: string;
   /** Payments this VU created: refunds and lookups act on real ids, never random ones. */
   payments: Payment[];
+  /** Called after each state change the target acknowledged (the audit scenario keeps its ledgers with it). */
+  onAcknowledged?: (type: 'payments' | 'refunds') => void;
 }
 
 /** Creates a payment; CARD_DECLINE_RATE of them use a documented decline card and expect 402. */
@@ -36,6 +38,7 @@ export function processPayment(ctx: UserContext, s: PaymentState): Payment | nul
   if (declined) cardsDeclined.add(1);
   if (payment) {
     acknowledged.payments.add(1);
+    s.onAcknowledged?.('payments');
     remember(s.payments, payment);
   }
   return payment;
@@ -55,6 +58,7 @@ export function refundPayment(ctx: UserContext, s: PaymentState): void {
   const amount = s.rng() < 0.5 || left < 2 ? left : Math.max(1, Math.floor(left * s.rng()));
   if (ctx.payment.refund(p.id, amount)) {
     acknowledged.refunds.add(1);
+    s.onAcknowledged?.('refunds');
     p.refunded_amount += amount;
   }
 }
