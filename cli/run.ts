@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { listReports, runScenario } from './run-scenario.ts';
-import { startSandboxProcess, type SandboxProcess } from './sandbox-process.ts';
+import { targetsOrSandbox } from './sandbox-process.ts';
 
 async function main(): Promise<number> {
   const [scenario = 'payment', ...k6Args] = process.argv.slice(2);
@@ -25,16 +25,7 @@ async function main(): Promise<number> {
   const build = spawnSync(process.execPath, ['build.mjs'], { stdio: 'inherit' });
   if (build.status !== 0) return build.status ?? 1;
 
-  let sandbox: SandboxProcess | null = null;
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  if (!process.env.PAYMENT_SERVICE_URL && !process.env.BANKING_API_URL) {
-    sandbox = await startSandboxProcess();
-    env.PAYMENT_SERVICE_URL = sandbox.paymentUrl;
-    env.BANKING_API_URL = sandbox.bankingUrl;
-    console.log(`sandbox: payment ${sandbox.paymentUrl}, banking ${sandbox.bankingUrl}`);
-  } else {
-    console.log(`target: payment ${process.env.PAYMENT_SERVICE_URL ?? '(default)'}, banking ${process.env.BANKING_API_URL ?? '(default)'}`);
-  }
+  const { env, sandbox } = await targetsOrSandbox();
   try {
     const result = await runScenario({ scenario, profile, env, k6Args });
     console.log(`\n${scenario}/${profile}: k6 exit code ${result.exitCode}, ${result.meaning}`);

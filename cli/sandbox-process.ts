@@ -53,3 +53,20 @@ export function startSandboxProcess(env: NodeJS.ProcessEnv = {}, timeoutMs = 30_
     });
   });
 }
+
+/**
+ * The targets for a run: the user's PAYMENT_SERVICE_URL / BANKING_API_URL when either is set, otherwise
+ * a sandbox started for this run (the caller stops it). Returns the environment to hand to k6.
+ */
+export async function targetsOrSandbox(): Promise<{ env: NodeJS.ProcessEnv; sandbox: SandboxProcess | null }> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (process.env.PAYMENT_SERVICE_URL || process.env.BANKING_API_URL) {
+    console.log(`target: payment ${process.env.PAYMENT_SERVICE_URL || '(default)'}, banking ${process.env.BANKING_API_URL || '(default)'}`);
+    return { env, sandbox: null };
+  }
+  const sandbox = await startSandboxProcess();
+  env.PAYMENT_SERVICE_URL = sandbox.paymentUrl;
+  env.BANKING_API_URL = sandbox.bankingUrl;
+  console.log(`sandbox: payment ${sandbox.paymentUrl}, banking ${sandbox.bankingUrl}`);
+  return { env, sandbox };
+}

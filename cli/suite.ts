@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROFILE_NAMES } from '../lib/profiles.ts';
 import { runScenario, timestamp, type RunResult } from './run-scenario.ts';
-import { startSandboxProcess, type SandboxProcess } from './sandbox-process.ts';
+import { targetsOrSandbox } from './sandbox-process.ts';
 
 export interface SuiteArgs {
   scenarios: string[];
@@ -142,14 +142,7 @@ async function main(): Promise<number> {
   const build = spawnSync(process.execPath, ['build.mjs'], { stdio: 'inherit' });
   if (build.status !== 0) return build.status ?? 1;
 
-  let sandbox: SandboxProcess | null = null;
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  if (!process.env.PAYMENT_SERVICE_URL && !process.env.BANKING_API_URL) {
-    sandbox = await startSandboxProcess();
-    env.PAYMENT_SERVICE_URL = sandbox.paymentUrl;
-    env.BANKING_API_URL = sandbox.bankingUrl;
-    console.log(`sandbox: payment ${sandbox.paymentUrl}, banking ${sandbox.bankingUrl}`);
-  }
+  const { env, sandbox } = await targetsOrSandbox();
   const outcomes: ScenarioOutcome[] = [];
   try {
     for (const scenario of args.scenarios) {

@@ -1,24 +1,17 @@
-// Budgets for the banking-API user class. One place per number.
+// Budgets for the banking-API user class. Shared numbers: thresholds/defaults.ts.
 import type { ScenarioBudget } from '../lib/thresholds.ts';
+import { DEFAULT_BUDGET, HEALTH, LOOKUP, PAST_PEAK, REPORT, WRITE } from './defaults.ts';
 
 export const bankingBudget: ScenarioBudget = {
+  ...DEFAULT_BUDGET,
   endpoints: {
-    'POST /api/v1/authorizations': { p95: 500, p99: 1000 },
-    'POST /api/v1/authorizations/{id}/capture': { p95: 500, p99: 1000 },
-    'POST /api/v1/refunds': { p95: 500, p99: 1000 },
-    'GET /api/v1/transactions/{id}': { p95: 300, p99: 800 },
-    // A report scans the day's transactions: it may take longer than a lookup.
-    'GET /api/v1/settlements': { p95: 1000, p99: 2000 },
-    'POST /api/v1/batch': { p95: 1000, p99: 2000 },
-    'GET /health': { p95: 200, p99: 500 },
+    'POST /api/v1/authorizations': WRITE,
+    'POST /api/v1/authorizations/{id}/capture': WRITE,
+    'POST /api/v1/refunds': WRITE,
+    'GET /api/v1/transactions/{id}': LOOKUP,
+    'GET /api/v1/settlements': REPORT,
+    'POST /api/v1/batch': REPORT,
+    'GET /health': HEALTH,
   },
-  errorRate: 0.05,
-  checksRate: 0.95,
-  abortErrorRate: 0.5,
-  throughputShare: 0.9,
-  droppedShare: 0.01,
-  profiles: {
-    stress: { errorRate: 0.1 },
-    spike: { errorRate: 0.1 },
-  },
+  profiles: PAST_PEAK,
 };

@@ -2,11 +2,12 @@
 import type { ScenarioBudget, Thresholds } from '../lib/thresholds.ts';
 import { bankingBudget } from './banking.ts';
 import { failuresExtraThresholds } from './failures.ts';
+import { WRITE } from './defaults.ts';
 import { paymentBudget } from './payment.ts';
 
 export const mixedBudget: ScenarioBudget = {
   ...paymentBudget,
-  endpoints: { ...paymentBudget.endpoints, ...bankingBudget.endpoints, 'POST /api/v1/users': { p95: 500, p99: 1000 } },
+  endpoints: { ...paymentBudget.endpoints, ...bankingBudget.endpoints, 'POST /api/v1/users': WRITE },
 };
 
 export const mixedExtraThresholds: Thresholds = { ...failuresExtraThresholds };
