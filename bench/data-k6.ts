@@ -1,9 +1,15 @@
-// Benchmarks the k6 side of the test data design. Run: npx tsx bench/data-k6.ts
-//  1. A 100,000-customer dataset loaded with SharedArray: RSS per VU at 1000 VUs vs 1 VU, and
-//     start-up time (process start to setup(), i.e. all VUs initialised).
-//  2. Payloads built with faker inside k6 vs the faker-free helpers: bundle size,
+// Benchmarks the k6 side of the test data design. Run: npx tsx bench/data-k6.ts [dataset|payload]
+//  dataset: a 100,000-customer dataset (merchants + customers + cards, lib/dataset.ts defaults)
+//     loaded from CSV (k6/experimental/csv) and from JSON (SharedArray + JSON.parse), the
+//     built-in dataset, and an empty script (k6's own cost), each at 1 VU and at VUS (1000) VUs,
+//     RUNS (3) rounds interleaved; prints medians. Start-up = k6 process start to setup()
+//     (k6 calls setup() after every VU's init context has finished, just before the first
+//     iteration). Memory: RSS of the k6 process from /proc/<pid>/status every 100 ms: peak,
+//     and steady = median of the samples taken after setup(). MB/VU = (steady RSS at VUS VUs −
+//     steady RSS at 1 VU) / (VUS − 1).
+//  payload: payloads built with faker inside k6 vs the faker-free helpers: bundle size,
 //     iterations/s and RSS per VU at 100 VUs.
-// Each k6 run is short (<= ~15 s). Results go to stdout; copy them to docs/test-data.md.
+// Each k6 run is short (<= ~30 s). Results go to stdout; copy them to docs/test-data.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -29,10 +35,16 @@ function rssKb(pid: number): number {
   }
 }
 
-interface RunResult { peakRssMb: number; startupS: number; iterationsPerS: number; iterations: number }
+interface RunResult { peakRssMb: number; steadyRssMb: number; startupS: number; iterationsPerS: number; iterations: number; setupLine: string }
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
 async function runK6(script: string, env: Record<string, string>, durationS: number): Promise<RunResult> {
-  const summary = join(OUT, `summary-${Date.now()}.json`);
+  const summary = join(OUT, `summary-${process.pid}.json`);
   const t0 = Date.now();
   const child = spawn(K6, ['run', '-q', '--no-usage-report', `--summary-export=${summary}`, script], {
     env: { ...process.env, K6_NO_USAGE_REPORT: 'true', DURATION: `${durationS}s`, ...env },
@@ -40,45 +52,92 @@ async function runK6(script: string, env: Record<string, string>, durationS: num
   });
   let peak = 0;
   let setupAt = 0;
+  let setupLine = '';
+  const after: number[] = [];
   let log = '';
   const onData = (d: Buffer) => {
     log += d.toString();
-    const m = /SETUP_AT=(\d+)/.exec(log);
-    if (m && !setupAt) setupAt = Number(m[1]);
+    const m = /SETUP_AT=(\d+)([^"\n]*)/.exec(log);
+    if (m && !setupAt) {
+      setupAt = Number(m[1]);
+      setupLine = m[2]!.trim();
+    }
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
-  const timer = setInterval(() => (peak = Math.max(peak, rssKb(child.pid as number))), 100);
+  const timer = setInterval(() => {
+    const kb = rssKb(child.pid as number);
+    peak = Math.max(peak, kb);
+    if (setupAt && kb > 0) after.push(kb);
+  }, 100);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const code = await new Promise<number | null>((r) => child.on('exit', r));
   clearInterval(timer);
+  clearTimeout(killer);
   if (code !== 0) throw new Error(`k6 exited ${code}:\n${log.slice(-2000)}`);
   const s = JSON.parse(readFileSync(summary, 'utf8')) as { metrics: Record<string, Record<string, number>> };
   const it = s.metrics.iterations ?? {};
-  return { peakRssMb: peak / 1024, startupS: setupAt ? (setupAt - t0) / 1000 : NaN, iterationsPerS: it.rate ?? 0, iterations: it.count ?? 0 };
+  return {
+    peakRssMb: peak / 1024,
+    steadyRssMb: after.length ? median(after) / 1024 : NaN,
+    startupS: setupAt ? (setupAt - t0) / 1000 : NaN,
+    iterationsPerS: it.rate ?? 0,
+    iterations: it.count ?? 0,
+    setupLine,
+  };
+}
+
+async function datasetBench(): Promise<void> {
+  if (!existsSync(join(DATA, 'manifest.json')) || !existsSync(join(DATA, 'customers.csv'))) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/data.ts', '--customers', '100000', '--merchants', '200', '--transactions', '0', '--seed', '42', '--as-of', '2026-01-01', '--format', 'json,csv', '--out', DATA, '--quiet', '--no-validate'], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('data generation failed');
+  }
+  const size = (f: string) => `${f} ${(statSync(join(DATA, f)).size / 1e6).toFixed(1)} MB`;
+  console.log(`dataset ${DATA}: ${['merchants', 'customers', 'cards'].flatMap((e) => [size(`${e}.csv`), size(`${e}.json`)]).join(', ')}`);
+  const shared = bundle('shared');
+  const empty = bundle('empty');
+  const vus = Number(process.env.VUS ?? 1000);
+  const runs = Number(process.env.RUNS ?? 3);
+  const only = process.env.VARIANTS?.split(',');
+  const variants = ([
+    ['csv', '100k customers, CSV (k6/experimental/csv; default)', shared, { DATA_DIR: DATA }],
+    ['json', '100k customers, JSON (SharedArray)', shared, { DATA_DIR: DATA, DATA_FORMAT: 'json' }],
+    ['builtin', 'built-in dataset (no DATA_DIR)', shared, {}],
+    ['empty', 'empty script (k6 alone)', empty, {}],
+  ] as const).filter(([key]) => !only || only.includes(key));
+  const results = new Map<string, { one: RunResult[]; many: RunResult[] }>();
+  for (let round = 1; round <= runs; round++) {
+    for (const [key, label, script, env] of variants) {
+      const r = results.get(key) ?? { one: [], many: [] };
+      results.set(key, r);
+      const one = await runK6(script, { ...env, VUS: '1' }, 3);
+      const many = await runK6(script, { ...env, VUS: String(vus) }, 4);
+      r.one.push(one);
+      r.many.push(many);
+      const f = (x: RunResult) => `start-up ${x.startupS.toFixed(2)} s, peak ${x.peakRssMb.toFixed(0)} MB, steady ${x.steadyRssMb.toFixed(0)} MB`;
+      console.log(`round ${round} ${label}: 1 VU ${f(one)}; ${vus} VUs ${f(many)} [${many.setupLine}]`);
+    }
+  }
+  console.log(`\nmedians of ${runs} runs (${new Date().toISOString()}):`);
+  console.log(`| | start-up, 1 VU | start-up, ${vus} VUs | RSS 1 VU (peak / steady) | RSS ${vus} VUs (peak / steady) | MB/VU (steady) | MB/VU (peak) |`);
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const [key, label] of variants) {
+    const { one, many } = results.get(key)!;
+    const m = (xs: RunResult[], k: keyof RunResult) => median(xs.map((x) => x[k] as number));
+    const perVu = (k: 'steadyRssMb' | 'peakRssMb') => ((m(many, k) - m(one, k)) / (vus - 1)).toFixed(2);
+    console.log(
+      `| ${label} | ${m(one, 'startupS').toFixed(2)} s | ${m(many, 'startupS').toFixed(2)} s | ${m(one, 'peakRssMb').toFixed(0)} / ${m(one, 'steadyRssMb').toFixed(0)} MB | ` +
+        `${m(many, 'peakRssMb').toFixed(0)} / ${m(many, 'steadyRssMb').toFixed(0)} MB | ${perVu('steadyRssMb')} | ${perVu('peakRssMb')} |`,
+    );
+  }
 }
 
 const kib = (f: string) => (statSync(f).size / 1024).toFixed(1);
 
-async function main() {
-  if (!existsSync(join(DATA, 'manifest.json'))) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/data.ts', '--customers', '100000', '--merchants', '200', '--transactions', '0', '--seed', '42', '--out', DATA, '--quiet', '--no-validate'], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('data generation failed');
-  }
-  const files = ['customers', 'accounts', 'cards', 'banks', 'merchants'].map((f) => `${f} ${(statSync(join(DATA, `${f}.json`)).size / 1e6).toFixed(1)} MB`);
-  console.log(`dataset: ${files.join(', ')}`);
-
-  const shared = bundle('shared');
+async function payloadBench(): Promise<void> {
   const helpers = bundle('payload-helpers');
   const faker = bundle('payload-faker');
-  console.log(`bundles: shared-dataset ${kib(shared)} KiB, helpers ${kib(helpers)} KiB, faker ${kib(faker)} KiB`);
-
-  const vus = Number(process.env.VUS ?? 1000);
-  for (const [label, env] of [['SharedArray 100k customers', { DATA_DIR: DATA }], ['built-in dataset (no DATA_DIR)', {}]] as const) {
-    const one = await runK6(shared, { ...env, VUS: '1' }, 3);
-    const many = await runK6(shared, { ...env, VUS: String(vus) }, 8);
-    console.log(`${label}: 1 VU ${one.peakRssMb.toFixed(0)} MB (start-up ${one.startupS.toFixed(2)} s); ${vus} VUs ${many.peakRssMb.toFixed(0)} MB (start-up ${many.startupS.toFixed(2)} s) → ${((many.peakRssMb - one.peakRssMb) / (vus - 1)).toFixed(3)} MB/VU`);
-  }
-
+  console.log(`bundles: helpers ${kib(helpers)} KiB, faker ${kib(faker)} KiB`);
   const pv = Number(process.env.PAYLOAD_VUS ?? 100);
   for (const [label, script] of [['faker in k6', faker], ['faker-free helpers', helpers]] as const) {
     const one = await runK6(script, { VUS: '1' }, 3);
@@ -87,4 +146,6 @@ async function main() {
   }
 }
 
-await main();
+const what = process.argv[2];
+if (what === undefined || what === 'dataset') await datasetBench();
+if (what === undefined || what === 'payload') await payloadBench();
