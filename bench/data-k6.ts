@@ -6,12 +6,16 @@
 //     (k6 calls setup() after every VU's init context has finished, just before the first
 //     iteration). Memory: RSS of the k6 process from /proc/<pid>/status every 100 ms: peak,
 //     and steady = median of the samples taken after setup(). MB/VU = (steady RSS at VUS VUs −
-//     steady RSS at 1 VU) / (VUS − 1).
+//     steady RSS at 1 VU) / (VUS − 1). Each run is repeated with GOGC=20, where RSS and the
+//     live heap after the last GC (GODEBUG=gctrace=1) track what is really retained.
+//     Also the real payment scenario (dist/payment.js; `npm run build` first) against an
+//     unreachable target: all VUs initialise, setup() aborts; start-up = until that abort.
+//     VARIANTS=csv,json,builtin,empty,payment-csv,payment-builtin picks variants.
 //  payload: payloads built with faker inside k6 vs the faker-free helpers: bundle size,
 //     iterations/s and RSS per VU at 100 VUs.
 // Each k6 run is short (<= ~30 s). Results go to stdout; copy them to docs/test-data.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const K6 = process.env.K6_BIN ?? '/root/.cache/paykit-k6/v2.2.0/k6';
@@ -35,7 +39,9 @@ function rssKb(pid: number): number {
   }
 }
 
-interface RunResult { peakRssMb: number; steadyRssMb: number; startupS: number; iterationsPerS: number; iterations: number; setupLine: string }
+interface RunResult { peakRssMb: number; steadyRssMb: number; liveHeapMb: number; startupS: number; iterationsPerS: number; iterations: number; setupLine: string }
+
+const mb = (x: number): string => (Number.isFinite(x) ? x.toFixed(0) : '—');
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -43,11 +49,12 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-async function runK6(script: string, env: Record<string, string>, durationS: number): Promise<RunResult> {
+/** `marker`: output that marks setup() (default the SETUP_AT line of our bench scripts). */
+async function runK6(script: string, env: Record<string, string>, durationS: number, marker = /SETUP_AT=(\d+)([^"\n]*)/, expectCode = 0): Promise<RunResult> {
   const summary = join(OUT, `summary-${process.pid}.json`);
   const t0 = Date.now();
   const child = spawn(K6, ['run', '-q', '--no-usage-report', `--summary-export=${summary}`, script], {
-    env: { ...process.env, K6_NO_USAGE_REPORT: 'true', DURATION: `${durationS}s`, ...env },
+    env: { ...process.env, K6_NO_USAGE_REPORT: 'true', GODEBUG: 'gctrace=1', DURATION: `${durationS}s`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let peak = 0;
@@ -57,10 +64,10 @@ async function runK6(script: string, env: Record<string, string>, durationS: num
   let log = '';
   const onData = (d: Buffer) => {
     log += d.toString();
-    const m = /SETUP_AT=(\d+)([^"\n]*)/.exec(log);
+    const m = marker.exec(log);
     if (m && !setupAt) {
-      setupAt = Number(m[1]);
-      setupLine = m[2]!.trim();
+      setupAt = m[1] ? Number(m[1]) : Date.now();
+      setupLine = (m[2] ?? m[0]).trim().slice(0, 120);
     }
   };
   child.stdout.on('data', onData);
@@ -74,11 +81,15 @@ async function runK6(script: string, env: Record<string, string>, durationS: num
   const code = await new Promise<number | null>((r) => child.on('exit', r));
   clearInterval(timer);
   clearTimeout(killer);
-  if (code !== 0) throw new Error(`k6 exited ${code}:\n${log.slice(-2000)}`);
-  const s = JSON.parse(readFileSync(summary, 'utf8')) as { metrics: Record<string, Record<string, number>> };
+  if (code !== expectCode) throw new Error(`k6 exited ${code}:\n${log.slice(-2000)}`);
+  const s = existsSync(summary) ? (JSON.parse(readFileSync(summary, 'utf8')) as { metrics: Record<string, Record<string, number>> }) : { metrics: {} };
+  rmSync(summary, { force: true });
   const it = s.metrics.iterations ?? {};
+  // gctrace: "gc N @Ts P%: … A->B->C MB, …": C = heap still reachable after that collection.
+  const gcs = [...log.matchAll(/^gc \d+ .*?->\d+->(\d+) MB/gm)];
   return {
     peakRssMb: peak / 1024,
+    liveHeapMb: gcs.length ? Number(gcs[gcs.length - 1]![1]) : NaN,
     steadyRssMb: after.length ? median(after) / 1024 : NaN,
     startupS: setupAt ? (setupAt - t0) / 1000 : NaN,
     iterationsPerS: it.rate ?? 0,
@@ -99,35 +110,61 @@ async function datasetBench(): Promise<void> {
   const vus = Number(process.env.VUS ?? 1000);
   const runs = Number(process.env.RUNS ?? 3);
   const only = process.env.VARIANTS?.split(',');
+  // The real payment scenario (dist/payment.js, `npm run build` first) against an unreachable
+  // target: k6 initialises every VU, then setup() aborts (exit 108), so these runs measure
+  // start-up and RSS of the real bundle; "steady" is then the RSS after setup() until exit.
+  const payment = resolve('dist/payment.js');
+  const unreachable = { PAYMENT_SERVICE_URL: 'http://127.0.0.1:9', BANKING_API_URL: 'http://127.0.0.1:9', REPORT_DIR: join(OUT, 'reports') };
+  type Variant = readonly [key: string, label: string, script: string, env: Record<string, string>, scenario?: boolean];
   const variants = ([
     ['csv', '100k customers, CSV (k6/experimental/csv; default)', shared, { DATA_DIR: DATA }],
     ['json', '100k customers, JSON (SharedArray)', shared, { DATA_DIR: DATA, DATA_FORMAT: 'json' }],
     ['builtin', 'built-in dataset (no DATA_DIR)', shared, {}],
     ['empty', 'empty script (k6 alone)', empty, {}],
-  ] as const).filter(([key]) => !only || only.includes(key));
-  const results = new Map<string, { one: RunResult[]; many: RunResult[] }>();
+    ['payment-csv', 'payment scenario, 100k customers CSV', payment, { ...unreachable, DATA_DIR: DATA }, true],
+    ['payment-builtin', 'payment scenario, built-in dataset', payment, unreachable, true],
+  ] as Variant[]).filter(([key]) => (only ? only.includes(key) : !key.startsWith('payment') || existsSync(payment)));
+  const results = new Map<string, { one: RunResult[]; many: RunResult[]; tightOne: RunResult[]; tightMany: RunResult[] }>();
   for (let round = 1; round <= runs; round++) {
-    for (const [key, label, script, env] of variants) {
-      const r = results.get(key) ?? { one: [], many: [] };
+    for (const [key, label, script, env, scenario] of variants) {
+      const r = results.get(key) ?? { one: [], many: [], tightOne: [], tightMany: [] };
       results.set(key, r);
-      const one = await runK6(script, { ...env, VUS: '1' }, 3);
-      const many = await runK6(script, { ...env, VUS: String(vus) }, 4);
+      const run = (n: number, d: number) =>
+        scenario ? runK6(script, { ...env, VUS: String(n), DURATION: '30s' }, d, /target unreachable/, 108) : runK6(script, { ...env, VUS: String(n) }, d);
+      const one = await run(1, 3);
+      const many = await run(vus, 4);
       r.one.push(one);
       r.many.push(many);
+      // Retained memory: with GOGC=20 the heap is collected whenever it grows 20%, so RSS and the
+      // live heap after the last collection stay close to what is actually reachable (with the
+      // default GOGC=100 a big dataset also buys up to its own size again in uncollected garbage).
+      const tight = { ...env, GOGC: '20' };
+      const tightRun = (n: number, d: number) =>
+        scenario ? runK6(script, { ...tight, VUS: String(n), DURATION: '30s' }, d, /target unreachable/, 108) : runK6(script, { ...tight, VUS: String(n) }, d);
+      r.tightOne.push(await tightRun(1, 3));
+      r.tightMany.push(await tightRun(vus, 4));
       const f = (x: RunResult) => `start-up ${x.startupS.toFixed(2)} s, peak ${x.peakRssMb.toFixed(0)} MB, steady ${x.steadyRssMb.toFixed(0)} MB`;
+      const g = (x: RunResult) => `RSS ${mb(x.steadyRssMb)} MB (peak ${mb(x.peakRssMb)}), live heap ${mb(x.liveHeapMb)} MB`;
       console.log(`round ${round} ${label}: 1 VU ${f(one)}; ${vus} VUs ${f(many)} [${many.setupLine}]`);
+      console.log(`round ${round} ${label}, GOGC=20: 1 VU ${g(r.tightOne.at(-1)!)}; ${vus} VUs ${g(r.tightMany.at(-1)!)}`);
     }
   }
   console.log(`\nmedians of ${runs} runs (${new Date().toISOString()}):`);
-  console.log(`| | start-up, 1 VU | start-up, ${vus} VUs | RSS 1 VU (peak / steady) | RSS ${vus} VUs (peak / steady) | MB/VU (steady) | MB/VU (peak) |`);
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log(`| | start-up, 1 VU | start-up, ${vus} VUs | RSS 1 VU (peak / steady) | RSS ${vus} VUs (peak / steady) | MB/VU (steady) | MB/VU (peak) | GOGC=20: RSS 1 / ${vus} VUs | GOGC=20: MB/VU (RSS) | GOGC=20: live heap 1 / ${vus} VUs | GOGC=20: live MB/VU |`);
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [key, label] of variants) {
-    const { one, many } = results.get(key)!;
-    const m = (xs: RunResult[], k: keyof RunResult) => median(xs.map((x) => x[k] as number));
-    const perVu = (k: 'steadyRssMb' | 'peakRssMb') => ((m(many, k) - m(one, k)) / (vus - 1)).toFixed(2);
+    const { one, many, tightOne, tightMany } = results.get(key)!;
+    const m = (xs: RunResult[], k: keyof RunResult) => median(xs.map((x) => x[k] as number).filter(Number.isFinite));
+    const perVu = (a: RunResult[], b: RunResult[], k: 'steadyRssMb' | 'peakRssMb' | 'liveHeapMb') => {
+      const v = (m(b, k) - m(a, k)) / (vus - 1);
+      return Number.isFinite(v) ? v.toFixed(2) : '—';
+    };
+    const rss = (xs: RunResult[]) => (Number.isFinite(m(xs, 'steadyRssMb')) ? m(xs, 'steadyRssMb') : m(xs, 'peakRssMb'));
+    const tightPerVu = ((rss(tightMany) - rss(tightOne)) / (vus - 1)).toFixed(2);
     console.log(
-      `| ${label} | ${m(one, 'startupS').toFixed(2)} s | ${m(many, 'startupS').toFixed(2)} s | ${m(one, 'peakRssMb').toFixed(0)} / ${m(one, 'steadyRssMb').toFixed(0)} MB | ` +
-        `${m(many, 'peakRssMb').toFixed(0)} / ${m(many, 'steadyRssMb').toFixed(0)} MB | ${perVu('steadyRssMb')} | ${perVu('peakRssMb')} |`,
+      `| ${label} | ${m(one, 'startupS').toFixed(2)} s | ${m(many, 'startupS').toFixed(2)} s | ${mb(m(one, 'peakRssMb'))} / ${mb(m(one, 'steadyRssMb'))} MB | ` +
+        `${mb(m(many, 'peakRssMb'))} / ${mb(m(many, 'steadyRssMb'))} MB | ${perVu(one, many, 'steadyRssMb')} | ${perVu(one, many, 'peakRssMb')} | ` +
+        `${mb(rss(tightOne))} / ${mb(rss(tightMany))} MB | ${tightPerVu} | ${mb(m(tightOne, 'liveHeapMb'))} / ${mb(m(tightMany, 'liveHeapMb'))} MB | ${perVu(tightOne, tightMany, 'liveHeapMb')} |`,
     );
   }
 }
