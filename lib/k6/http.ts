@@ -77,12 +77,24 @@ export class ApiClient {
   }
 }
 
+// The last response parsed and its result: a client's body-shape check and its caller read the same
+// response, so the body is parsed once, not twice (JSON.parse is one of the larger per-request costs in k6).
+let lastRes: Res | null = null;
+let lastParsed: unknown = null;
+
 /** Parsed JSON body, or null when the body is absent or not JSON (never throws). */
 export function jsonBody<T = Record<string, unknown>>(res: Res): T | null {
-  if (typeof res.body !== 'string' || res.body.length === 0) return null;
-  try {
-    return JSON.parse(res.body) as T;
-  } catch {
-    return null;
+  if (res === lastRes) return lastParsed as T | null;
+  const body = res.body;
+  let parsed: unknown = null;
+  if (typeof body === 'string' && body.length > 0) {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      parsed = null;
+    }
   }
+  lastRes = res;
+  lastParsed = parsed;
+  return parsed as T | null;
 }

@@ -26,20 +26,25 @@ export function createRunner<S>(userClass: string, tasks: ReadonlyArray<Task<S>>
   for (const t of tasks) counters.set(t.name, new Counter(taskCounterName(userClass, t.name)));
   let rng: Rng | null = null;
   let state: S;
+  // The VU's tag object, looked up once: every read of `exec.vu` builds a new info object in k6.
+  // It stays bound to this VU's tags, so writes through it act exactly like `exec.vu.metrics.tags.x = ...`.
+  let vuTags: Record<string, number | string | boolean>;
   return (run: RunInfo) => {
     if (rng === null) {
+      const vu = exec.vu;
       // Seeded from SEED, the scenario and the VU: the same seed replays the same choices per VU.
-      rng = createRng(`${opts.seed}:${exec.scenario.name}:${exec.vu.idInTest}`);
+      rng = createRng(`${opts.seed}:${exec.scenario.name}:${vu.idInTest}`);
+      vuTags = vu.metrics.tags;
       state = opts.newState(rng, run);
     }
     const task = pickTask(rng, tasks);
-    exec.vu.metrics.tags.user_class = userClass;
-    exec.vu.metrics.tags.task = task.name;
+    vuTags.user_class = userClass;
+    vuTags.task = task.name;
     counters.get(task.name)!.add(1);
     try {
       task.run(state);
     } finally {
-      delete exec.vu.metrics.tags.task;
+      delete vuTags.task;
     }
     const think = opts.thinkTime;
     if (think && think.maxMs > 0) sleep((think.minMs + rng() * (think.maxMs - think.minMs)) / 1000);

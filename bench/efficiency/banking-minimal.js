@@ -1,0 +1,108 @@
+// Minimal k6 script for the efficiency baseline (docs/efficiency.md): the banking scenario's requests
+// in its task-table proportions, with no helpers, checks, tags or custom metrics. Plain k6/http.
+//   k6 run --vus 50 --duration 10s -e BANKING_API_URL=http://127.0.0.1:8001 bench/efficiency/banking-minimal.js
+import http from 'k6/http';
+
+const BASE = __ENV.BANKING_API_URL || 'http://127.0.0.1:8001';
+const JSON_AUTH = { headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' } };
+const AUTH = { headers: { Authorization: 'Bearer sandbox-token' } };
+const MERCHANTS = [['mer_00000000', 'USD', 2500], ['mer_00000001', 'INR', 250000], ['mer_00000002', 'INR', 99000], ['mer_00000007', 'GBP', 1800]];
+const CARDS = [
+  { number: '4426180054708415', exp_month: 4, exp_year: 2030, cvv: '079' },
+  { number: '6493649925185824', exp_month: 11, exp_year: 2031, cvv: '854' },
+  { number: '4425464822663230', exp_month: 8, exp_year: 2029, cvv: '911' },
+  { number: '2720144434095460', exp_month: 1, exp_year: 2032, cvv: '531' },
+];
+
+const open = []; // authorized, not captured
+const captured = []; // captured, refundable
+const known = []; // transaction ids for lookups
+
+function keep(list, item, max) {
+  list.push(item);
+  if (list.length > max) list.shift();
+}
+
+function authBody() {
+  const m = MERCHANTS[Math.floor(Math.random() * MERCHANTS.length)];
+  return { merchant_id: m[0], amount: m[2], currency: m[1], card: CARDS[Math.floor(Math.random() * CARDS.length)] };
+}
+
+export function authorize() {
+  const res = http.post(`${BASE}/api/v1/authorizations`, JSON.stringify(authBody()), JSON_AUTH);
+  if (res.status !== 201) return null;
+  const a = res.json();
+  keep(open, a, 50);
+  keep(known, a.id, 100);
+  return a;
+}
+
+export function capture() {
+  let a = open.shift();
+  if (!a) {
+    a = authorize();
+    if (!a) return null;
+    open.pop();
+  }
+  const body = Math.random() < 0.8 ? {} : { amount: Math.max(1, Math.floor(a.amount * 0.75)) };
+  const res = http.post(`${BASE}/api/v1/authorizations/${a.id}/capture`, JSON.stringify(body), JSON_AUTH);
+  if (res.status !== 200) return null;
+  const c = res.json();
+  keep(captured, c, 50);
+  return c;
+}
+
+export function refund() {
+  const pool = captured.filter((x) => x.refunded_amount < x.captured_amount);
+  const c = pool.length ? pool[Math.floor(Math.random() * pool.length)] : capture();
+  if (!c) return;
+  const left = c.captured_amount - c.refunded_amount;
+  const amount = Math.random() < 0.5 || left < 2 ? left : Math.max(1, Math.floor(left * Math.random()));
+  const res = http.post(`${BASE}/api/v1/refunds`, JSON.stringify({ transaction_id: c.id, amount }), JSON_AUTH);
+  if (res.status === 201) {
+    c.refunded_amount += amount;
+    keep(known, res.json().id, 100);
+  }
+}
+
+export function status() {
+  const id = known.length ? known[Math.floor(Math.random() * known.length)] : (authorize() || {}).id;
+  if (id) http.get(`${BASE}/api/v1/transactions/${id}`, AUTH);
+}
+
+export function knowsNone() {
+  return known.length === 0;
+}
+
+export function settlements() {
+  http.get(`${BASE}/api/v1/settlements?date=${new Date().toISOString().slice(0, 10)}`, AUTH);
+}
+
+export function health() {
+  http.get(`${BASE}/health`, AUTH);
+}
+
+export function batch() {
+  const operations = [];
+  for (let i = 0; i < 5; i++) operations.push({ type: 'authorize', body: authBody() });
+  const res = http.post(`${BASE}/api/v1/batch`, JSON.stringify({ operations }), JSON_AUTH);
+  if (res.status !== 200) return;
+  for (const x of res.json().results) {
+    if (x.status === 201) {
+      keep(open, x.body, 50);
+      keep(known, x.body.id, 100);
+    }
+  }
+}
+
+// Task weights of lib/users/banking.ts: 40 / 25 / 15 / 10 / 5 / 3 / 2.
+export default function () {
+  const r = Math.random() * 100;
+  if (r < 40) authorize();
+  else if (r < 65) capture();
+  else if (r < 80) refund();
+  else if (r < 90) status();
+  else if (r < 95) settlements();
+  else if (r < 98) health();
+  else batch();
+}

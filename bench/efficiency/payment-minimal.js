@@ -1,0 +1,74 @@
+// Minimal k6 script for the efficiency baseline (docs/efficiency.md): the payment scenario's requests
+// in its task-table proportions, with no helpers, checks, tags or custom metrics. Plain k6/http.
+//   k6 run --vus 50 --duration 10s -e PAYMENT_SERVICE_URL=http://127.0.0.1:8000 bench/efficiency/payment-minimal.js
+import http from 'k6/http';
+
+const BASE = __ENV.PAYMENT_SERVICE_URL || 'http://127.0.0.1:8000';
+const JSON_AUTH = { headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' } };
+const AUTH = { headers: { Authorization: 'Bearer sandbox-token' } };
+const MERCHANTS = [['mer_00000000', 'USD', 2500], ['mer_00000001', 'INR', 250000], ['mer_00000002', 'INR', 99000], ['mer_00000007', 'GBP', 1800]];
+const CARDS = [
+  { number: '4426180054708415', exp_month: 4, exp_year: 2030, cvv: '079' },
+  { number: '6493649925185824', exp_month: 11, exp_year: 2031, cvv: '854' },
+  { number: '4425464822663230', exp_month: 8, exp_year: 2029, cvv: '911' },
+  { number: '2720144434095460', exp_month: 1, exp_year: 2032, cvv: '531' },
+];
+const DECLINE = { number: '4000000000000002', exp_month: 12, exp_year: 2030, cvv: '123' };
+
+const mine = []; // this VU's payments: refunds and lookups act on them
+let seq = 0;
+
+export function pay() {
+  const m = MERCHANTS[Math.floor(Math.random() * MERCHANTS.length)];
+  const declined = Math.random() < 0.05;
+  const body = {
+    merchant_id: m[0], amount: m[2], currency: m[1],
+    card: declined ? DECLINE : CARDS[Math.floor(Math.random() * CARDS.length)],
+    customer_id: 'cus_00000000', description: 'retail purchase',
+  };
+  const res = http.post(`${BASE}/api/v1/payments`, JSON.stringify(body), {
+    headers: { ...JSON_AUTH.headers, 'Idempotency-Key': `${__VU}-${Date.now()}-${seq++}` },
+  });
+  if (res.status !== 201) return null;
+  const p = res.json();
+  mine.push(p);
+  if (mine.length > 50) mine.shift();
+  return p;
+}
+
+function own(refundable) {
+  const pool = refundable ? mine.filter((p) => p.refunded_amount < p.amount) : mine;
+  return pool.length ? pool[Math.floor(Math.random() * pool.length)] : pay();
+}
+
+export function refund() {
+  const p = own(true);
+  if (!p) return;
+  const left = p.amount - p.refunded_amount;
+  const amount = Math.random() < 0.5 || left < 2 ? left : Math.max(1, Math.floor(left * Math.random()));
+  const res = http.post(`${BASE}/api/v1/payments/${p.id}/refunds`, JSON.stringify({ amount }), JSON_AUTH);
+  if (res.status === 201) p.refunded_amount += amount;
+}
+
+export function status() {
+  const p = own(false);
+  if (p) http.get(`${BASE}/api/v1/payments/${p.id}`, AUTH);
+}
+
+export function merchantTransactions(limit) {
+  http.get(`${BASE}/api/v1/merchants/${MERCHANTS[Math.floor(Math.random() * MERCHANTS.length)][0]}/transactions?limit=${limit}`, AUTH);
+}
+
+export function health() {
+  http.get(`${BASE}/health`, AUTH);
+}
+
+// Task weights of lib/users/payment.ts: 70 / 10 (REFUND_PROBABILITY 0.1) / 15 / 3 / 2.
+export default function () {
+  const r = Math.random() * 100;
+  if (r < 70) pay();
+  else if (r < 80) refund();
+  else if (r < 95) status();
+  else if (r < 98) merchantTransactions(20);
+  else health();
+}
