@@ -2,8 +2,8 @@
 // batches, user registration and the audit chain. Point the suite at your own banking API by
 // changing this file (docs/adapting.md).
 import { check } from 'k6';
-import { ApiClient, endpointName, jsonBody, type Endpoint, type Res } from '../k6/http.ts';
-import type { CardInput } from './payment.ts';
+import { ApiClient, checkResponse, jsonBody, type Endpoint, type Res } from '../k6/http.ts';
+import { checkSameId, type CardInput } from './payment.ts';
 
 export const BANKING_API = {
   health: { method: 'GET', path: '/health', expected: [200] },
@@ -57,12 +57,14 @@ function isAuthorization(b: unknown): b is Authorization {
   return !!a && typeof a.id === 'string' && typeof a.amount === 'number' && typeof a.captured_amount === 'number';
 }
 
-function checkStatus(res: Res, e: Endpoint, want: readonly number[], shape?: (body: unknown) => boolean): boolean {
-  const name = endpointName(e);
-  const checks: Record<string, (r: Res) => boolean> = { [`${name} status ${want.join('|')}`]: (r) => want.includes(r.status) };
-  if (shape) checks[`${name} body shape`] = (r) => !want.includes(r.status) || shape(jsonBody(r));
-  return check(res, checks);
-}
+// Body shapes, module level so their check sets are built once (lib/k6/http.ts checkResponse).
+const isOk = (b: unknown) => (b as { status?: string } | null)?.status === 'ok';
+const isAuthorized = (b: unknown) => isAuthorization(b) && b.status === 'authorized';
+const isCaptured = (b: unknown) => isAuthorization(b) && b.status === 'captured';
+const hasId = (b: unknown) => typeof (b as { id?: unknown } | null)?.id === 'string';
+const hasTotals = (b: unknown) => Array.isArray((b as { currency_totals?: unknown } | null)?.currency_totals);
+const hasResults = (b: unknown) => Array.isArray((b as { results?: unknown } | null)?.results);
+const isVerification = (b: unknown) => typeof (b as AuditVerification | null)?.valid === 'boolean';
 
 export class BankingClient {
   private readonly api: ApiClient;
@@ -73,62 +75,62 @@ export class BankingClient {
 
   health(): Res {
     const res = this.api.call(BANKING_API.health);
-    checkStatus(res, BANKING_API.health, [200], (b) => (b as { status?: string } | null)?.status === 'ok');
+    checkResponse(res, BANKING_API.health, [200], isOk);
     return res;
   }
 
   authorize(body: AuthorizationRequest, opts: { expectDecline?: boolean } = {}): Authorization | null {
     const want = opts.expectDecline ? [BANKING_STATUS.declined] : [201];
     const res = this.api.call(BANKING_API.authorize, { body, expected: want });
-    checkStatus(res, BANKING_API.authorize, want, opts.expectDecline ? undefined : (b) => isAuthorization(b) && b.status === 'authorized');
+    checkResponse(res, BANKING_API.authorize, want, opts.expectDecline ? undefined : isAuthorized);
     const parsed = res.status === 201 ? jsonBody(res) : null;
     return isAuthorization(parsed) ? parsed : null;
   }
 
   capture(id: string, amount?: number): Authorization | null {
     const res = this.api.call(BANKING_API.capture, { params: { id }, body: amount === undefined ? {} : { amount } });
-    checkStatus(res, BANKING_API.capture, [200], (b) => isAuthorization(b) && b.status === 'captured');
+    checkResponse(res, BANKING_API.capture, [200], isCaptured);
     const parsed = res.status === 200 ? jsonBody(res) : null;
     return isAuthorization(parsed) ? parsed : null;
   }
 
   refund(transactionId: string, amount: number): { id: string; amount: number } | null {
     const res = this.api.call(BANKING_API.refund, { body: { transaction_id: transactionId, amount } });
-    checkStatus(res, BANKING_API.refund, [201], (b) => typeof (b as { id?: unknown } | null)?.id === 'string');
+    checkResponse(res, BANKING_API.refund, [201], hasId);
     return res.status === 201 ? jsonBody<{ id: string; amount: number }>(res) : null;
   }
 
   transaction(id: string): Res {
     const res = this.api.call(BANKING_API.transaction, { params: { id } });
-    checkStatus(res, BANKING_API.transaction, [200], (b) => (b as { id?: string } | null)?.id === id);
+    checkResponse(res, BANKING_API.transaction, [200], hasId);
+    checkSameId(res, 'GET /api/v1/transactions/{id}', jsonBody<{ id?: string }>(res)?.id, id);
     return res;
   }
 
   settlements(date: string): Res {
     const res = this.api.call(BANKING_API.settlements, { query: { date } });
-    checkStatus(res, BANKING_API.settlements, [200], (b) => Array.isArray((b as { currency_totals?: unknown } | null)?.currency_totals));
+    checkResponse(res, BANKING_API.settlements, [200], hasTotals);
     return res;
   }
 
   batch(operations: BatchOperation[]): Array<{ index: number; status: number; body: unknown }> | null {
     const res = this.api.call(BANKING_API.batch, { body: { operations } });
-    checkStatus(res, BANKING_API.batch, [200], (b) => {
-      const results = (b as { results?: unknown[] } | null)?.results;
-      return Array.isArray(results) && results.length === operations.length;
-    });
-    return res.status === 200 ? (jsonBody<{ results: Array<{ index: number; status: number; body: unknown }> }>(res)?.results ?? null) : null;
+    checkResponse(res, BANKING_API.batch, [200], hasResults);
+    const results = res.status === 200 ? (jsonBody<{ results: Array<{ index: number; status: number; body: unknown }> }>(res)?.results ?? null) : null;
+    if (results && results.length !== operations.length) check(res, { 'POST /api/v1/batch answers every operation': () => false });
+    return results;
   }
 
   /** Registers a user; `expected` lets a race accept 201 or 409 as the contract allows. */
   registerUser(body: { name: string; pan: string; email?: string }, expected: readonly number[] = [201]): Res {
     const res = this.api.call(BANKING_API.registerUser, { body, expected });
-    checkStatus(res, BANKING_API.registerUser, expected);
+    checkResponse(res, BANKING_API.registerUser, expected);
     return res;
   }
 
   auditVerify(): AuditVerification | null {
     const res = this.api.call(BANKING_API.auditVerify, { timeout: '60s' });
-    checkStatus(res, BANKING_API.auditVerify, [200], (b) => typeof (b as AuditVerification | null)?.valid === 'boolean');
+    checkResponse(res, BANKING_API.auditVerify, [200], isVerification);
     return res.status === 200 ? jsonBody<AuditVerification>(res) : null;
   }
 

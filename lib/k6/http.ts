@@ -1,5 +1,6 @@
 // Thin k6 adapter for JSON APIs: one place that attaches auth, the endpoint's name tag and its
 // expected statuses to every request, so scenario code cannot forget them.
+import { check } from 'k6';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -97,4 +98,28 @@ export function jsonBody<T = Record<string, unknown>>(res: Res): T | null {
   lastRes = res;
   lastParsed = parsed;
   return parsed as T | null;
+}
+
+export type Shape = (body: unknown) => boolean;
+
+// The check sets, built once per (endpoint, statuses, shape): building a fresh object of named
+// closures for every request was a measurable share of k6's CPU (docs/efficiency.md).
+const checkSets = new Map<string, Map<Shape | undefined, Record<string, (r: Res) => boolean>>>();
+
+/**
+ * Checks a response's status against `want` and, when the status is one of them, its body's shape.
+ * Check names carry the endpoint's name tag, so the report groups them the way the API is laid out.
+ * `shape` must be a long-lived function (module level), not a per-call closure.
+ */
+export function checkResponse(res: Res, e: Endpoint, want: readonly number[], shape?: Shape): boolean {
+  const key = `${endpointName(e)} ${want.join('|')}`;
+  let byShape = checkSets.get(key);
+  if (!byShape) checkSets.set(key, (byShape = new Map()));
+  let set = byShape.get(shape);
+  if (!set) {
+    set = { [`${endpointName(e)} status ${want.join('|')}`]: (r) => want.includes(r.status) };
+    if (shape) set[`${endpointName(e)} body shape`] = (r) => !want.includes(r.status) || shape(jsonBody(r));
+    byShape.set(shape, set);
+  }
+  return check(res, set);
 }

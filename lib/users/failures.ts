@@ -6,7 +6,7 @@ import { BANKING_API } from '../clients/banking.ts';
 import { PAYMENT_API } from '../clients/payment.ts';
 import { drawAmount } from '../data/amounts.ts';
 import { declineCard, invalidCard, type InvalidCardKind } from '../data/cards.ts';
-import { endpointName, jsonBody, type ApiClient, type CallOptions, type Endpoint } from '../k6/http.ts';
+import { endpointName, jsonBody, type ApiClient, type CallOptions, type Endpoint, type Res } from '../k6/http.ts';
 import { acknowledged, cardsDeclined, unexpectedStatus } from '../k6/metrics.ts';
 import { pickOne, seededUuid, type Rng } from '../random.ts';
 import { defineTasks } from '../tasks.ts';
@@ -17,15 +17,22 @@ export interface FailureState {
   runId: string;
 }
 
+const refusalChecks = new Map<string, Record<string, (r: Res) => boolean>>();
+
 /** Sends a request that must be refused with `status` and error `code`; returns whether it was. */
 export function expectRefusal(api: ApiClient, endpoint: Endpoint, opts: CallOptions, status: number, code: string, label: string): boolean {
   const res = api.call(endpoint, { ...opts, expected: [status], tags: { failure: label } });
   if ((res.status >= 200 && res.status < 300) || res.status >= 500) unexpectedStatus.add(1, { failure: label });
-  const name = endpointName(endpoint);
-  return check(res, {
-    [`${label}: ${name} answers ${status}`]: (r) => r.status === status,
-    [`${label}: error code ${code}`]: (r) => jsonBody<{ error?: { code?: string } }>(r)?.error?.code === code,
-  });
+  const key = `${label} ${endpointName(endpoint)} ${status} ${code}`;
+  let set = refusalChecks.get(key);
+  if (!set) {
+    set = {
+      [`${label}: ${endpointName(endpoint)} answers ${status}`]: (r) => r.status === status,
+      [`${label}: error code ${code}`]: (r) => jsonBody<{ error?: { code?: string } }>(r)?.error?.code === code,
+    };
+    refusalChecks.set(key, set);
+  }
+  return check(res, set);
 }
 
 function validPayment(ctx: UserContext, rng: Rng) {
