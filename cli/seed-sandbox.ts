@@ -130,7 +130,10 @@ function main(): number {
     const r = seedDatabase(sdb, args.data!, {
       batch: args.batch,
       payments: args.payments,
-      onProgress: (done, total) => process.stderr.write(`  ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} rows\r`),
+      // A progress line on a terminal only; logs and CI get the one summary line below.
+      onProgress: process.stderr.isTTY
+        ? (done, total) => process.stderr.write(`  ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} rows\r`)
+        : undefined,
     });
     const rate = Math.round((r.users + r.payments) / r.seconds);
     console.log(`seeded ${args.db}: ${r.users} users, ${r.payments} payments in ${r.seconds.toFixed(2)} s (${rate} rows/s)`);
