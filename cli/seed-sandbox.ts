@@ -7,6 +7,7 @@
 // a broken reference) rolls everything back, so a database is either seeded completely or not at all.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { indexOfId } from '../lib/data/ids.ts';
 import type { Card, Customer, Merchant, Transaction } from '../lib/data/types.ts';
 import { appendAudit } from '../sandbox/audit.ts';
@@ -26,24 +27,29 @@ export interface SeedArgs {
 const USAGE = 'usage: npm run data:seed -- --data DIR --db FILE [--batch 5000] [--no-payments]\n       npm run data:seed -- --db FILE --clean';
 
 export function parseSeedArgs(argv: string[]): SeedArgs {
-  const args: SeedArgs = { data: null, db: '', batch: 5000, clean: false, payments: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (a === '--data') args.data = value();
-    else if (a === '--db') args.db = value();
-    else if (a === '--batch') {
-      const v = value();
-      args.batch = Number(v);
-      if (!Number.isInteger(args.batch) || args.batch < 1) throw new Error(`--batch must be a positive integer, got '${v}'`);
-    } else if (a === '--clean') args.clean = true;
-    else if (a === '--no-payments') args.payments = false;
-    else throw new Error(`unknown argument '${a}'\n${USAGE}`);
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        data: { type: 'string' },
+        db: { type: 'string', default: '' },
+        batch: { type: 'string', default: '5000' },
+        clean: { type: 'boolean', default: false },
+        'no-payments': { type: 'boolean', default: false },
+      },
+    }));
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${USAGE}`);
   }
+  const args: SeedArgs = {
+    data: values.data ?? null,
+    db: values.db,
+    batch: Number(values.batch),
+    clean: values.clean,
+    payments: !values['no-payments'],
+  };
+  if (!Number.isInteger(args.batch) || args.batch < 1) throw new Error(`--batch must be a positive integer, got '${values.batch}'`);
   if (!args.db) throw new Error(`--db is required: the sandbox database file (what SANDBOX_DB points at)\n${USAGE}`);
   if (args.db === ':memory:') throw new Error('--db must be a file: an in-memory database would vanish when this command exits');
   if (!args.clean) {

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { PROFILE_NAMES } from '../lib/profiles.ts';
 import { runScenario, timestamp, type RunResult } from './run-scenario.ts';
 import { targetsOrSandbox } from './sandbox-process.ts';
@@ -26,20 +27,26 @@ export function availableScenarios(dir = 'scenarios'): string[] {
 
 /** Parses and validates the arguments; throws an Error whose message is meant for the user. */
 export function parseSuiteArgs(argv: string[], known: string[] = availableScenarios()): SuiteArgs {
-  const args: SuiteArgs = { scenarios: [], profile: process.env.PROFILE || 'smoke', failFast: false, out: null };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (a === '--scenarios') args.scenarios = value().split(',').map((s) => s.trim()).filter(Boolean);
-    else if (a === '--profile') args.profile = value();
-    else if (a === '--fail-fast') args.failFast = true;
-    else if (a === '--out') args.out = value();
-    else throw new Error(`unknown argument '${a}'\n${USAGE}`);
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        scenarios: { type: 'string' },
+        profile: { type: 'string', default: process.env.PROFILE || 'smoke' },
+        'fail-fast': { type: 'boolean', default: false },
+        out: { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${USAGE}`);
   }
+  const args: SuiteArgs = {
+    scenarios: (values.scenarios ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    profile: values.profile,
+    failFast: values['fail-fast'],
+    out: values.out ?? null,
+  };
   if (args.scenarios.length === 0) throw new Error(`--scenarios is required (available: ${known.join(', ')})\n${USAGE}`);
   const unknown = args.scenarios.filter((s) => !known.includes(s));
   if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')} (available: ${known.join(', ')})`);

@@ -27,19 +27,6 @@ export function withLuhnCheckDigit(payload: string): string {
 
 /** True when `value` is all digits (at least 2) and passes the Luhn check. */
 export function isLuhnValid(value: string): boolean {
-  if (value.length < 2) return false;
-  let sum = 0;
-  let double = false;
-  for (let i = value.length - 1; i >= 0; i--) {
-    const d = value.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return false;
-    if (double) {
-      const x = d * 2;
-      sum += x > 9 ? x - 9 : x;
-    } else {
-      sum += d;
-    }
-    double = !double;
-  }
-  return sum % 10 === 0;
+  if (value.length < 2 || !/^[0-9]+$/.test(value)) return false;
+  return luhnCheckDigit(value.slice(0, -1)) === value.charCodeAt(value.length - 1) - 48;
 }

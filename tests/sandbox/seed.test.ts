@@ -74,6 +74,6 @@ test('seed arguments are checked before anything is written', () => {
   assert.throws(() => parseSeedArgs(['--db', ':memory:', '--data', dataDir]), /must be a file/);
   assert.throws(() => parseSeedArgs(['--db', 'x.db', '--data', dir]), /has no manifest\.json/);
   assert.throws(() => parseSeedArgs(['--db', 'x.db', '--data', dataDir, '--batch', '0']), /--batch must be a positive integer/);
-  assert.throws(() => parseSeedArgs(['--db', 'x.db', '--bogus']), /unknown argument '--bogus'/);
+  assert.throws(() => parseSeedArgs(['--db', 'x.db', '--bogus']), /Unknown option '--bogus'/);
   assert.equal(parseSeedArgs(['--db', 'x.db', '--clean']).clean, true);
 });
