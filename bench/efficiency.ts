@@ -59,14 +59,11 @@ const totalVus = (s: Scenario) => SHARES[s].reduce((n, share) => n + Math.max(1,
 interface Patch { file: string; from: string | RegExp; to: string }
 const VARIANTS: Record<string, Patch[]> = {
   'no checks (k6 check() is a no-op)': [
-    { file: 'lib/clients/payment.ts', from: "import { check } from 'k6';", to: 'const check = (..._a: unknown[]) => true;' },
+    { file: 'lib/k6/http.ts', from: "import { check } from 'k6';", to: 'const check = (..._a: unknown[]) => true;' },
     { file: 'lib/clients/banking.ts', from: "import { check } from 'k6';", to: 'const check = (..._a: unknown[]) => true;' },
     { file: 'lib/users/failures.ts', from: "import { check } from 'k6';", to: 'const check = (..._a: unknown[]) => true;' },
   ],
-  'no body-shape checks (status checks kept)': [
-    { file: 'lib/clients/payment.ts', from: 'if (shape) checks[', to: 'if (false as boolean) checks[' },
-    { file: 'lib/clients/banking.ts', from: 'if (shape) checks[', to: 'if (false as boolean) checks[' },
-  ],
+  'no body-shape checks (status checks kept)': [{ file: 'lib/k6/http.ts', from: 'if (shape) set[', to: 'if (false as boolean) set[' }],
   'no responseCallback (expected statuses)': [{ file: 'lib/k6/http.ts', from: 'responseCallback: this.callback(opts.expected ?? endpoint.expected),', to: '' }],
   'no name tag': [{ file: 'lib/k6/http.ts', from: 'tags: { name: endpointName(endpoint), ...(opts.tags ?? {}) },', to: 'tags: opts.tags,' }],
   'no task/user_class VU tags': [

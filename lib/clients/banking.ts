@@ -2,8 +2,8 @@
 // batches, user registration and the audit chain. Point the suite at your own banking API by
 // changing this file (docs/adapting.md).
 import { check } from 'k6';
-import { ApiClient, checkResponse, jsonBody, type Endpoint, type Res } from '../k6/http.ts';
-import { checkSameId, type CardInput } from './payment.ts';
+import { ApiClient, checkResponse, checkSameId, jsonBody, type Endpoint, type Res } from '../k6/http.ts';
+import type { CardInput } from './payment.ts';
 
 export const BANKING_API = {
   health: { method: 'GET', path: '/health', expected: [200] },

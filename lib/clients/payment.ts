@@ -1,7 +1,6 @@
 // The payment service's API as the suite sees it: endpoints, request bodies and the statuses each
 // answers. Pointing the suite at your own payment service means changing this file (docs/adapting.md).
-import { check } from 'k6';
-import { ApiClient, checkResponse, jsonBody, type Endpoint, type Res } from '../k6/http.ts';
+import { ApiClient, checkResponse, checkSameId, jsonBody, type Endpoint, type Res } from '../k6/http.ts';
 
 export const PAYMENT_API = {
   health: { method: 'GET', path: '/health', expected: [200] },
@@ -59,10 +58,6 @@ const isDecline = (b: unknown) => (b as { error?: { code?: string } } | null)?.e
 const hasId = (b: unknown) => typeof (b as { id?: unknown } | null)?.id === 'string';
 const hasDataArray = (b: unknown) => Array.isArray((b as { data?: unknown } | null)?.data);
 
-/** A lookup answered 200 with somebody else's record: rare, so the check is recorded only then. */
-export function checkSameId(res: Res, name: string, got: string | undefined, want: string): void {
-  if (res.status === 200 && got !== want) check(res, { [`${name} returns the requested record`]: () => false });
-}
 
 export class PaymentClient {
   private readonly api: ApiClient;
