@@ -65,31 +65,17 @@ const VARIANTS: Record<string, Patch[]> = {
   ],
   'no body-shape checks (status checks kept)': [{ file: 'lib/k6/http.ts', from: 'if (shape) set[', to: 'if (false as boolean) set[' }],
   'no responseCallback (expected statuses)': [{ file: 'lib/k6/http.ts', from: 'responseCallback: this.callback(opts.expected ?? endpoint.expected),', to: '' }],
-  'no name tag': [{ file: 'lib/k6/http.ts', from: 'tags: { name: endpointName(endpoint), ...(opts.tags ?? {}) },', to: 'tags: opts.tags,' }],
+  'no name tag': [{ file: 'lib/k6/http.ts', from: 'tags: opts.tags ? mergeTags(p, opts.tags) : p.tags,', to: 'tags: opts.tags,' }],
   'no task/user_class VU tags': [
     { file: 'lib/k6/runner.ts', from: 'vuTags.user_class = userClass;', to: '' },
     { file: 'lib/k6/runner.ts', from: 'vuTags.task = task.name;', to: '' },
     { file: 'lib/k6/runner.ts', from: 'delete vuTags.task;', to: '' },
   ],
   'no task_* / business counters': [
-    { file: 'lib/k6/runner.ts', from: 'counters.get(task.name)!.add(1);', to: '' },
+    { file: 'lib/k6/runner.ts', from: 'counters.get(task)!.add(1);', to: '' },
     { file: 'lib/k6/metrics.ts', from: /new Counter\('[a-z_]+'\)/g, to: "({ add: (..._a: unknown[]) => undefined } as unknown as Counter)" },
   ],
   'no per-endpoint thresholds': [{ file: 'lib/k6/scenario.ts', from: 'thresholds: mergeThresholds(', to: 'thresholds: {} ?? mergeThresholds(' }],
-  'dataset rows memoised per VU (no SharedArray get)': [
-    {
-      file: 'lib/users/context.ts',
-      from: 'return ctx.data.merchants[Math.floor(rng() * n)] as Merchant;',
-      to: 'const i = Math.floor(rng() * n); return (MEMO_M[i] ??= ctx.data.merchants[i] as Merchant);',
-    },
-    {
-      file: 'lib/users/context.ts',
-      from: 'return ctx.data.cards[Math.floor(rng() * n)] as Card;',
-      to: 'const i = Math.floor(rng() * n); return (MEMO_C[i] ??= ctx.data.cards[i] as Card);',
-    },
-    { file: 'lib/users/context.ts', from: 'let context: UserContext | null = null;', to: 'let context: UserContext | null = null;\nconst MEMO_M: Merchant[] = [];\nconst MEMO_C: Card[] = [];' },
-  ],
-  "res.json() instead of JSON.parse(res.body)": [{ file: 'lib/k6/http.ts', from: 'parsed = JSON.parse(body);', to: 'parsed = res.json();' }],
   'Math.random instead of the seeded generator': [{ file: 'lib/random.ts', from: 'let state = hashSeed(seed);', to: 'if (seed !== -1) return Math.random;\n  let state = hashSeed(seed);' }],
 };
 

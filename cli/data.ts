@@ -16,7 +16,7 @@ import { availableLocales, createGenerator, DEFAULT_LOCALES, GENERATOR_VERSION, 
 import { defaultAsOf, parseAsOf, type DatasetModel } from '../lib/data/model.ts';
 import { ENTITY_NAMES, type ArrivalPattern, type EntityName } from '../lib/data/types.ts';
 import { DatasetValidator, type ValidationReport } from '../lib/data/validate.ts';
-import { csvHeader, csvRow, EXTENSION, FORMATS, readRecords, type Format } from './data/formats.ts';
+import { csvHeader, csvRow, EXTENSION, FORMATS, readRecordBatches, type Format } from './data/formats.ts';
 
 const HELP = `usage: npm run data -- [options]
 
@@ -422,12 +422,12 @@ async function generate(args: Args): Promise<number> {
     let n = 0;
     for (const e of ENTITY_NAMES) {
       const sink = (sinks.get(e) as Sink[]).find((s) => s.format === format) as Sink;
-      for await (const r of readRecords(sink.tmpPath, format, e)) {
-        v.add(e, r);
-        if (++n % 20000 === 0) {
-          check.update(n, 'validating');
-          checkInterrupted();
-        }
+      for (const batch of readRecordBatches(sink.tmpPath, format, e)) {
+        for (const r of batch) v.add(e, r);
+        n += batch.length;
+        check.update(n, 'validating');
+        await yieldToEventLoop();
+        checkInterrupted();
       }
     }
     report = v.finish();

@@ -42,10 +42,12 @@ export interface Weighted {
 }
 
 /**
- * Picks an item with probability weight / sum(weights).
- * Weights need not sum to 100; zero-weight items are never picked.
+ * Validates the weights once and returns a picker that draws an item with probability
+ * weight / sum(weights). Weights need not sum to 100; zero-weight items are never picked.
+ * Hot paths (task choice, amount bands) build one picker at init: in k6's interpreter, re-validating
+ * the weights on every draw cost as much as the draw itself.
  */
-export function pickWeighted<T extends Weighted>(rng: Rng, items: readonly T[]): T {
+export function weightedPicker<T extends Weighted>(items: readonly T[]): (rng: Rng) => T {
   let total = 0;
   for (const item of items) {
     if (!(item.weight >= 0) || !Number.isFinite(item.weight)) {
@@ -54,25 +56,52 @@ export function pickWeighted<T extends Weighted>(rng: Rng, items: readonly T[]):
     total += item.weight;
   }
   if (total <= 0) throw new Error('pickWeighted: weights sum to zero');
-  let target = rng() * total;
-  for (const item of items) {
-    if (item.weight === 0) continue;
-    target -= item.weight;
-    if (target < 0) return item;
-  }
-  // Floating-point rounding can leave target at ~0 after the last item.
-  for (let i = items.length - 1; i >= 0; i--) if ((items[i] as T).weight > 0) return items[i] as T;
-  throw new Error('unreachable');
+  const live = items.filter((item) => item.weight > 0);
+  const weights = live.map((item) => item.weight);
+  const last = live[live.length - 1] as T;
+  return (rng) => {
+    // Subtracting in order (rather than comparing with running sums) keeps every draw identical to
+    // what earlier versions picked for the same seed.
+    let target = rng() * total;
+    for (let i = 0; i < weights.length; i++) {
+      target -= weights[i] as number;
+      if (target < 0) return live[i] as T;
+    }
+    return last; // floating-point rounding can leave target at ~0 after the last item
+  };
+}
+
+const pickers = new WeakMap<readonly Weighted[], (rng: Rng) => Weighted>();
+
+/**
+ * One weighted draw. The picker for `items` is built on the first draw and reused, so treat `items`
+ * as immutable (every table in this kit is a module constant); a changed table needs a new array.
+ */
+export function pickWeighted<T extends Weighted>(rng: Rng, items: readonly T[]): T {
+  let pick = pickers.get(items);
+  if (!pick) pickers.set(items, (pick = weightedPicker(items)));
+  return pick(rng) as T;
+}
+
+// Hex digits per nibble and per byte, built once: string formatting is slow in k6's interpreter.
+const NIBBLE = '0123456789abcdef';
+const HEX = Array.from({ length: 256 }, (_, i) => (NIBBLE[i >>> 4] as string) + NIBBLE[i & 15]);
+
+function hex32(n: number): string {
+  return (HEX[n >>> 24] as string) + HEX[(n >>> 16) & 255] + HEX[(n >>> 8) & 255] + HEX[n & 255];
 }
 
 /** A v4-shaped UUID from the seeded generator: unique enough for ids and idempotency keys in one run. */
 export function seededUuid(rng: Rng): string {
-  // Four 32-bit draws instead of one draw per hex digit: this runs once per payment in k6's hot path.
-  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
-  const a = hex(rng() * 4294967296);
-  const b = hex(rng() * 4294967296);
-  const c = hex(rng() * 4294967296);
-  const d = hex(rng() * 4294967296);
-  const variant = '89ab'[parseInt(c[0] as string, 16) & 3] as string;
-  return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4)}${d}`;
+  // Four 32-bit draws, formatted by table lookups: this runs once per payment in k6's hot path.
+  const a = (rng() * 4294967296) >>> 0;
+  const b = (rng() * 4294967296) >>> 0;
+  const c = (rng() * 4294967296) >>> 0;
+  const d = (rng() * 4294967296) >>> 0;
+  return (
+    hex32(a) + '-' +
+    HEX[b >>> 24] + HEX[(b >>> 16) & 255] + '-4' + NIBBLE[(b >>> 8) & 15] + HEX[b & 255] + '-' +
+    '89ab'[(c >>> 28) & 3] + NIBBLE[(c >>> 24) & 15] + HEX[(c >>> 16) & 255] + '-' +
+    HEX[(c >>> 8) & 255] + HEX[c & 255] + hex32(d)
+  );
 }

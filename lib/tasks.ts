@@ -1,7 +1,7 @@
 // The declarative task table: a scenario lists its tasks, one line each, like Locust's @task(weight).
 // Pure: the table is validated and the expected mix computed here; lib/k6/runner.ts runs it in k6.
 
-import { pickWeighted, type Rng } from './random.ts';
+import { weightedPicker, type Rng } from './random.ts';
 
 export interface Task<S> {
   /** snake_case: it becomes the `task` tag and the `task_<name>` counter. */
@@ -35,8 +35,9 @@ export function defineTasks<S>(tasks: ReadonlyArray<Task<S>>): ReadonlyArray<Tas
   return tasks;
 }
 
-export function pickTask<S>(rng: Rng, tasks: ReadonlyArray<Task<S>>): Task<S> {
-  return pickWeighted(rng, tasks);
+/** Picks tasks by weight; build it once per task table (the weights are checked once, not per draw). */
+export function taskPicker<S>(tasks: ReadonlyArray<Task<S>>): (rng: Rng) => Task<S> {
+  return weightedPicker(tasks);
 }
 
 /** k6 metric for a user class's task runs: `task_<class>_<task>`, so classes in one test stay apart. */

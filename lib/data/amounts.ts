@@ -5,7 +5,7 @@
 // traffic), then rounded to whole minor units and clamped to the band.
 // Faker-free and runtime-neutral: safe to import from k6 scenarios.
 
-import { pickWeighted, type Rng } from '../random.ts';
+import { weightedPicker, type Rng } from '../random.ts';
 import { minorUnitExponent } from './currencies.ts';
 
 export interface AmountBand {
@@ -68,16 +68,43 @@ export interface DrawAmountOptions {
   bands?: readonly AmountBand[];
 }
 
+interface CompiledBand {
+  readonly weight: number;
+  readonly name: string;
+  readonly lo: number;
+  readonly hi: number;
+  readonly logLo: number;
+  readonly logSpan: number;
+}
+
+// Bands compiled per (bands, minor-unit exponent) on first use: drawAmount runs once per payment in
+// k6's hot path, where validating weights and taking logarithms on every call was a measurable cost.
+const compiled = new WeakMap<readonly AmountBand[], Map<number, (rng: Rng) => CompiledBand>>();
+
+function bandPicker(bands: readonly AmountBand[], exponent: number): (rng: Rng) => CompiledBand {
+  let byExponent = compiled.get(bands);
+  if (!byExponent) compiled.set(bands, (byExponent = new Map()));
+  let pick = byExponent.get(exponent);
+  if (!pick) {
+    const f = 10 ** exponent;
+    pick = weightedPicker(
+      bands.map((b) => {
+        const lo = Math.ceil(b.min * f);
+        const hi = Math.ceil(b.max * f) - 1; // max is exclusive
+        return { weight: b.weight, name: b.name, lo, hi, logLo: Math.log(lo), logSpan: Math.log(hi) - Math.log(lo) };
+      }),
+    );
+    byExponent.set(exponent, pick);
+  }
+  return pick;
+}
+
 /** Draws a band by weight, then an amount within it, in minor units of `currency` (default INR). */
 export function drawAmount(rng: Rng, options: DrawAmountOptions = {}): Amount {
   const currency = options.currency ?? 'INR';
-  const bands = options.bands ?? DEFAULT_AMOUNT_BANDS;
-  const band = pickWeighted(rng, bands);
-  const f = 10 ** minorUnitExponent(currency);
-  const lo = Math.ceil(band.min * f);
-  const hi = Math.ceil(band.max * f) - 1; // max is exclusive
-  const x = Math.round(Math.exp(Math.log(lo) + rng() * (Math.log(hi) - Math.log(lo))));
-  return { amount: Math.min(hi, Math.max(lo, x)), currency, band: band.name };
+  const band = bandPicker(options.bands ?? DEFAULT_AMOUNT_BANDS, minorUnitExponent(currency))(rng);
+  const x = Math.round(Math.exp(band.logLo + rng() * band.logSpan));
+  return { amount: Math.min(band.hi, Math.max(band.lo, x)), currency, band: band.name };
 }
 
 /** Name of the band a minor-unit amount falls in, or undefined when outside every band. */

@@ -55,20 +55,30 @@ function cachedRow<T>(rows: T[], source: { readonly [index: number]: T }, index:
   return (rows[index] ??= source[index] as T);
 }
 
+// Pool sizes, read once per VU: `length` of a SharedArray (or of a CSV view) is a call into Go or a
+// Proxy trap, not a field read. Read lazily because CSV data becomes readable only after init.
+let merchantPool = 0;
+let cardPool = 0;
+
 /** A merchant from the first MERCHANT_COUNT of the dataset. */
 export function pickMerchant(ctx: UserContext, rng: Rng): Merchant {
-  const n = Math.min(ctx.config.merchantCount, ctx.data.merchants.length);
+  const n = (merchantPool ||= Math.min(ctx.config.merchantCount, ctx.data.merchants.length));
   return cachedRow(merchantRows, ctx.data.merchants, Math.floor(rng() * n), n);
 }
 
 /** A card of a customer among the first CUSTOMER_COUNT cards of the dataset, with its customer id. */
 export function pickCard(ctx: UserContext, rng: Rng): Card {
-  const n = Math.min(ctx.config.customerCount, ctx.data.cards.length);
+  const n = (cardPool ||= Math.min(ctx.config.customerCount, ctx.data.cards.length));
   return cachedRow(cardRows, ctx.data.cards, Math.floor(rng() * n), n);
 }
 
+// The request form of a card, made once per card object: dataset rows are reused across a VU's payments.
+const cardInputs = new WeakMap<object, CardInput>();
+
 export function cardInput(card: { number: string; expMonth: number; expYear: number; cvv: string }): CardInput {
-  return { number: card.number, exp_month: card.expMonth, exp_year: card.expYear, cvv: card.cvv };
+  let input = cardInputs.get(card);
+  if (!input) cardInputs.set(card, (input = Object.freeze({ number: card.number, exp_month: card.expMonth, exp_year: card.expYear, cvv: card.cvv })));
+  return input;
 }
 
 export function pickFrom<T>(rng: Rng, items: readonly T[]): T | undefined {

@@ -17,22 +17,46 @@ export interface FailureState {
   runId: string;
 }
 
-const refusalChecks = new Map<string, Record<string, (r: Res) => boolean>>();
+/** What one kind of bad request must get back, prepared once: its expected status, tags and checks. */
+interface Refusal {
+  expected: readonly number[];
+  tags: { failure: string };
+  checks: Record<string, (r: Res) => boolean>;
+}
 
-/** Sends a request that must be refused with `status` and error `code`; returns whether it was. */
-export function expectRefusal(api: ApiClient, endpoint: Endpoint, opts: CallOptions, status: number, code: string, label: string): boolean {
-  const res = api.call(endpoint, { ...opts, expected: [status], tags: { failure: label } });
-  if ((res.status >= 200 && res.status < 300) || res.status >= 500) unexpectedStatus.add(1, { failure: label });
-  const key = `${label} ${endpointName(endpoint)} ${status} ${code}`;
-  let set = refusalChecks.get(key);
-  if (!set) {
-    set = {
-      [`${label}: ${endpointName(endpoint)} answers ${status}`]: (r) => r.status === status,
-      [`${label}: error code ${code}`]: (r) => jsonBody<{ error?: { code?: string } }>(r)?.error?.code === code,
+// Keyed by label, endpoint, status and code. Building these per request (a key, a tag object, a check set)
+// cost a sizeable share of k6's CPU in the failures scenario (docs/efficiency.md).
+const refusals = new Map<string, Refusal>();
+
+function refusal(endpoint: Endpoint, status: number, code: string, label: string): Refusal {
+  const key = `${label} ${endpoint.method} ${endpoint.path} ${status} ${code}`;
+  let r = refusals.get(key);
+  if (!r) {
+    const name = endpointName(endpoint);
+    r = {
+      expected: [status],
+      tags: { failure: label },
+      checks: {
+        [`${label}: ${name} answers ${status}`]: (res) => res.status === status,
+        [`${label}: error code ${code}`]: (res) => jsonBody<{ error?: { code?: string } }>(res)?.error?.code === code,
+      },
     };
-    refusalChecks.set(key, set);
+    refusals.set(key, r);
   }
-  return check(res, set);
+  return r;
+}
+
+/**
+ * Sends a request that must be refused with `status` and error `code`; returns whether it was.
+ * `opts` is the caller's own literal: its `expected` and `tags` are set here rather than copied.
+ */
+export function expectRefusal(api: ApiClient, endpoint: Endpoint, opts: CallOptions, status: number, code: string, label: string): boolean {
+  const r = refusal(endpoint, status, code, label);
+  opts.expected = r.expected;
+  opts.tags = r.tags;
+  const res = api.call(endpoint, opts);
+  if ((res.status >= 200 && res.status < 300) || res.status >= 500) unexpectedStatus.add(1, r.tags);
+  return check(res, r.checks);
 }
 
 function validPayment(ctx: UserContext, rng: Rng) {

@@ -1,5 +1,8 @@
 // Every user-class scenario, run by the real k6 against the real sandbox (issue: user classes).
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
 import { maxMixDeviation } from '../../lib/tasks.ts';
@@ -83,4 +86,30 @@ test('SIMULATE_FAILURES mixes refused bad cards into the payment users, and they
   assertHealthyRun(run);
   const bad = run.report!.taskMix.find((t) => t.task === 'invalid_card');
   assert.ok(bad && bad.runs > 0, 'the invalid_card task ran');
+});
+
+test('every request carries its endpoint name, task and user class tags, and never the token', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'paykit-tags-')), 'points.json');
+  const run = await runK6('mixed', { ...FAST, ...targets(), THINK_TIME_SCALE: '0.01', VUS: '12', DURATION: '4s', AUTH_TOKEN: 'sandbox-token' }, ['--out', `json=${out}`]);
+  assert.equal(run.code, 0, run.stderr.slice(-2000));
+  const text = readFileSync(out, 'utf8');
+  assert.ok(!text.includes('sandbox-token'), 'the token must not appear in any metric sample');
+  const taskNames = new Map<string, Set<string>>();
+  for (const t of run.report!.taskMix) taskNames.set(t.userClass, (taskNames.get(t.userClass) ?? new Set()).add(t.task));
+  let requests = 0;
+  const seen = new Set<string>();
+  for (const line of text.split('\n')) {
+    if (!line.includes('"metric":"http_reqs"') || !line.includes('"type":"Point"')) continue;
+    const tags = (JSON.parse(line) as { data: { tags: Record<string, string> } }).data.tags;
+    if (tags.group === '::setup' || tags.group === '::teardown') continue; // setup's probes belong to no user
+    requests++;
+    assert.match(tags.name ?? '', /^(GET|POST) \/[A-Za-z0-9/{}_]*$/, `name tag is the endpoint template, got ${tags.name}`);
+    assert.ok(taskNames.get(tags.user_class ?? '')?.has(tags.task ?? ''), `request tagged with a task of its class: ${JSON.stringify(tags)}`);
+    seen.add(`${tags.user_class}.${tags.task}`);
+  }
+  assert.ok(requests > 100, `${requests} requests`);
+  const expected = [...taskNames].flatMap(([c, ts]) => [...ts].map((t) => `${c}.${t}`));
+  const runs = new Map(run.report!.taskMix.map((t) => [`${t.userClass}.${t.task}`, t.runs]));
+  // Every task sends at least one request, so every task that ran must show up in the tags.
+  for (const k of expected) if ((runs.get(k) ?? 0) > 0) assert.ok(seen.has(k), `no request tagged ${k}`);
 });
