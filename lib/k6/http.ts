@@ -42,10 +42,17 @@ interface Prepared {
   tags: { name: string };
   /** The path template split at its `{param}`s: literal, param name, literal, ... */
   parts: string[];
-  checks: Map<string, Map<Shape | undefined, Record<string, (r: Res) => boolean>>>;
   /** A caller's long-lived tag object merged with the name tag, per tag object. */
   merged: WeakMap<Record<string, string>, Record<string, string>>;
+  checks: Map<string, Map<Shape | undefined, Record<string, (v: Verdict) => boolean>>>;
 }
+
+interface Verdict {
+  status: boolean;
+  shape: boolean;
+}
+
+const verdict: Verdict = { status: false, shape: false };
 
 const prepared = new WeakMap<Endpoint, Prepared>();
 
@@ -175,11 +182,17 @@ export function checkResponse(res: Res, e: Endpoint, want: readonly number[], sh
   if (!byShape) p.checks.set(key, (byShape = new Map()));
   let set = byShape.get(shape);
   if (!set) {
-    set = { [`${p.name} status ${key}`]: (r) => want.includes(r.status) };
-    if (shape) set[`${p.name} body shape`] = (r) => !want.includes(r.status) || shape(jsonBody(r));
+    set = { [`${p.name} status ${key}`]: (v: Verdict) => v.status };
+    if (shape) set[`${p.name} body shape`] = (v: Verdict) => v.shape;
     byShape.set(shape, set);
   }
-  return check(res, set);
+  // Judged here, once, and handed to check() as its value: the check functions then only read the
+  // verdict instead of each reading the response's fields through k6's Go bindings again.
+  const status = res.status;
+  verdict.status = want.length === 1 ? status === want[0] : want.includes(status);
+  verdict.shape = !verdict.status || !shape || shape(jsonBody(res));
+  check(verdict, set);
+  return verdict.status && verdict.shape;
 }
 
 /** A lookup answered 200 with somebody else's record: rare, so the check is recorded only then. */

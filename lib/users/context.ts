@@ -3,6 +3,7 @@
 import { BankingClient } from '../clients/banking.ts';
 import { PaymentClient, type CardInput } from '../clients/payment.ts';
 import { parseConfig, type Config } from '../config.ts';
+import { declineCard, invalidCard, type CardDetails, type DeclineReason, type InvalidCard } from '../data/cards.ts';
 import type { Card, Merchant } from '../data/types.ts';
 import { loadDataset, type LoadedDataset } from '../dataset.ts';
 import { PROFILE_NAMES, resolveProfile, type ResolvedProfile } from '../profiles.ts';
@@ -79,6 +80,34 @@ export function cardInput(card: { number: string; expMonth: number; expYear: num
   let input = cardInputs.get(card);
   if (!input) cardInputs.set(card, (input = Object.freeze({ number: card.number, exp_month: card.expMonth, exp_year: card.expYear, cvv: card.cvv })));
   return input;
+}
+
+// Bad and declined cards, per VU: the first POOL_SIZE draws generate fresh ones, later draws reuse
+// them at random. A fresh invalid card costs ~0.1 ms of k6 CPU (a Luhn-valid number, then spoiled),
+// more than the request that carries it; 64 per VU still vary the numbers across the test.
+const POOL_SIZE = 64;
+const invalidPool: InvalidCard[] = [];
+const declinePools = new Map<DeclineReason, CardDetails[]>();
+
+function pooled<T>(pool: T[], rng: Rng, make: () => T): T {
+  if (pool.length < POOL_SIZE) {
+    const item = make();
+    pool.push(item);
+    return item;
+  }
+  return pool[Math.floor(rng() * POOL_SIZE)] as T;
+}
+
+/** An invalid card (bad Luhn, wrong length, non-digits or expired) that the target must refuse. */
+export function pooledInvalidCard(rng: Rng): InvalidCard {
+  return pooled(invalidPool, rng, () => invalidCard(rng));
+}
+
+/** One of the sandbox's documented decline cards for `reason`, with a valid expiry and CVV. */
+export function pooledDeclineCard(rng: Rng, reason: DeclineReason): CardDetails {
+  let pool = declinePools.get(reason);
+  if (!pool) declinePools.set(reason, (pool = []));
+  return pooled(pool, rng, () => declineCard(rng, reason));
 }
 
 export function pickFrom<T>(rng: Rng, items: readonly T[]): T | undefined {

@@ -5,12 +5,12 @@ import { check } from 'k6';
 import { BANKING_API } from '../clients/banking.ts';
 import { PAYMENT_API } from '../clients/payment.ts';
 import { drawAmount } from '../data/amounts.ts';
-import { declineCard, invalidCard, type InvalidCardKind } from '../data/cards.ts';
-import { endpointName, jsonBody, type ApiClient, type CallOptions, type Endpoint, type Res } from '../k6/http.ts';
+import type { InvalidCardKind } from '../data/cards.ts';
+import { endpointName, jsonBody, type ApiClient, type CallOptions, type Endpoint } from '../k6/http.ts';
 import { acknowledged, cardsDeclined, unexpectedStatus } from '../k6/metrics.ts';
 import { pickOne, seededUuid, type Rng } from '../random.ts';
 import { defineTasks } from '../tasks.ts';
-import { cardInput, pickCard, pickMerchant, type UserClass, type UserContext } from './context.ts';
+import { cardInput, pickCard, pickMerchant, pooledDeclineCard, pooledInvalidCard, type UserClass, type UserContext } from './context.ts';
 
 export interface FailureState {
   rng: Rng;
@@ -21,8 +21,15 @@ export interface FailureState {
 interface Refusal {
   expected: readonly number[];
   tags: { failure: string };
-  checks: Record<string, (r: Res) => boolean>;
+  checks: Record<string, (v: RefusalVerdict) => boolean>;
 }
+
+interface RefusalVerdict {
+  status: boolean;
+  code: boolean;
+}
+
+const verdict: RefusalVerdict = { status: false, code: false };
 
 // Keyed by label, endpoint, status and code. Building these per request (a key, a tag object, a check set)
 // cost a sizeable share of k6's CPU in the failures scenario (docs/efficiency.md).
@@ -37,8 +44,8 @@ function refusal(endpoint: Endpoint, status: number, code: string, label: string
       expected: [status],
       tags: { failure: label },
       checks: {
-        [`${label}: ${name} answers ${status}`]: (res) => res.status === status,
-        [`${label}: error code ${code}`]: (res) => jsonBody<{ error?: { code?: string } }>(res)?.error?.code === code,
+        [`${label}: ${name} answers ${status}`]: (v) => v.status,
+        [`${label}: error code ${code}`]: (v) => v.code,
       },
     };
     refusals.set(key, r);
@@ -55,8 +62,13 @@ export function expectRefusal(api: ApiClient, endpoint: Endpoint, opts: CallOpti
   opts.expected = r.expected;
   opts.tags = r.tags;
   const res = api.call(endpoint, opts);
-  if ((res.status >= 200 && res.status < 300) || res.status >= 500) unexpectedStatus.add(1, r.tags);
-  return check(res, r.checks);
+  const got = res.status;
+  if ((got >= 200 && got < 300) || got >= 500) unexpectedStatus.add(1, r.tags);
+  // Judged once and handed to check() as its value (see checkResponse in lib/k6/http.ts).
+  verdict.status = got === status;
+  verdict.code = jsonBody<{ error?: { code?: string } }>(res)?.error?.code === code;
+  check(verdict, r.checks);
+  return verdict.status && verdict.code;
 }
 
 function validPayment(ctx: UserContext, rng: Rng) {
@@ -98,7 +110,7 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
         name: 'invalid_card',
         weight: 15,
         run: (s) => {
-          const card = invalidCard(s.rng);
+          const card = pooledInvalidCard(s.rng);
           const body = { ...validPayment(ctx, s.rng), card: cardInput(card) };
           expectRefusal(pay, PAYMENT_API.createPayment, { body }, 422, INVALID_CARD_CODES[card.kind], `invalid_card_${card.kind}`);
         },
@@ -108,7 +120,7 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
         // CARD_DECLINE_RATE sets this task's share (0.05 -> weight 5 of about 100).
         weight: 100 * ctx.config.cardDeclineRate,
         run: (s) => {
-          const body = { ...validPayment(ctx, s.rng), card: cardInput(declineCard(s.rng, 'insufficient_funds')) };
+          const body = { ...validPayment(ctx, s.rng), card: cardInput(pooledDeclineCard(s.rng, 'insufficient_funds')) };
           if (expectRefusal(pay, PAYMENT_API.createPayment, { body }, 402, 'card_declined', 'declined_card')) cardsDeclined.add(1);
         },
       },
