@@ -1,8 +1,8 @@
 // `npm run data -- [flags]`: generates a seeded, referentially intact test dataset for k6
 // scenarios and other tools. See --help and docs/test-data.md.
 //
-// Files are written under temporary names (<name>.tmp-<pid>), validated by re-reading
-// them, then renamed; manifest.json is written last. An interrupted run (SIGINT/SIGTERM)
+// Files are written under temporary names (<name>.tmp-<pid>), validated while they are
+// written (a worker thread checks the exact text of every record of one format), then renamed; manifest.json is written last. An interrupted run (SIGINT/SIGTERM)
 // removes its temporary files, and any previous manifest.json is removed before the first
 // rename, so a directory with a manifest.json always holds one complete dataset.
 
@@ -11,12 +11,13 @@ import { accessSync, closeSync, constants, createWriteStream, existsSync, mkdirS
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { parseAmountBands, DEFAULT_AMOUNT_BANDS, type AmountBand } from '../lib/data/amounts.ts';
 import { availableLocales, createGenerator, DEFAULT_LOCALES, GENERATOR_VERSION, isKnownLocale } from '../lib/data/generate.ts';
 import { defaultAsOf, parseAsOf, type DatasetModel } from '../lib/data/model.ts';
 import { ENTITY_NAMES, type ArrivalPattern, type EntityName } from '../lib/data/types.ts';
-import { DatasetValidator, type ValidationReport } from '../lib/data/validate.ts';
-import { csvHeader, csvRow, EXTENSION, FORMATS, readRecordBatches, type Format } from './data/formats.ts';
+import type { ValidationReport } from '../lib/data/validate.ts';
+import { csvHeader, csvRow, EXTENSION, FORMATS, type Format } from './data/formats.ts';
 
 const HELP = `usage: npm run data -- [options]
 
@@ -42,7 +43,8 @@ Same options and seed => byte-identical files.
   --amount-bands SPEC  name:weight:min-max,... in major units
                        (default small:60:100-5000,medium:30:5000-50000,large:9:50000-500000,very_large:1:500000-5000000)
   --pool-size N        faker values per pool and locale (default 2000)
-  --no-validate        skip re-reading and validating the written files
+  --no-validate        skip validating what is written (validation runs in a
+                       worker thread, beside generation)
   --quiet              no progress output
   --list-locales       print the usable faker locales and exit
   -h, --help           this help
@@ -221,13 +223,17 @@ interface Sink {
   records: number;
   buf: string[];
   bufLen: number;
+  /** Set on the one sink whose text is validated: each record exactly as written, as complete lines. */
+  check?: string[];
 }
 
 const tempFiles = new Set<string>();
 const openStreams = new Set<WriteStream>();
 let interrupted = false;
+let stopValidator: () => void = () => undefined;
 
 function cleanupTemps(): void {
+  stopValidator();
   for (const s of openStreams) s.destroy();
   for (const t of tempFiles) rmSync(t, { force: true });
   tempFiles.clear();
@@ -252,10 +258,77 @@ function push(sink: Sink, text: string): void {
 }
 
 function addRecord(sink: Sink, record: object): void {
-  if (sink.format === 'json') push(sink, (sink.records > 0 ? ',\n' : '') + JSON.stringify(record));
-  else if (sink.format === 'ndjson') push(sink, JSON.stringify(record) + '\n');
-  else push(sink, csvRow(sink.entity, record));
+  if (sink.format === 'csv') {
+    const row = csvRow(sink.entity, record);
+    push(sink, row);
+    sink.check?.push(row);
+  } else {
+    const json = JSON.stringify(record);
+    push(sink, sink.format === 'ndjson' ? json + '\n' : (sink.records > 0 ? ',\n' : '') + json);
+    sink.check?.push(json + '\n');
+  }
   sink.records++;
+}
+
+// ---------------------------------------------------------------------------
+// Validation runs in a worker thread while generation goes on (cli/data/validate-worker.ts). It gets
+// the text of every record of one format exactly as written, batch by batch, customers before their
+// accounts and cards. A bounded number of batches in flight keeps memory flat if it falls behind.
+
+const MAX_BATCHES_IN_FLIGHT = 16;
+
+class ParallelValidator {
+  private readonly worker: Worker;
+  private sent = 0;
+  private acked = 0;
+  private failure: Error | null = null;
+  private waiting: (() => void) | null = null;
+  private result: Promise<ValidationReport>;
+
+  constructor(format: Format, amountBands: readonly AmountBand[]) {
+    this.worker = new Worker(new URL('./data/validate-worker.mjs', import.meta.url), {
+      workerData: { format: format === 'csv' ? 'csv' : 'ndjson', amountBands },
+    });
+    this.result = new Promise((resolve, reject) => {
+      this.worker.on('message', (m: { ack?: number; report?: ValidationReport; error?: string }) => {
+        if (m.ack !== undefined) this.acked = m.ack;
+        if (m.error !== undefined) this.failure = new Error(`validation: ${m.error}`);
+        if (m.report) resolve(m.report);
+        if (m.error !== undefined) reject(this.failure);
+        this.waiting?.();
+      });
+      this.worker.on('error', (e) => {
+        this.failure = e;
+        reject(e);
+        this.waiting?.();
+      });
+    });
+    this.result.catch(() => undefined); // observed in finish(); a failure also stops send()
+  }
+
+  /** Hands over what `sink` has written since the last call; waits while the worker is far behind. */
+  async send(sink: Sink): Promise<void> {
+    if (!sink.check || sink.check.length === 0) return;
+    const text = sink.check.join('');
+    sink.check.length = 0;
+    this.worker.postMessage({ entity: sink.entity, text });
+    this.sent++;
+    while (this.sent - this.acked > MAX_BATCHES_IN_FLIGHT && !this.failure) await new Promise<void>((r) => (this.waiting = r));
+    if (this.failure) throw this.failure;
+  }
+
+  async finish(): Promise<ValidationReport> {
+    this.worker.postMessage({ end: true });
+    try {
+      return await this.result;
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+
+  stop(): void {
+    void this.worker.terminate();
+  }
 }
 
 async function flush(sink: Sink, force = false): Promise<void> {
@@ -354,11 +427,23 @@ async function generate(args: Args): Promise<number> {
 
   const sinks = new Map<EntityName, Sink[]>();
   for (const e of ENTITY_NAMES) sinks.set(e, args.formats.map((f) => openSink(dir, e, f)));
+  // The text of one format is validated (JSON if written, else NDJSON, else CSV), in a worker thread.
+  const checkFormat = (['json', 'ndjson', 'csv'] as const).find((f) => args.formats.includes(f)) as Format;
+  const checked = new Map<EntityName, Sink>();
+  for (const e of ENTITY_NAMES) {
+    const sink = (sinks.get(e) as Sink[]).find((x) => x.format === checkFormat) as Sink;
+    if (args.validate) sink.check = checkFormat === 'csv' ? [csvHeader(e)] : [];
+    checked.set(e, sink);
+  }
+  const validator = args.validate ? new ParallelValidator(checkFormat, args.amountBands) : null;
+  stopValidator = () => validator?.stop();
   const write = (e: EntityName, r: object) => {
     for (const s of sinks.get(e) as Sink[]) addRecord(s, r);
   };
-  const flushAll = async (e: EntityName) => {
-    for (const s of sinks.get(e) as Sink[]) await flush(s);
+  const flushAll = async (...entities: EntityName[]) => {
+    for (const e of entities) for (const s of sinks.get(e) as Sink[]) await flush(s);
+    // In this order: an account is validated after its customer, a card after its account.
+    if (validator) for (const e of entities) await validator.send(checked.get(e) as Sink);
   };
 
   const total = args.customers + args.transactions + args.merchants;
@@ -371,23 +456,21 @@ async function generate(args: Args): Promise<number> {
     write('merchants', m);
     done++;
   }
-  await flushAll('banks');
-  await flushAll('merchants');
+  await flushAll('banks', 'merchants');
   let i = 0;
   for (const block of model.customerBlocks()) {
     write('customers', block.customer);
     for (const a of block.accounts) write('accounts', a);
     for (const c of block.cards) write('cards', c);
     if (++i % 2000 === 0) {
-      await flushAll('customers');
-      await flushAll('accounts');
-      await flushAll('cards');
+      await flushAll('customers', 'accounts', 'cards');
       done += 2000;
       progress.update(done, 'customers');
       await yieldToEventLoop();
       checkInterrupted();
     }
   }
+  await flushAll('customers', 'accounts', 'cards');
   done += i % 2000;
   let j = 0;
   for (const t of model.transactions()) {
@@ -400,6 +483,7 @@ async function generate(args: Args): Promise<number> {
       checkInterrupted();
     }
   }
+  await flushAll('transactions');
   done += j % 5000;
 
   const files: { name: string; entity: EntityName; format: Format; records: number; bytes: number; sha256: string }[] = [];
@@ -410,28 +494,12 @@ async function generate(args: Args): Promise<number> {
     }
   }
   const genMs = Date.now() - t0;
-  progress.done();
   checkInterrupted();
 
-  // Re-read what was written and validate it.
   let report: ValidationReport | undefined;
-  if (args.validate) {
-    const format = (['json', 'ndjson', 'csv'] as const).find((f) => args.formats.includes(f)) as Format;
-    const v = new DatasetValidator({ amountBands: args.amountBands });
-    const check = new Progress(files.filter((f) => f.format === format).reduce((a, f) => a + f.records, 0), 'records', args.quiet);
-    let n = 0;
-    for (const e of ENTITY_NAMES) {
-      const sink = (sinks.get(e) as Sink[]).find((s) => s.format === format) as Sink;
-      for (const batch of readRecordBatches(sink.tmpPath, format, e)) {
-        for (const r of batch) v.add(e, r);
-        n += batch.length;
-        check.update(n, 'validating');
-        await yieldToEventLoop();
-        checkInterrupted();
-      }
-    }
-    report = v.finish();
-    check.done();
+  if (validator) {
+    report = await validator.finish();
+    progress.done();
     if (!report.ok) {
       console.error(`data: validation failed with ${report.errorCount} problem(s):`);
       for (const issue of report.issues) console.error(`  ${issue.entity}[${issue.index}] ${issue.id ?? ''} ${issue.message}`);
@@ -439,6 +507,7 @@ async function generate(args: Args): Promise<number> {
       return 1;
     }
   }
+  progress.done();
   checkInterrupted();
 
   for (const e of ENTITY_NAMES) {
@@ -508,7 +577,7 @@ async function generate(args: Args): Promise<number> {
     `  transactions: domestic ${(100 * share(st.domesticTransactions, st.transactions)).toFixed(1)}% / travel ${(100 * share(st.travelTransactions, st.transactions)).toFixed(1)}%`,
     `  amount bands: ${Object.entries(st.amountBands).map(([k, v]) => `${k} ${(100 * share(v, st.transactions)).toFixed(1)}%`).join(', ')}`,
     `  ${fmt(records)} records in ${secs.toFixed(1)} s (generate+write ${(genMs / 1000).toFixed(1)} s, ${fmt(Math.round(records / Math.max(genMs / 1000, 0.001)))} records/s)` +
-      (report ? `; validation ok (${fmt(Object.values(report.summary.counts).reduce((a, b) => a + b, 0))} records re-read)` : '; not validated'),
+      (report ? `; validation ok (${fmt(Object.values(report.summary.counts).reduce((a, b) => a + b, 0))} records as written, ${checkFormat}; done ${((Date.now() - t0 - genMs) / 1000).toFixed(1)} s after the last write)` : '; not validated'),
   ];
   console.log(lines.join('\n'));
   return 0;

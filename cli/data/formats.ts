@@ -2,8 +2,6 @@
 // they can be re-read line by line, and what k6's SharedArray loads), NDJSON and CSV.
 // Node-only (used by cli/data.ts, tests and benchmarks).
 
-import { closeSync, openSync, readSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import type { EntityName } from '../../lib/data/types.ts';
 
 export type Format = 'json' | 'ndjson' | 'csv';
@@ -103,45 +101,50 @@ export function csvRecord(entity: EntityName, cells: readonly string[]): Record<
 }
 
 /**
- * The records of a written file, in batches of up to ~8 MB of text, read synchronously. One promise
- * per line (readline + an async generator) made validating a million-customer dataset take longer than
- * generating it; callers yield to the event loop between batches instead.
+ * Turns the text of a written file, fed in pieces of any size, back into records: JSON as this tool
+ * writes it (one record per line inside `[` `]`), NDJSON, or CSV with the entity's header. A piece may
+ * end in the middle of a line; the rest is kept for the next piece.
  */
-export function* readRecordBatches(path: string, format: Format, entity: EntityName, chunkBytes = 8 << 20): Generator<unknown[]> {
-  const fd = openSync(path, 'r');
-  const buf = Buffer.allocUnsafe(chunkBytes);
-  const decoder = new StringDecoder('utf8');
-  const header = csvHeader(entity).trimEnd();
-  let first = true;
-  let rest = '';
-  const parse = (lines: string[]): unknown[] => {
+export class RecordLineReader {
+  private rest = '';
+  private first = true;
+  private readonly header: string;
+
+  constructor(
+    private readonly format: Format,
+    private readonly entity: EntityName,
+    private readonly source: string,
+  ) {
+    this.header = csvHeader(entity).trimEnd();
+  }
+
+  push(text: string): unknown[] {
+    const lines = (this.rest + text).split('\n');
+    this.rest = lines.pop() as string;
+    return this.parse(lines);
+  }
+
+  end(): unknown[] {
+    const last = this.rest;
+    this.rest = '';
+    return last === '' ? [] : this.parse([last]);
+  }
+
+  private parse(lines: string[]): unknown[] {
     const out: unknown[] = [];
     for (const line of lines) {
-      if (format === 'csv') {
-        if (first) {
-          first = false;
-          if (line !== header) throw new Error(`${path}: unexpected CSV header`);
+      if (this.format === 'csv') {
+        if (this.first) {
+          this.first = false;
+          if (line !== this.header) throw new Error(`${this.source}: unexpected CSV header`);
           continue;
         }
-        if (line !== '') out.push(csvRecord(entity, parseCsvLine(line)));
+        if (line !== '') out.push(csvRecord(this.entity, parseCsvLine(line)));
         continue;
       }
-      if (line === '' || (format === 'json' && (line === '[' || line === ']' || line === '[]'))) continue;
+      if (line === '' || (this.format === 'json' && (line === '[' || line === ']' || line === '[]'))) continue;
       out.push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line));
     }
     return out;
-  };
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, chunkBytes, null);
-      if (n === 0) break;
-      const lines = (rest + decoder.write(buf.subarray(0, n))).split('\n');
-      rest = lines.pop() as string;
-      yield parse(lines);
-    }
-    rest += decoder.end();
-    if (rest !== '') yield parse([rest]);
-  } finally {
-    closeSync(fd);
   }
 }

@@ -14,7 +14,7 @@
 
 import { bandOf, type AmountBand } from './amounts.ts';
 import { brandOf, brandSpec } from './cards.ts';
-import { CURRENCIES } from './currencies.ts';
+import { allCurrencies } from './currencies.ts';
 import { ID_PREFIX, makeId, type EntityKind } from './ids.ts';
 import { isLuhnValid } from './luhn.ts';
 import { isValidPan } from './pan.ts';
@@ -52,7 +52,17 @@ export interface ValidatorOptions {
   maxIssues?: number;
   /** When given, each transaction's band must match its amount. */
   amountBands?: readonly AmountBand[];
+  /**
+   * Accept customers, accounts and cards interleaved, as the generator writes them (a customer, then
+   * its accounts, then its cards), instead of entity by entity. Every account and card must then come
+   * after the customer and account it names.
+   */
+  interleaved?: boolean;
 }
+
+/** Position of each entity in the feeding order; customers, accounts and cards share one in interleaved mode. */
+const ORDER: Record<EntityName, number> = { banks: 0, merchants: 1, customers: 2, accounts: 3, cards: 4, transactions: 5 };
+const INTERLEAVED_ORDER: Record<EntityName, number> = { ...ORDER, accounts: 2, cards: 2 };
 
 const KIND_OF: Record<EntityName, EntityKind> = {
   banks: 'bank',
@@ -121,6 +131,8 @@ const NONE = 0xffffffff;
 export class DatasetValidator {
   private readonly maxIssues: number;
   private readonly bands: readonly AmountBand[] | undefined;
+  private readonly interleaved: boolean;
+  private readonly orderOf: Record<EntityName, number>;
   readonly issues: ValidationIssue[] = [];
   errorCount = 0;
   private readonly counts = Object.fromEntries(ENTITY_NAMES.map((n) => [n, 0])) as Record<EntityName, number>;
@@ -158,6 +170,8 @@ export class DatasetValidator {
   constructor(options: ValidatorOptions = {}) {
     this.maxIssues = options.maxIssues ?? 50;
     this.bands = options.amountBands;
+    this.interleaved = options.interleaved ?? false;
+    this.orderOf = this.interleaved ? INTERLEAVED_ORDER : ORDER;
   }
 
   private fail(entity: EntityName, index: number, id: string | undefined, message: string): void {
@@ -206,16 +220,16 @@ export class DatasetValidator {
 
   private currency(r: Rec, entity: EntityName, i: number, id: string, field = 'currency'): string {
     const c = r[field];
-    if (typeof c !== 'string' || !CURRENCIES[c]) {
+    if (typeof c !== 'string' || !Object.prototype.hasOwnProperty.call(allCurrencies(), c)) {
       this.fail(entity, i, id, `${field}: not an ISO 4217 code: ${JSON.stringify(c)}`);
       return '';
     }
     return c;
   }
 
-  /** Adds the next record of `entity`. Entities must come in ENTITY_NAMES order. */
+  /** Adds the next record of `entity`. Entities must come in ENTITY_NAMES order (see `interleaved`). */
   add(entity: EntityName, record: unknown): void {
-    const o = ENTITY_NAMES.indexOf(entity);
+    const o = this.orderOf[entity];
     if (o < this.order) throw new Error(`validator: ${entity} after ${ENTITY_NAMES[this.order]}; feed entities in order ${ENTITY_NAMES.join(', ')}`);
     this.order = o;
     const i = this.counts[entity]++;
@@ -293,6 +307,7 @@ export class DatasetValidator {
     const e = 'accounts';
     this.unique.accountNumber.add(this.str(r, e, i, id, 'accountNumber', /^\d{6,34}$/));
     const owner = this.ref(e, i, id, 'customers', r.customerId, 'customerId');
+    if (this.interleaved && owner >= this.counts.customers) this.fail(e, i, id, `customerId ${String(r.customerId)} comes after this account`);
     const bank = this.ref(e, i, id, 'banks', r.bankId, 'bankId');
     const travel = r.kind === 'travel';
     if (r.kind !== 'savings' && r.kind !== 'current' && !travel) this.fail(e, i, id, `kind: ${JSON.stringify(r.kind)}`);
@@ -332,6 +347,7 @@ export class DatasetValidator {
     this.str(r, e, i, id, 'holderName');
     const owner = this.ref(e, i, id, 'customers', r.customerId, 'customerId');
     const account = this.ref(e, i, id, 'accounts', r.accountId, 'accountId');
+    if (this.interleaved && (owner >= this.counts.customers || account >= this.counts.accounts)) this.fail(e, i, id, 'comes before the customer or account it names');
     if (account >= 0 && account < this.counts.accounts) {
       if (this.accountOwner.get(account) !== owner) this.fail(e, i, id, `accountId ${String(r.accountId)} belongs to another customer`);
       if (this.accountTravel.get(account) === 1) this.fail(e, i, id, 'card on a travel account');

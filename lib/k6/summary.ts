@@ -3,7 +3,7 @@
 // k6 calls handleSummary on a threshold abort too, so an aborted run still leaves its reports.
 import { redact } from '../config.ts';
 import type { ClassWeights } from '../tasks.ts';
-import { buildReport, renderJunit, renderMarkdown, renderText, type K6SummaryData } from '../summary.ts';
+import type { K6SummaryData } from '../summary.ts';
 
 export interface SummaryOptions {
   scenario: string;
@@ -29,6 +29,9 @@ export function reportPaths(scenario: string, profile: string): { dir: string; j
 
 export function summaryHandler(opts: SummaryOptions) {
   return (data: K6SummaryData): Record<string, string> => {
+    // Loaded here, not at the top: esbuild makes a require()d module lazy, so only the one VU that runs
+    // handleSummary evaluates the report code; the other VUs skip it in their init (docs/test-data.md).
+    const { buildReport, renderJunit, renderMarkdown, renderText } = require('../summary.ts') as typeof import('../summary.ts');
     const report = buildReport(data, opts);
     const paths = reportPaths(opts.scenario, opts.profile);
     const out: Record<string, string> = {

@@ -3,11 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateDataset } from '../../lib/data/generate.ts';
 import { builtinDataset, BUILTIN_SIZES } from '../../lib/data/builtin.ts';
-import { validateDataset } from '../../lib/data/validate.ts';
+import { DatasetValidator, validateDataset } from '../../lib/data/validate.ts';
+import { csvHeader, csvRow, RecordLineReader, type Format } from '../../cli/data/formats.ts';
 import { isLuhnValid } from '../../lib/data/luhn.ts';
 import { isValidPan } from '../../lib/data/pan.ts';
 import { indexOfId } from '../../lib/data/ids.ts';
-import type { Dataset } from '../../lib/data/types.ts';
+import type { Dataset, EntityName } from '../../lib/data/types.ts';
 
 const AS_OF = '2026-01-01';
 const big: Dataset = generateDataset({ seed: 42, customers: 100_000, merchants: 200, transactions: 100_000, asOf: AS_OF });
@@ -140,5 +141,71 @@ test('validator reports duplicates, dangling references and bad formats', () => 
   assert.ok(!report.ok);
   for (const expected of ['duplicate card numbers', 'duplicate emails', 'cus_99999999', 'acc_12345678', 'pan: invalid RAJP1234K', 'not a valid card number']) {
     assert.ok(text.includes(expected), `missing "${expected}" in:\n${text}`);
+  }
+});
+
+/**
+ * Feeds `ds` the way `npm run data` validates it: each customer, then its accounts, then its cards,
+ * in the order the pristine dataset `layout` has them (so a corrupted reference does not reorder).
+ */
+function validateInterleaved(ds: Dataset, layout: Dataset = ds, mutate?: (order: Array<[EntityName, unknown]>) => void) {
+  const order: Array<[EntityName, unknown]> = [];
+  for (const b of ds.banks) order.push(['banks', b]);
+  for (const m of ds.merchants) order.push(['merchants', m]);
+  let a = 0;
+  let c = 0;
+  layout.customers.forEach((cu, i) => {
+    order.push(['customers', ds.customers[i]]);
+    while (a < layout.accounts.length && layout.accounts[a]!.customerId === cu.id) order.push(['accounts', ds.accounts[a++]]);
+    while (c < layout.cards.length && layout.cards[c]!.customerId === cu.id) order.push(['cards', ds.cards[c++]]);
+  });
+  for (const t of ds.transactions) order.push(['transactions', t]);
+  mutate?.(order);
+  const v = new DatasetValidator({ interleaved: true });
+  for (const [e, r] of order) v.add(e, r);
+  return v.finish();
+}
+
+test('interleaved validation (as the CLI does it) accepts a generated dataset and catches the same faults', () => {
+  const ds = generateDataset({ seed: 12, customers: 400, merchants: 5, transactions: 400, asOf: AS_OF });
+  const ok = validateInterleaved(ds);
+  assert.deepEqual(ok.issues, []);
+  assert.deepEqual(ok.summary.counts, validateDataset(ds).summary.counts);
+  // The strict (entity-by-entity) validator refuses this order outright.
+  assert.throws(() => {
+    const v = new DatasetValidator();
+    v.add('customers', ds.customers[0]);
+    v.add('accounts', ds.accounts[0]);
+    v.add('customers', ds.customers[1]);
+  }, /feed entities in order/);
+  const bad = structuredClone(ds);
+  bad.cards[5]!.number = bad.cards[3]!.number;
+  bad.accounts[7]!.customerId = 'cus_99999999';
+  const text = validateInterleaved(bad, ds).issues.map((i) => i.message).join('\n');
+  for (const expected of ['duplicate card numbers', 'cus_99999999']) assert.ok(text.includes(expected), `missing "${expected}" in:\n${text}`);
+  // An account fed before the customer it names is an error in interleaved mode.
+  const early = validateInterleaved(ds, ds, (order) => {
+    const i = order.findIndex(([e]) => e === 'accounts');
+    const [acc] = order.splice(i, 1);
+    order.splice(i - 1, 0, acc!);
+  });
+  assert.ok(early.issues.some((i) => i.message.includes('comes after this account')), JSON.stringify(early.issues));
+});
+
+test('RecordLineReader rebuilds records from text split at any point, for every format', () => {
+  const ds = generateDataset({ seed: 13, customers: 50, merchants: 3, transactions: 0, asOf: AS_OF });
+  const texts: Record<Format, string> = {
+    json: `[\n${ds.accounts.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`,
+    ndjson: ds.accounts.map((r) => JSON.stringify(r) + '\n').join(''),
+    csv: csvHeader('accounts') + ds.accounts.map((r) => csvRow('accounts', r)).join(''),
+  };
+  for (const format of ['json', 'ndjson', 'csv'] as const) {
+    for (const size of [1, 7, 100, 1 << 20]) {
+      const reader = new RecordLineReader(format, 'accounts', 'test');
+      const out: unknown[] = [];
+      for (let i = 0; i < texts[format].length; i += size) out.push(...reader.push(texts[format].slice(i, i + size)));
+      out.push(...reader.end());
+      assert.deepEqual(out, JSON.parse(JSON.stringify(ds.accounts)), `${format}, pieces of ${size}`);
+    }
   }
 });

@@ -8,7 +8,7 @@ import {
   generateCard, invalidCard,
 } from '../../lib/data/cards.ts';
 import { PAN_SERIAL_MODULUS, isValidPan, isValidPanFormat, panCheckLetter, panFromSerial, randomPan } from '../../lib/data/pan.ts';
-import { CURRENCIES, SANDBOX_CURRENCIES, formatMinorUnits, minorUnitExponent, toMinorUnits } from '../../lib/data/currencies.ts';
+import { allCurrencies, SANDBOX_CURRENCIES, formatMinorUnits, minorUnitExponent, toMinorUnits } from '../../lib/data/currencies.ts';
 import { DEFAULT_AMOUNT_BANDS, bandOf, drawAmount, parseAmountBands } from '../../lib/data/amounts.ts';
 import { SerialScrambler, indexOfId, makeId, seedForVu, vuRng } from '../../lib/data/ids.ts';
 
@@ -124,7 +124,12 @@ test('SerialScrambler is a bijection (exhaustive on small moduli)', () => {
 
 test('currencies: sandbox set, exponents, conversions', () => {
   assert.deepEqual([...SANDBOX_CURRENCIES], ['USD', 'EUR', 'GBP', 'INR', 'JPY', 'CAD', 'AUD', 'CHF', 'SGD', 'AED']);
-  for (const c of SANDBOX_CURRENCIES) assert.ok(CURRENCIES[c]);
+  for (const c of SANDBOX_CURRENCIES) assert.ok(allCurrencies()[c]);
+  assert.equal(Object.keys(allCurrencies()).length, 55);
+  // The hot-path lookup reads the table text directly: it must agree with the parsed table everywhere.
+  for (const info of Object.values(allCurrencies())) assert.equal(minorUnitExponent(info.code), info.exponent, info.code);
+  assert.throws(() => minorUnitExponent('usd'));
+  assert.throws(() => minorUnitExponent('US'));
   assert.equal(minorUnitExponent('USD'), 2);
   assert.equal(minorUnitExponent('JPY'), 0);
   assert.equal(minorUnitExponent('KWD'), 3);
