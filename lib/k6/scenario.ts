@@ -39,10 +39,14 @@ export function defineScenario(spec: ScenarioSpec) {
   const guard = productionGuard(profile, hosts, config.allowedHosts, config.allowRemoteLoad);
   if (guard) throw new Error(guard);
 
+  // k6 reads `options` from the init context it runs first (__VU 0) and ignores what the VUs' own init
+  // contexts export, so only that one builds them: at 1000 VUs that is 1000 fewer scenario and
+  // threshold tables to build and keep (docs/test-data.md, start-up and memory per VU).
+  const optionsWanted = __VU === 0;
   const scenarios: Record<string, unknown> = {};
   const runners: Record<string, (run: RunInfo) => void> = {};
   for (const c of spec.classes) {
-    scenarios[c.userClass.name] = k6Scenario(profile, c.exec, { share: c.share });
+    if (optionsWanted) scenarios[c.userClass.name] = k6Scenario(profile, c.exec, { share: c.share });
     const think = c.userClass.thinkTime ?? { minMs: config.minWaitMs, maxMs: config.maxWaitMs };
     runners[c.exec] = createRunner(c.userClass.name, c.userClass.tasks, {
       seed: config.seed,
@@ -51,12 +55,14 @@ export function defineScenario(spec: ScenarioSpec) {
     });
   }
 
-  const options = {
-    scenarios,
-    thresholds: mergeThresholds(buildThresholds(spec.budget, profile, __ENV), spec.thresholds ?? {}),
-    summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
-    setupTimeout: '30s',
-  };
+  const options = optionsWanted
+    ? {
+        scenarios,
+        thresholds: mergeThresholds(buildThresholds(spec.budget, profile, __ENV), spec.thresholds ?? {}),
+        summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
+        setupTimeout: '30s',
+      }
+    : {};
 
   function setup(): RunInfo & { startedAt: string; dataset: string } {
     if (spec.targets.includes('payment')) probeTarget(ctx.payment.raw(), 'PAYMENT_SERVICE_URL', config.paymentUrl, AUTH_PROBE.payment);
