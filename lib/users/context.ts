@@ -89,7 +89,8 @@ const POOL_SIZE = 64;
 const invalidPool: InvalidCard[] = [];
 const declinePools = new Map<DeclineReason, CardDetails[]>();
 
-function pooled<T>(pool: T[], rng: Rng, make: () => T): T {
+/** `make()` for the first POOL_SIZE calls on `pool` (kept in it), then one of those at random. */
+export function pooled<T>(pool: T[], rng: Rng, make: () => T): T {
   if (pool.length < POOL_SIZE) {
     const item = make();
     pool.push(item);

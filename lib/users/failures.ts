@@ -10,7 +10,7 @@ import { endpointName, jsonBody, type ApiClient, type CallOptions, type Endpoint
 import { acknowledged, cardsDeclined, unexpectedStatus } from '../k6/metrics.ts';
 import { pickOne, seededUuid, type Rng } from '../random.ts';
 import { defineTasks } from '../tasks.ts';
-import { cardInput, pickCard, pickMerchant, pooledDeclineCard, pooledInvalidCard, type UserClass, type UserContext } from './context.ts';
+import { cardInput, pickCard, pickMerchant, pooled, pooledDeclineCard, pooledInvalidCard, type UserClass, type UserContext } from './context.ts';
 
 export interface FailureState {
   rng: Rng;
@@ -87,20 +87,16 @@ function validPayment(ctx: UserContext, rng: Rng): ValidPayment {
   return { merchant_id: merchant.id, amount, currency, card: cardInput(pickCard(ctx, rng)) };
 }
 
-// The valid part of a bad request, per VU: the first POOL draws make fresh ones (with their JSON),
-// later draws reuse them at random. Only the defect matters to a refusal; building and serialising a
-// fresh valid payment for each one was the largest share of this user's own k6 CPU.
-const POOL = 64;
+// The valid part of a bad request, per VU, with its JSON, from a pool (lib/users/context.ts `pooled`):
+// only the defect matters to a refusal, and building and serialising a fresh valid payment for each
+// one was the largest share of this user's own k6 CPU.
 const validPool: Array<{ body: Readonly<ValidPayment>; json: string }> = [];
 
 function pooledValidPayment(ctx: UserContext, rng: Rng): { body: Readonly<ValidPayment>; json: string } {
-  if (validPool.length < POOL) {
+  return pooled(validPool, rng, () => {
     const body = Object.freeze(validPayment(ctx, rng));
-    const entry = { body, json: JSON.stringify(body) };
-    validPool.push(entry);
-    return entry;
-  }
-  return validPool[Math.floor(rng() * POOL)] as { body: Readonly<ValidPayment>; json: string };
+    return { body, json: JSON.stringify(body) };
+  });
 }
 
 const INVALID_CARD_CODES: Record<InvalidCardKind, string> = {
