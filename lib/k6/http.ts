@@ -121,7 +121,11 @@ export class ApiClient {
     let body: string | null = null;
     if (opts.rawBody !== undefined) body = opts.rawBody;
     else if (opts.body !== undefined) body = JSON.stringify(opts.body);
-    const plain = opts.headers === undefined && opts.token === undefined && opts.tags === undefined && opts.timeout === undefined && opts.expected === undefined;
+    // The common call (configured token, the endpoint's own statuses, no extra headers, tags or timeout,
+    // and a body exactly when the method carries one, so the Content-Type is right) reuses its params.
+    const plain =
+      opts.headers === undefined && opts.token === undefined && opts.tags === undefined && opts.timeout === undefined && opts.expected === undefined &&
+      (body !== null) === (endpoint.method === 'POST' || endpoint.method === 'PUT');
     let params = plain ? this.plainParams.get(endpoint) : undefined;
     if (!params) {
       const headers: Record<string, string> = {};
@@ -135,8 +139,7 @@ export class ApiClient {
         responseCallback: this.callback(opts.expected ?? endpoint.expected),
         timeout: opts.timeout ?? this.defaultTimeout,
       };
-      // Cached only when the body's presence is fixed by the method, so the Content-Type stays right.
-      if (plain && (body !== null) === (endpoint.method === 'POST' || endpoint.method === 'PUT')) this.plainParams.set(endpoint, params);
+      if (plain) this.plainParams.set(endpoint, params);
     }
     return http.request(endpoint.method, this.baseUrl + path, body, params);
   }
