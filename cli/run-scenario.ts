@@ -1,10 +1,12 @@
 // Runs one bundled scenario with the pinned k6 and collects its reports in one directory.
 // Shared by `npm start` (cli/run.ts) and the readiness suite (cli/suite.ts).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { resolveProfile } from '../lib/profiles.ts';
+import { secretsOf } from '../lib/config.ts';
+import { PROFILE_NAMES, resolveProfile } from '../lib/profiles.ts';
 import { ensureK6, k6Env } from './k6.ts';
+import { redactingStream, redactReportDir, writeReportFile } from './report-files.ts';
 
 export interface RunResult {
   scenario: string;
@@ -46,7 +48,28 @@ export interface RunOptions {
   quiet?: boolean;
 }
 
+/** The scenarios there are: one per file in scenarios/. */
+export function availableScenarios(dir = 'scenarios'): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+/**
+ * Both names become part of a report path, so only known names pass: a PROFILE such as '/../../x'
+ * would otherwise write the reports outside reports/.
+ */
+export function checkRunNames(scenario: string, profile: string, known: readonly string[] = availableScenarios()): void {
+  if (!known.includes(scenario)) throw new Error(`unknown scenario '${scenario}' (available: ${known.join(', ')})`);
+  if (!(PROFILE_NAMES as readonly string[]).includes(profile)) {
+    throw new Error(`PROFILE must be one of ${PROFILE_NAMES.join(', ')}; got '${profile}'`);
+  }
+}
+
 export async function runScenario(opts: RunOptions): Promise<RunResult> {
+  checkRunNames(opts.scenario, opts.profile);
+  const secrets = secretsOf(opts.env);
   const k6 = await ensureK6();
   const reportDir = join(opts.reportsRoot ?? 'reports', `${opts.scenario}-${opts.profile}-${timestamp()}`);
   mkdirSync(reportDir, { recursive: true });
@@ -70,20 +93,28 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
     K6_WEB_DASHBOARD_PORT: '-1',
   });
   const script = join('dist', `${opts.scenario}.js`);
+  // k6's stderr carries its log, and with K6_HTTP_DEBUG every request's headers: it is scrubbed on its
+  // way to the terminal and to the report. Its stdout (banner, progress bars, handleSummary's text,
+  // already scrubbed there) stays a terminal, so the progress bars still draw.
   const child = spawn(k6.path, ['run', ...(opts.k6Args ?? []), script], {
     env,
-    stdio: opts.quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit',
+    stdio: ['inherit', opts.quiet ? 'ignore' : 'inherit', 'pipe'],
   });
   let stderrTail = '';
-  child.stderr?.on('data', (b: Buffer) => {
+  const stderr = child.stderr!.pipe(redactingStream(secrets));
+  stderr.on('data', (b: Buffer) => {
     stderrTail = (stderrTail + b.toString()).slice(-4000);
+    if (!opts.quiet) process.stderr.write(b);
   });
+  const stderrDone = new Promise<void>((resolve) => stderr.on('end', resolve));
   const forward = (sig: NodeJS.Signals) => child.kill(sig);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 130 : 1))));
   process.off('SIGINT', forward);
   process.off('SIGTERM', forward);
+  await stderrDone;
+  redactReportDir(reportDir, secrets);
 
   const summaryPath = join(reportDir, 'summary.json');
   let summary: Record<string, unknown> | null = null;
@@ -101,7 +132,7 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
       error: meaning,
       k6StderrTail: opts.quiet ? stderrTail.split('\n').slice(-15).join('\n') : undefined,
     };
-    writeFileSync(summaryPath, JSON.stringify(summary, null, 2) + '\n');
+    writeReportFile(summaryPath, JSON.stringify(summary, null, 2) + '\n', secrets);
   }
   return { scenario: opts.scenario, profile: opts.profile, exitCode, verdict, reportDir, meaning, summary };
 }

@@ -6,8 +6,7 @@
 //   PROFILE=load npm start             another profile
 //   PAYMENT_SERVICE_URL=https://... AUTH_TOKEN=... npm start
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { listReports, runScenario } from './run-scenario.ts';
+import { checkRunNames, listReports, runScenario } from './run-scenario.ts';
 import { targetsOrSandbox } from './sandbox-process.ts';
 
 async function main(): Promise<number> {
@@ -16,11 +15,13 @@ async function main(): Promise<number> {
     console.log('usage: npm start [-- <scenario> [extra k6 run flags]]   (env: PROFILE, PAYMENT_SERVICE_URL, BANKING_API_URL, AUTH_TOKEN, ...)');
     return 0;
   }
-  if (!existsSync(`scenarios/${scenario}.ts`)) {
-    console.error(`unknown scenario '${scenario}': there is no scenarios/${scenario}.ts`);
+  const profile = process.env.PROFILE || 'smoke';
+  try {
+    checkRunNames(scenario, profile);
+  } catch (err) {
+    console.error((err as Error).message);
     return 2;
   }
-  const profile = process.env.PROFILE || 'smoke';
 
   const build = spawnSync(process.execPath, ['build.mjs'], { stdio: 'inherit' });
   if (build.status !== 0) return build.status ?? 1;

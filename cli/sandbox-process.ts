@@ -67,6 +67,9 @@ export async function targetsOrSandbox(): Promise<{ env: NodeJS.ProcessEnv; sand
   const sandbox = await startSandboxProcess();
   env.PAYMENT_SERVICE_URL = sandbox.paymentUrl;
   env.BANKING_API_URL = sandbox.bankingUrl;
+  // The sandbox was started with SANDBOX_TOKEN: the scripts must send that token, not the default one.
+  const sandboxToken = env.SANDBOX_TOKEN?.split(',')[0]?.trim();
+  if (!env.AUTH_TOKEN?.trim() && sandboxToken) env.AUTH_TOKEN = sandboxToken;
   console.log(`sandbox: payment ${sandbox.paymentUrl}, banking ${sandbox.bankingUrl}`);
   return { env, sandbox };
 }

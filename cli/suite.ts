@@ -2,11 +2,13 @@
 // writes suite.json with a READY / NOT READY decision and its reasons. Exits 0 only when READY.
 //   npm run suite -- --scenarios payment,banking,failures --profile smoke [--fail-fast] [--out DIR]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { redact, secretsOf } from '../lib/config.ts';
 import { PROFILE_NAMES } from '../lib/profiles.ts';
-import { runScenario, timestamp, type RunResult } from './run-scenario.ts';
+import { writeReportFile } from './report-files.ts';
+import { availableScenarios, runScenario, timestamp, type RunResult } from './run-scenario.ts';
 import { targetsOrSandbox } from './sandbox-process.ts';
 
 export interface SuiteArgs {
@@ -17,13 +19,6 @@ export interface SuiteArgs {
 }
 
 const USAGE = 'usage: npm run suite -- --scenarios payment,banking,failures [--profile smoke] [--fail-fast] [--out DIR]';
-
-export function availableScenarios(dir = 'scenarios'): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => f.slice(0, -3))
-    .sort();
-}
 
 /** Parses and validates the arguments; throws an Error whose message is meant for the user. */
 export function parseSuiteArgs(argv: string[], known: string[] = availableScenarios()): SuiteArgs {
@@ -177,8 +172,9 @@ async function main(): Promise<number> {
     finishedAt: new Date().toISOString(),
     scenarios: outcomes,
   };
-  writeFileSync(join(out, 'suite.json'), JSON.stringify(report, null, 2) + '\n');
-  console.log('\n' + renderTable(report));
+  const secrets = secretsOf(env);
+  writeReportFile(join(out, 'suite.json'), JSON.stringify(report, null, 2) + '\n', secrets);
+  console.log('\n' + redact(renderTable(report), secrets));
   console.log(`\nsuite report: ${join(out, 'suite.json')}`);
   return report.decision === 'READY' ? 0 : 1;
 }

@@ -144,6 +144,11 @@ export function parseConfig(env: Env, profiles: readonly string[]): Config {
   const local = [paymentUrl, bankingUrl].every((u) => isLoopbackHost(urlHost(u) ?? ''));
   let authToken = r.raw('AUTH_TOKEN');
   if (authToken) authToken = authToken.replace(/^Bearer\s+/i, '');
+  if (authToken) {
+    // An HTTP header cannot carry these; k6 would refuse the request and setup() would blame the target.
+    const bad = tokenProblem(authToken);
+    if (bad) r.problems.push(`AUTH_TOKEN ${bad} (the value is not shown)`);
+  }
   if (!authToken) {
     if (local) authToken = SANDBOX_DEFAULT_TOKEN;
     else r.problems.push('AUTH_TOKEN is not set; a non-local target needs its bearer token (the value without "Bearer ")');
@@ -176,8 +181,34 @@ export function parseConfig(env: Env, profiles: readonly string[]): Config {
   return config;
 }
 
-/** Replaces every occurrence of the secret in text, for anything that may reach a log or report. */
-export function redact(text: string, secret: string): string {
-  if (!secret || secret.length < 4) return text;
-  return text.split(secret).join('[REDACTED]');
+/** Why a bearer token cannot be sent in a header, or null when it can (visible ASCII, no spaces). */
+export function tokenProblem(token: string): string | null {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c < 0x21 || c === 0x7f) return `contains a control character or a space at position ${i + 1}`;
+    if (c > 0x7e) return `contains a non-ASCII character at position ${i + 1}`;
+  }
+  return null;
+}
+
+/**
+ * The secrets a run's output must never contain: the bearer token the scripts send (AUTH_TOKEN, or the
+ * sandbox's default for a local target) and the token(s) a sandbox started for the run accepts.
+ */
+export function secretsOf(env: Env): string[] {
+  const out = new Set<string>();
+  const auth = env.AUTH_TOKEN?.trim().replace(/^Bearer\s+/i, '');
+  out.add(auth ? auth : SANDBOX_DEFAULT_TOKEN);
+  for (const t of (env.SANDBOX_TOKEN ?? '').split(',')) if (t.trim()) out.add(t.trim());
+  return [...out];
+}
+
+/** Replaces every occurrence of each secret in text, for anything that may reach a log or report. */
+export function redact(text: string, secrets: string | readonly string[]): string {
+  // Longest first, so a secret that contains another is replaced whole.
+  const list = (typeof secrets === 'string' ? [secrets] : [...secrets]).sort((a, b) => b.length - a.length);
+  for (const secret of list) {
+    if (secret.length >= 4 && text.includes(secret)) text = text.split(secret).join('[REDACTED]');
+  }
+  return text;
 }

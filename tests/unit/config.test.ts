@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, parseConfig, redact, SANDBOX_DEFAULT_TOKEN, urlHost } from '../../lib/config.ts';
+import { ConfigError, parseConfig, redact, secretsOf, tokenProblem, SANDBOX_DEFAULT_TOKEN, urlHost } from '../../lib/config.ts';
 import { PROFILE_NAMES } from '../../lib/profiles.ts';
 
 const parse = (env: Record<string, string>) => parseConfig(env, PROFILE_NAMES);
@@ -71,4 +71,22 @@ test('urlHost and redact', () => {
   assert.equal(urlHost('https://[::1]:9/'), '[::1]');
   assert.equal(urlHost('nope'), null);
   assert.equal(redact('Authorization: Bearer abcd1234 and abcd1234', 'abcd1234'), 'Authorization: Bearer [REDACTED] and [REDACTED]');
+});
+
+test('a token a header cannot carry is refused before load, without echoing it', () => {
+  const msg = problems({ AUTH_TOKEN: 'tok\u0001secret-9876' });
+  assert.match(msg, /AUTH_TOKEN contains a control character or a space at position 4 \(the value is not shown\)/);
+  assert.doesNotMatch(msg, /secret-9876/);
+  assert.match(problems({ AUTH_TOKEN: 'tok\u00e9n-1234' }), /AUTH_TOKEN contains a non-ASCII character at position 4/);
+  assert.equal(tokenProblem('sk_test_A-b.c~d+e/f='), null);
+});
+
+test('redact takes several secrets and replaces the longest first', () => {
+  assert.equal(redact('a tok-1234 b tok-12345678', ['tok-1234', 'tok-12345678']), 'a [REDACTED] b [REDACTED]');
+  assert.equal(redact('abc', ['abc']), 'abc', 'secrets under 4 characters are not scrubbed (they would shred ordinary text)');
+});
+
+test('secretsOf: the token the scripts send and every token a started sandbox accepts', () => {
+  assert.deepEqual(secretsOf({}), ['sandbox-token']);
+  assert.deepEqual(secretsOf({ AUTH_TOKEN: 'Bearer tok-aaaa', SANDBOX_TOKEN: 'tok-bbbb, tok-cccc' }), ['tok-aaaa', 'tok-bbbb', 'tok-cccc']);
 });
