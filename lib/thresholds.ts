@@ -4,18 +4,26 @@
 import { EnvReader, type Env } from './config.ts';
 import type { ProfileName, ResolvedProfile } from './profiles.ts';
 
-export interface LatencyBudget {
+export interface EndpointBudget {
   /** milliseconds */
   p95: number;
   /** milliseconds */
   p99: number;
+  /**
+   * Max share of this endpoint's requests that fail (http_req_failed{name:…}, which honours the call's
+   * expected statuses, so a failure is an answer outside the contract or no answer). Judged per endpoint
+   * because a run-wide rate dilutes a broken endpoint by the others' traffic.
+   */
+  errorRate: number;
 }
 
 export interface Budget {
-  /** Latency per endpoint `name` tag. */
-  endpoints: Record<string, LatencyBudget>;
-  /** Max share of failed requests (k6's http_req_failed, which honours expected statuses). */
+  /** Latency and errors per endpoint `name` tag. */
+  endpoints: Record<string, EndpointBudget>;
+  /** Max share of failed requests over the whole run (k6's http_req_failed). */
   errorRate: number;
+  /** When set, replaces every endpoint's own error rate (past the peak, errors anywhere are expected). */
+  endpointErrorRate?: number;
   /** Min share of passing checks. */
   checksRate: number;
   /** An error rate this high means the target is broken: abort instead of hammering it. */
@@ -41,7 +49,8 @@ export function endpointMetric(metric: string, name: string): string {
 
 /**
  * Builds the thresholds. Environment overrides (one knob each, applied to every endpoint):
- * P95_MS, P99_MS, MAX_ERROR_RATE, MIN_CHECKS_RATE, MIN_RPS (a fixed http_reqs floor).
+ * P95_MS, P99_MS, MAX_ERROR_RATE (run-wide), MAX_ENDPOINT_ERROR_RATE (each endpoint), MIN_CHECKS_RATE,
+ * MIN_RPS (a fixed http_reqs floor).
  */
 export function buildThresholds(budget: ScenarioBudget, profile: ResolvedProfile, env: Env = {}): Thresholds {
   const b: Budget = { ...budget, ...(budget.profiles?.[profile.name] ?? {}) };
@@ -49,6 +58,7 @@ export function buildThresholds(budget: ScenarioBudget, profile: ResolvedProfile
   const p95 = r.number('P95_MS', NaN, { min: 1, what: 'milliseconds' });
   const p99 = r.number('P99_MS', NaN, { min: 1, what: 'milliseconds' });
   const errorRate = r.rate('MAX_ERROR_RATE', b.errorRate);
+  const endpointErrorRate = r.rate('MAX_ENDPOINT_ERROR_RATE', NaN);
   const checksRate = r.rate('MIN_CHECKS_RATE', b.checksRate);
   const minRps = r.number('MIN_RPS', NaN, { min: 0, what: 'requests per second' });
   r.done();
@@ -64,11 +74,14 @@ export function buildThresholds(budget: ScenarioBudget, profile: ResolvedProfile
     ],
     checks: [abort(`rate>=${checksRate}`)],
   };
-  for (const [name, lat] of Object.entries(b.endpoints)) {
+  for (const [name, e] of Object.entries(b.endpoints)) {
     t[endpointMetric('http_req_duration', name)] = [
-      abort(`p(95)<${Number.isNaN(p95) ? lat.p95 : p95}`),
-      abort(`p(99)<${Number.isNaN(p99) ? lat.p99 : p99}`),
+      abort(`p(95)<${Number.isNaN(p95) ? e.p95 : p95}`),
+      abort(`p(99)<${Number.isNaN(p99) ? e.p99 : p99}`),
     ];
+    // `<=` so that a budget of 0 reads as "no failure at all"
+    const maxFailed = Number.isNaN(endpointErrorRate) ? (b.endpointErrorRate ?? e.errorRate) : endpointErrorRate;
+    t[endpointMetric('http_req_failed', name)] = [abort(`rate<=${maxFailed}`)];
   }
   if (!Number.isNaN(minRps)) t.http_reqs = [`rate>=${minRps}`];
   if (profile.model === 'open') {

@@ -33,3 +33,25 @@ test('breakpoint aborts on any breach', () => {
   const t = buildThresholds(paymentBudget, resolveProfile({ PROFILE: 'breakpoint' }));
   assert.deepEqual(t.checks, [{ threshold: 'rate>=0.95', abortOnFail: true, delayAbortEval: '10s' }]);
 });
+
+test('every endpoint has its own error budget beside its latency budget: none for writes, 1% for reads', () => {
+  const t = buildThresholds(paymentBudget, resolveProfile({}));
+  assert.deepEqual(t['http_req_failed{name:POST /api/v1/payments}'], ['rate<=0']);
+  assert.deepEqual(t['http_req_failed{name:POST /api/v1/payments/{id}/refunds}'], ['rate<=0']);
+  assert.deepEqual(t['http_req_failed{name:GET /api/v1/payments/{id}}'], ['rate<=0.01']);
+  for (const name of Object.keys(paymentBudget.endpoints)) {
+    assert.ok(t[`http_req_failed{name:${name}}`], `${name} has an error budget`);
+    assert.ok(t[`http_req_duration{name:${name}}`], `${name} has a latency budget`);
+  }
+});
+
+test('past the peak every endpoint tolerates the profile error rate; MAX_ENDPOINT_ERROR_RATE sets them all', () => {
+  const stress = buildThresholds(paymentBudget, resolveProfile({ PROFILE: 'stress' }));
+  assert.deepEqual(stress['http_req_failed{name:POST /api/v1/payments}'], ['rate<=0.1']);
+  const t = buildThresholds(paymentBudget, resolveProfile({}), { MAX_ENDPOINT_ERROR_RATE: '0.2' });
+  assert.deepEqual(t['http_req_failed{name:POST /api/v1/payments}'], ['rate<=0.2']);
+  assert.deepEqual(t['http_req_failed{name:GET /health}'], ['rate<=0.2']);
+  assert.throws(() => buildThresholds(paymentBudget, resolveProfile({}), { MAX_ENDPOINT_ERROR_RATE: '5' }), /MAX_ENDPOINT_ERROR_RATE must be a rate/);
+  const breakpoint = buildThresholds(paymentBudget, resolveProfile({ PROFILE: 'breakpoint' }));
+  assert.deepEqual(breakpoint['http_req_failed{name:POST /api/v1/payments}'], [{ threshold: 'rate<=0', abortOnFail: true, delayAbortEval: '10s' }]);
+});
