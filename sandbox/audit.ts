@@ -20,18 +20,47 @@ export type AuditType =
   | 'refund.created'
   | 'user.registered';
 
-/** JSON with object keys sorted recursively; no whitespace. */
+/** Literal output text on canonicalJson's work stack (never confused with data: JSON.parse makes no class instances). */
+class Lit {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * JSON with object keys sorted recursively; no whitespace. Iterative (an explicit work stack), so a
+ * deeply nested value costs heap, not call stack: no input depth can make it throw RangeError.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const s = JSON.stringify(value);
-    return s === undefined ? 'null' : s;
+  const out: string[] = [];
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v instanceof Lit) {
+      out.push(v.text);
+    } else if (v === null || typeof v !== 'object') {
+      const s = JSON.stringify(v);
+      out.push(s === undefined ? 'null' : s);
+    } else if (Array.isArray(v)) {
+      out.push('[');
+      stack.push(new Lit(']'));
+      for (let i = v.length - 1; i >= 0; i--) {
+        stack.push(v[i]);
+        if (i > 0) stack.push(new Lit(','));
+      }
+    } else {
+      const obj = v as Record<string, unknown>;
+      const keys = Object.keys(obj)
+        .filter((k) => obj[k] !== undefined)
+        .sort();
+      out.push('{');
+      stack.push(new Lit('}'));
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const k = keys[i] as string;
+        stack.push(obj[k]);
+        stack.push(new Lit(`${i > 0 ? ',' : ''}${JSON.stringify(k)}:`));
+      }
+    }
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  return out.join('');
 }
 
 function chainHash(prevHash: string, seq: number, at: string, type: string, entityId: string, payloadJson: string): string {

@@ -66,3 +66,11 @@ describe('audit log', () => {
     }
   });
 });
+
+test('canonicalJson handles any nesting depth without recursion', () => {
+  let deep: unknown = 'leaf';
+  for (let i = 0; i < 50_000; i++) deep = i % 2 === 0 ? { b: deep, a: [] } : [deep, null];
+  const text = canonicalJson(deep);
+  assert.ok(text.startsWith('[{"a":[],"b":[{"a":[],"b":'));
+  assert.equal(canonicalJson({ z: 1, a: { y: [undefined, 2], x: undefined } }), '{"a":{"y":[null,2]},"z":1}');
+});
