@@ -4,15 +4,16 @@
  *   PAYMENT_PORT        payment service port, 0..65535 (default 8000; 0 = random)
  *   BANKING_PORT        banking API port, 0..65535 (default 8001; 0 = random)
  *   SANDBOX_HOST        listen address (default 127.0.0.1)
- *   SANDBOX_TOKEN       bearer token for /api/v1/* and /admin/* (default "sandbox-token")
+ *   SANDBOX_TOKEN       bearer token(s) for every route but GET /health (default "sandbox-token");
+ *                       comma-separated for several API clients, each with its own rate-limit budget
  *   SANDBOX_DB          SQLite file path, or ":memory:" (default ":memory:")
  *   SANDBOX_RATE_LIMIT  "<requests>/<window>" e.g. "100/1s", "6000/1m"; "off" or empty = disabled
- *   SANDBOX_FAULTS      fault-injection spec (see sandbox/faults.ts, docs/sandbox.md)
+ *   SANDBOX_FAULTS      fault-injection spec (see sandbox/fault-spec.ts, docs/sandbox.md)
  *   SANDBOX_BODY_LIMIT  max request body in bytes (default 1048576)
  *   SANDBOX_LOG         off | error | warn | info | debug (default off; logs go to stderr)
  */
 import { parseDuration } from './duration.ts';
-import { parseFaultSpec, type FaultSpec } from './faults.ts';
+import { parseFaultSpec, type FaultSpec } from './fault-spec.ts';
 
 export interface RateLimitConfig {
   limit: number;
@@ -27,6 +28,7 @@ export interface SandboxConfig {
   paymentPort: number;
   bankingPort: number;
   host: string;
+  /** SANDBOX_TOKEN as given: one token, or several separated by commas (see parseTokens) */
   token: string;
   dbPath: string;
   rateLimit: RateLimitConfig | null;
@@ -68,13 +70,26 @@ export function parseRateLimit(value: string | undefined, name = 'SANDBOX_RATE_L
   return { limit: count, windowMs, spec: v };
 }
 
+/**
+ * SANDBOX_TOKEN holds one bearer token or several separated by commas; each token is one API client
+ * (its own rate-limit budget). The message never contains the value: a token is a secret even when malformed.
+ */
+export function parseTokens(text: string): string[] {
+  const tokens = text.split(',');
+  const problem = tokens.some((t) => t === '' || /\s/.test(t))
+    ? 'must be one or more non-empty tokens without whitespace, separated by commas'
+    : new Set(tokens).size !== tokens.length
+      ? 'lists the same token twice'
+      : null;
+  if (problem !== null) throw new ConfigError(`SANDBOX_TOKEN ${problem} (the value is not shown)`);
+  return tokens;
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): SandboxConfig {
   const token = env.SANDBOX_TOKEN ?? 'sandbox-token';
-  if (token.trim() === '' || /\s/.test(token)) {
-    throw new ConfigError(`SANDBOX_TOKEN must be a non-empty string without whitespace, got '${token}'`);
-  }
+  parseTokens(token);
   const dbPath = env.SANDBOX_DB === undefined || env.SANDBOX_DB.trim() === '' ? ':memory:' : env.SANDBOX_DB;
 
   let bodyLimit = 1_048_576;

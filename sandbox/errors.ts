@@ -8,6 +8,8 @@
  * Nothing a client sends may produce a 5xx: unexpected errors become 500
  * `internal_error` only as a last resort (and are logged to stderr).
  */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export interface ErrorBody {
@@ -136,4 +138,26 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) => {
     return sendError(reply, new ApiError(404, 'not_found', `no route for ${req.method} ${req.url.split('?')[0]}`));
   });
+}
+
+/**
+ * fastify `clientErrorHandler`: errors Node's HTTP parser raises before there is a request (header
+ * overflow, malformed request line) are answered in the documented shape, not fastify's own.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || err.code === 'ECONNABORTED' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const e =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError(431, 'headers_too_large', 'request headers exceed the size limit')
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ApiError(408, 'request_timeout', 'the request was not received in time')
+        : new ApiError(400, 'bad_request', 'malformed HTTP request');
+  const body = JSON.stringify(e.toBody());
+  socket.end(
+    `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status] ?? ''}\r\nConnection: close\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }

@@ -1,5 +1,6 @@
 /**
- * Fixed-window rate limiter keyed by client (X-Client-Id header, else remote IP).
+ * Fixed-window rate limiter keyed by client: the authenticated API key, or the remote address for
+ * unauthenticated requests (sandbox/server.ts decides the key; a client-chosen header never does).
  * One Map lookup per request, no timers: expired windows are swept lazily when the map grows.
  */
 import type { RateLimitConfig } from './config.ts';

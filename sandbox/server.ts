@@ -2,20 +2,25 @@
  * startSandbox(): one process, two fastify listeners sharing one SQLite database.
  *   payment service -> sandbox/payment/routes.ts
  *   banking API     -> sandbox/banking/routes.ts
- * Cross-cutting concerns are one onRequest hook: rate limit -> bearer auth -> fault injection.
+ * Cross-cutting concerns are one onRequest hook: bearer auth -> rate limit -> fault injection, all
+ * classified by the route the router matched (req.routeOptions.url), never by the raw URL, so an
+ * encoded path ("/%61pi/v1/payments") is the same route as its plain form. Default deny: every route,
+ * and every unknown path, needs a bearer token except the public GET /health.
+ * One preValidation hook checks every client string and the body's depth (sandbox/input-guard.ts).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type Database from 'better-sqlite3';
 import { bearerChecker } from './auth.ts';
 import { registerBankingRoutes } from './banking/routes.ts';
 import { registerCommonRoutes } from './common.ts';
-import { loadConfig, parseRateLimit, type RateLimitConfig, type SandboxConfig } from './config.ts';
+import { loadConfig, parseRateLimit, parseTokens, type RateLimitConfig, type SandboxConfig } from './config.ts';
 import type { SandboxContext } from './context.ts';
 import { openDatabase, type SandboxDb } from './db.ts';
-import { ApiError, installErrorHandling, sendError } from './errors.ts';
+import { ApiError, clientErrorHandler, installErrorHandling, sendError } from './errors.ts';
 import { FaultInjector, parseFaultSpec, type FaultSpec } from './faults.ts';
+import { checkJsonBody, checkStringMap } from './input-guard.ts';
 import { registerPaymentRoutes } from './payment/routes.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { RateLimiter, type RateDecision } from './rate-limit.ts';
 import { bodyAjv, paramAjv } from './validation.ts';
 
 export type SandboxOptions = Partial<Omit<SandboxConfig, 'faults' | 'rateLimit'>> & {
@@ -39,6 +44,37 @@ export interface Sandbox {
 }
 
 
+/** Routes that need no token: the liveness probe (HEAD is fastify's automatic twin of the GET). */
+const PUBLIC_ROUTES = new Set(['GET /health', 'HEAD /health']);
+
+/** The request path, percent-decoded as the router sees it (query excluded). */
+function decodedPath(url: string): string {
+  const q = url.indexOf('?');
+  const raw = q === -1 ? url : url.slice(0, q);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+const braceTemplates = new Map<string, string>();
+/** fastify's '/api/v1/payments/:id' as '/api/v1/payments/{id}', the form fault scopes and k6 names use. */
+function braceTemplate(url: string): string {
+  let t = braceTemplates.get(url);
+  if (t === undefined) {
+    t = url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    braceTemplates.set(url, t);
+  }
+  return t;
+}
+
+function rateLimited(limiter: RateLimiter, d: RateDecision): ApiError {
+  return new ApiError(429, 'rate_limited', `rate limit of ${limiter.config.spec} exceeded; retry in ${d.retryAfterSec}s`, {
+    headers: { 'Retry-After': String(d.retryAfterSec) },
+  });
+}
+
 function buildApp(ctx: SandboxContext, service: 'payment' | 'banking'): FastifyInstance {
   const { config } = ctx;
   const app = Fastify({
@@ -46,52 +82,70 @@ function buildApp(ctx: SandboxContext, service: 'payment' | 'banking'): FastifyI
     bodyLimit: config.bodyLimit,
     forceCloseConnections: true,
     return503OnClosing: false,
+    clientErrorHandler,
     frameworkErrors: (err, _req, reply) => {
       sendError(reply, new ApiError(400, 'bad_request', err.message || 'bad request'));
     },
   });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema));
+  // Only JSON bodies are accepted; without this, fastify's text/plain parser hands a string to the schema (422, not 415).
+  app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
   app.decorateRequest('faultTtfbMs', 0);
 
-  // A POST without a body (e.g. capture with default amount) is treated as {}.
   app.addHook('preValidation', (req, _reply, done) => {
+    // A POST without a body (e.g. capture with default amount) is treated as {}.
     if (req.body === undefined && (req.method === 'POST' || req.method === 'PUT')) req.body = {};
-    done();
+    done(checkStringMap(req.params) ?? checkStringMap(req.query) ?? checkJsonBody(req.body) ?? undefined);
   });
 
-  const checkAuth = bearerChecker(config.token);
+  const authenticate = bearerChecker(parseTokens(config.token));
   const { limiter, faults } = ctx;
   app.addHook('onRequest', (req, reply, done) => {
-    const url = req.url;
-    if (url === '/health' || url.startsWith('/health?')) {
+    const route = req.routeOptions.url; // undefined when no route matched (404)
+    if (route !== undefined && PUBLIC_ROUTES.has(`${req.method} ${route}`)) {
       done();
       return;
     }
-    const isAdmin = url.startsWith('/admin/') || url === '/admin';
-    const isApi = url.startsWith('/api/');
+    const isAdmin = route !== undefined && route.startsWith('/admin/');
+    const limit = limiter !== null && !isAdmin && !faults.current.noRateLimit;
+    const hit = (client: string): RateDecision => {
+      const d = (limiter as RateLimiter).hit(client);
+      reply.header('X-RateLimit-Limit', String(d.limit)).header('X-RateLimit-Remaining', String(d.remaining));
+      return d;
+    };
+    let client: number;
     try {
-      if (limiter !== null && !isAdmin && !faults.current.noRateLimit) {
-        const header = req.headers['x-client-id'];
-        const client = typeof header === 'string' && header !== '' ? `c:${header}` : `ip:${req.ip}`;
-        const d = limiter.hit(client);
-        reply.header('X-RateLimit-Limit', String(d.limit)).header('X-RateLimit-Remaining', String(d.remaining));
-        if (!d.allowed) {
-          throw new ApiError(429, 'rate_limited', `rate limit of ${limiter.config.spec} exceeded; retry in ${d.retryAfterSec}s`, {
-            headers: { 'Retry-After': String(d.retryAfterSec) },
-          });
-        }
-      }
-      if (isApi || isAdmin) checkAuth(req.headers.authorization);
+      client = authenticate(req.headers.authorization);
     } catch (err) {
+      // Unauthenticated traffic has its own budget per remote address, so guessing tokens is limited
+      // too and can never spend an authenticated client's budget.
+      if (limit) {
+        const d = hit(`anon:${req.ip}`);
+        if (!d.allowed) err = rateLimited(limiter as RateLimiter, d);
+      }
       done(err as Error);
       return;
     }
+    // The client is the API key that authenticated, never a header the caller chooses.
+    if (limit) {
+      const d = hit(`key:${client}`);
+      if (!d.allowed) {
+        done(rateLimited(limiter as RateLimiter, d));
+        return;
+      }
+    }
+    if (isAdmin) {
+      done();
+      return;
+    }
+    const path = decodedPath(req.url);
+    const isApi = route !== undefined ? route.startsWith('/api/') : path.startsWith('/api/');
     if (!isApi) {
       done();
       return;
     }
-    faults.apply(req, reply, done);
+    faults.apply(req, reply, done, path, route === undefined ? null : braceTemplate(route));
   });
   app.addHook('onSend', (req, _reply, payload, done) => {
     const ms = req.faultTtfbMs;

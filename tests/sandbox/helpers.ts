@@ -1,4 +1,5 @@
 /** Shared test helpers: start the sandbox in-process on random ports and talk to it over real HTTP. */
+import { request as httpRequest } from 'node:http';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server.ts';
 import { checkResponse, type Service } from './spec.ts';
 
@@ -83,3 +84,46 @@ export async function start(options: SandboxOptions = {}): Promise<{ sb: Sandbox
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface RawRes {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** parsed JSON body, or undefined when the body is not JSON */
+  body: any;
+}
+
+/**
+ * One HTTP/1.1 request with the path sent byte for byte (fetch normalises `/./`, `%2e` and the like,
+ * which would hide exactly the encodings the hostile tests need to send).
+ */
+export function rawRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; body?: string | Uint8Array } = {},
+): Promise<RawRes> {
+  const url = new URL(baseUrl);
+  const headers: Record<string, string | number> = { ...opts.headers };
+  if (opts.body !== undefined) headers['content-length'] = Buffer.byteLength(opts.body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
+      });
+    });
+    req.on('error', reject);
+    if (opts.body !== undefined) req.write(opts.body);
+    req.end();
+  });
+}

@@ -1,10 +1,10 @@
-/** Rate limiting: 429 + Retry-After, per-client windows, recovery, no_rate_limit fault. */
+/** Rate limiting: 429 + Retry-After, per-API-key windows (after auth), per-address anonymous budget, recovery, no_rate_limit fault. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseRateLimit } from '../../sandbox/config.ts';
 import { RateLimiter } from '../../sandbox/rate-limit.ts';
 import type { Sandbox } from '../../sandbox/server.ts';
-import { Client, sleep, start } from './helpers.ts';
+import { Client, sleep, start, TOKEN } from './helpers.ts';
 
 describe('rate limiter unit', () => {
   test('fixed window: limit, remaining, retry-after, reset', () => {
@@ -39,16 +39,16 @@ describe('rate limiting over HTTP', () => {
   let sb: Sandbox;
   let api: Client;
   before(async () => {
-    ({ sb, api } = await start({ rateLimit: '5/1s' }));
+    ({ sb, api } = await start({ rateLimit: '5/1s', token: `${TOKEN},second-client` }));
   });
   after(() => sb.close());
 
   test('429 with Retry-After after the limit, then recovers', async () => {
-    const h = { 'x-client-id': 'client-a' };
     const statuses: number[] = [];
     let last;
     for (let i = 0; i < 8; i++) {
-      last = await api.pay('GET', '/api/v1/stats', { headers: h });
+      // the header a client chooses does not decide its identity: rotating it changes nothing
+      last = await api.pay('GET', '/api/v1/stats', { headers: { 'x-client-id': `rotating-${i}` } });
       statuses.push(last.status);
     }
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429, 429]);
@@ -59,27 +59,29 @@ describe('rate limiting over HTTP', () => {
     assert.equal(last.headers.get('x-ratelimit-limit'), '5');
     assert.equal(last.headers.get('x-ratelimit-remaining'), '0');
 
-    const other = await api.bank('GET', '/api/v1/stats', { headers: { 'x-client-id': 'client-b' } });
-    assert.equal(other.status, 200, 'another client has its own window (shared across both ports)');
+    const other = await api.bank('GET', '/api/v1/stats', { auth: 'second-client' });
+    assert.equal(other.status, 200, 'another API key has its own window (shared across both ports)');
     assert.equal(other.headers.get('x-ratelimit-remaining'), '4');
-    assert.equal((await api.pay('GET', '/health', { headers: h })).status, 200, '/health is exempt');
+    assert.equal((await api.pay('GET', '/health')).status, 200, '/health is exempt');
 
     await sleep(retry * 1000 + 50);
-    const recovered = await api.pay('GET', '/api/v1/stats', { headers: h });
+    const recovered = await api.pay('GET', '/api/v1/stats');
     assert.equal(recovered.status, 200);
   });
 
-  test('without X-Client-Id the remote IP is the client', async () => {
+  test('unauthenticated requests have their own budget per remote address', async () => {
     await sleep(1050);
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await api.bank('GET', '/api/v1/stats')).status);
-    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429]);
+    for (let i = 0; i < 6; i++) statuses.push((await api.bank('GET', '/api/v1/stats', { auth: false, headers: { 'x-client-id': `anon-${i}` } })).status);
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+    assert.equal((await api.bank('GET', '/api/v1/stats')).status, 200, 'an authenticated client is not charged for them');
+    assert.equal((await api.bank('GET', '/api/v1/stats', { auth: 'wrong-token' })).status, 429, 'a wrong token is anonymous');
   });
 
   test('no_rate_limit fault bypasses the configured limiter', async () => {
     await api.pay('PUT', '/admin/faults', { body: { spec: 'no_rate_limit' } });
     try {
-      const results = await Promise.all(Array.from({ length: 20 }, () => api.pay('GET', '/api/v1/stats', { headers: { 'x-client-id': 'c' } })));
+      const results = await Promise.all(Array.from({ length: 20 }, () => api.pay('GET', '/api/v1/stats')));
       assert.ok(results.every((r) => r.status === 200));
     } finally {
       await api.pay('DELETE', '/admin/faults');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Sandbox } from '../../../sandbox/server.ts';
-import { Client, start } from '../helpers.ts';
+import { Client, start, TOKEN } from '../helpers.ts';
 import { spec, type Service } from '../spec.ts';
 
 interface RouteCall {
@@ -34,33 +34,44 @@ export function genericStatusSuite(): void {
     let sb: Sandbox;
     let api: Client;
     const calls = routeCalls();
+    // one API key per route for the 429 loop: the limiter keys on the authenticated client
+    const keys = calls.map((_, i) => `generic-key-${i}`);
     before(async () => {
-      ({ sb, api } = await start({ bodyLimit: 2048, rateLimit: '1/1m' }));
+      ({ sb, api } = await start({ bodyLimit: 2048, rateLimit: '1/1m', token: [TOKEN, ...keys].join(',') }));
     });
     after(() => sb.close());
 
     test('401 without a bearer token', async () => {
-      let n = 0;
-      for (const c of calls.filter((c) => c.statuses.includes('401'))) {
-        const r = await api.call(c.service, c.method, c.path, {
-          auth: false,
-          body: c.method === 'GET' || c.method === 'DELETE' ? undefined : {},
-          headers: { 'x-client-id': `unauth-${n++}` },
-        });
-        assert.equal(r.status, 401, `${c.service} ${c.method} ${c.path}`);
-        assert.equal(r.headers.get('www-authenticate'), 'Bearer');
+      // unauthenticated requests share one budget per address: lift the limit to see every route's 401
+      await api.pay('PUT', '/admin/faults', { body: { spec: 'no_rate_limit' } });
+      try {
+        for (const c of calls.filter((c) => c.statuses.includes('401'))) {
+          const r = await api.call(c.service, c.method, c.path, {
+            auth: false,
+            body: c.method === 'GET' || c.method === 'DELETE' ? undefined : {},
+          });
+          assert.equal(r.status, 401, `${c.service} ${c.method} ${c.path}`);
+          assert.equal(r.headers.get('www-authenticate'), 'Bearer');
+        }
+      } finally {
+        await api.pay('DELETE', '/admin/faults');
       }
+      const anon = await api.pay('GET', '/api/v1/stats', { auth: false });
+      assert.equal(anon.status, 401, 'first unauthenticated request of the window');
+      const over = await api.pay('GET', '/api/v1/stats', { auth: false });
+      assert.equal(over.status, 429, 'unauthenticated requests are limited per address');
     });
 
     test('429 with Retry-After once the per-client limit is used up', async () => {
       let n = 0;
       for (const c of calls.filter((c) => c.statuses.includes('429'))) {
-        const client = { 'x-client-id': `generic-${n++}` };
+        const auth = keys[n++];
         const body = c.method === 'GET' ? undefined : {};
-        const first = await api.call(c.service, c.method, c.path, { body, headers: client, contract: false });
+        const first = await api.call(c.service, c.method, c.path, { body, auth, contract: false });
         assert.notEqual(first.status, 429);
         assert.equal(first.headers.get('x-ratelimit-remaining'), '0');
-        const r = await api.call(c.service, c.method, c.path, { body, headers: client });
+        // a client-chosen X-Client-Id does not open a new budget
+        const r = await api.call(c.service, c.method, c.path, { body, auth, headers: { 'x-client-id': `fresh-${n}` } });
         assert.equal(r.status, 429, `${c.service} ${c.method} ${c.path}`);
         assert.equal(r.body.error.code, 'rate_limited');
         const retry = Number(r.headers.get('retry-after'));
@@ -69,8 +80,8 @@ export function genericStatusSuite(): void {
       }
       // /health and /admin are exempt
       for (let i = 0; i < 3; i++) {
-        assert.equal((await api.pay('GET', '/health', { headers: { 'x-client-id': 'generic-0' } })).status, 200);
-        assert.equal((await api.pay('GET', '/admin/faults', { headers: { 'x-client-id': 'generic-0' } })).status, 200);
+        assert.equal((await api.pay('GET', '/health', { auth: keys[0] })).status, 200);
+        assert.equal((await api.pay('GET', '/admin/faults', { auth: keys[0] })).status, 200);
       }
     });
 
