@@ -1,6 +1,7 @@
 /**
  * Cross-cutting statuses produced for every documented route, driven by the OpenAPI document itself:
- * 401 (no token), 429 (rate limit), 503 (injected fault), 400 / 413 / 415 (body parsing), plus the admin API.
+ * 401 (no token), 429 (rate limit), 503 (injected fault), 400 / 413 / 415 (body parsing), 422 (NUL in the query
+ * string), 431 (oversized headers), plus the admin API.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -121,6 +122,30 @@ export function genericStatusSuite(): void {
             const r = await api.call(c.service, c.method, c.path, { raw: '<x/>', headers: { 'content-type': 'application/xml' } });
             assert.equal(r.status, 415, label);
             assert.equal(r.body.error.code, 'unsupported_media_type');
+          }
+        }
+      } finally {
+        await api.pay('DELETE', '/admin/faults');
+      }
+    });
+
+    test('422 naming the parameter for NUL in the query string, 431 for oversized headers, on every route', async () => {
+      await api.pay('PUT', '/admin/faults', { body: { spec: 'no_rate_limit' } });
+      try {
+        for (const c of calls) {
+          const label = `${c.service} ${c.method} ${c.path}`;
+          const body = c.method === 'GET' || c.method === 'DELETE' ? undefined : {};
+          if (c.statuses.includes('422')) {
+            const q = `${c.path}${c.path.includes('?') ? '&' : '?'}probe=%00`;
+            const r = await api.call(c.service, c.method, q, { body });
+            assert.equal(r.status, 422, label);
+            assert.equal(r.body.error.code, 'validation_failed');
+            assert.equal(r.body.error.field, 'probe');
+          }
+          if (c.statuses.includes('431')) {
+            const r = await api.call(c.service, c.method, c.path, { body, headers: { 'x-pad': 'x'.repeat(20_000) } });
+            assert.equal(r.status, 431, label);
+            assert.equal(r.body.error.code, 'headers_too_large');
           }
         }
       } finally {
