@@ -3,7 +3,8 @@
 // Same shape and rules as the generated datasets (unique PANs/accounts/cards, every
 // reference resolves); only less varied names. Faker-free and runtime-neutral.
 
-import { DatasetModel, defaultAsOf, type NamePools } from './model.ts';
+import { DatasetModel, type NamePools } from './model.ts';
+import { defaultAsOf } from './options.ts';
 import type { Dataset } from './types.ts';
 
 export const BUILTIN_POOLS: NamePools = Object.freeze({

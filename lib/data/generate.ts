@@ -9,7 +9,8 @@
 // and the seeded RNG keeps them reproducible.
 
 import { Faker, allLocales, base, en, type LocaleDefinition } from '@faker-js/faker';
-import { DatasetModel, type ModelOptions, type NamePools, type LocalePool } from './model.ts';
+import { DatasetModel, type NamePools, type LocalePool } from './model.ts';
+import type { ModelOptions } from './options.ts';
 import type { Dataset } from './types.ts';
 
 /** Bumped whenever the same options would produce different output. */

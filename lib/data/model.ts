@@ -8,14 +8,23 @@
 // so record i does not depend on how much randomness earlier records used.
 // Uniqueness: PANs, account numbers, card numbers and emails embed a scrambled serial
 // (ids.ts: SerialScrambler), so they are distinct by construction.
+// Its inputs live next door: options and their rules in options.ts, reference tables in
+// reference.ts, arrival times in arrivals.ts. What is left (~370 lines) is one class whose
+// methods share the per-account typed arrays; split further, they would have to pass them around.
 
 import { createRng, pickOne, pickWeighted, randomInt, seededUuid, type Rng } from '../random.ts';
-import { DEFAULT_AMOUNT_BANDS, checkAmountBands, drawAmount, type AmountBand } from './amounts.ts';
+import { checkAmountBands, drawAmount } from './amounts.ts';
+import { arrivalClock } from './arrivals.ts';
 import { CARD_SERIAL_MODULUS, generateCard } from './cards.ts';
 import { minorUnitExponent } from './currencies.ts';
 import { SerialScrambler, makeId } from './ids.ts';
+import { COUNT_RANGES, OPTION_DEFAULTS, isArrivalPattern, isRate, isShare, optionConflict, parseAsOf, type CountOption, type ModelOptions } from './options.ts';
 import { PAN_SERIAL_MODULUS, panFromSerial } from './pan.ts';
-import type { Account, ArrivalPattern, Bank, Card, Customer, Merchant, Transaction } from './types.ts';
+import {
+  ACCOUNTS_PER_CUSTOMER, CARDS_PER_CUSTOMER, DOMESTIC_BANK_PATTERNS, FOREIGN_BANK_SUFFIXES, FOREIGN_BANK_WORDS, FOREIGN_COUNTRIES, HOME_COUNTRY,
+  HOME_CURRENCY, INDIAN_STATES, MERCHANT_CATEGORIES, type ForeignCountry,
+} from './reference.ts';
+import type { Account, Bank, Card, Customer, Merchant, Transaction } from './types.ts';
 
 /** Names and places for one locale. Every list must be non-empty. */
 export interface LocalePool {
@@ -38,114 +47,6 @@ export interface NamePools {
   locales: readonly LocalePool[];
 }
 
-export interface ModelOptions {
-  seed: number;
-  customers: number;
-  merchants: number;
-  transactions: number;
-  /** Domestic consortium banks (default 12). */
-  domesticBanks?: number;
-  /** Foreign banks, spread over FOREIGN_COUNTRIES (default 10). */
-  foreignBanks?: number;
-  /** Share of customers who also hold a travel account at a foreign bank (default 0.2). */
-  travelAccountShare?: number;
-  /** Share of transactions that are travel deposits (default 0.2, i.e. 80/20 domestic/travel). */
-  travelRatio?: number;
-  amountBands?: readonly AmountBand[];
-  /** Transaction arrival pattern (default random). */
-  pattern?: ArrivalPattern;
-  /** Mean arrival rate of transactions per second (default 50). */
-  tps?: number;
-  /** YYYY-MM-DD: reference date for ages, card expiry and transaction times. */
-  asOf: string;
-}
-
-/** The home market: domestic banks, accounts and PANs are Indian. */
-export const HOME_COUNTRY = 'IN';
-export const HOME_CURRENCY = 'INR';
-
-/** Domestic accounts per customer: 1 (35%), 2 (50%), 3 (15%) → mean 1.8. */
-export const ACCOUNTS_PER_CUSTOMER = Object.freeze([
-  { value: 1, weight: 35 },
-  { value: 2, weight: 50 },
-  { value: 3, weight: 15 },
-]);
-export const ACCOUNTS_PER_CUSTOMER_MEAN = 1.8;
-
-/** Cards per customer: 1 (70%), 2 (30%). */
-export const CARDS_PER_CUSTOMER = Object.freeze([
-  { value: 1, weight: 70 },
-  { value: 2, weight: 30 },
-]);
-
-export interface MerchantCategory {
-  readonly mcc: string;
-  readonly category: string;
-  readonly nouns: readonly string[];
-  readonly weight: number;
-}
-
-/** Merchant categories with their ISO 18245 MCC. */
-export const MERCHANT_CATEGORIES: readonly MerchantCategory[] = Object.freeze([
-  { mcc: '5411', category: 'grocery_stores_supermarkets', nouns: ['Supermarket', 'Fresh Mart', 'Grocers'], weight: 16 },
-  { mcc: '5812', category: 'eating_places_restaurants', nouns: ['Kitchen', 'Bistro', 'Dhaba', 'Grill'], weight: 12 },
-  { mcc: '5814', category: 'fast_food_restaurants', nouns: ['Burgers', 'Express Eats', 'Pizza'], weight: 8 },
-  { mcc: '5541', category: 'service_stations', nouns: ['Fuels', 'Petroleum', 'Service Station'], weight: 7 },
-  { mcc: '5311', category: 'department_stores', nouns: ['Department Store', 'Emporium'], weight: 5 },
-  { mcc: '5732', category: 'electronics_stores', nouns: ['Electronics', 'Digital', 'Mobiles'], weight: 6 },
-  { mcc: '5912', category: 'drug_stores_pharmacies', nouns: ['Pharmacy', 'Chemists', 'Medicals'], weight: 7 },
-  { mcc: '5651', category: 'family_clothing_stores', nouns: ['Fashions', 'Apparel', 'Textiles'], weight: 6 },
-  { mcc: '5944', category: 'jewelry_stores', nouns: ['Jewellers', 'Gold House'], weight: 2 },
-  { mcc: '5942', category: 'book_stores', nouns: ['Books', 'Book House'], weight: 2 },
-  { mcc: '4111', category: 'local_commuter_transport', nouns: ['Metro Transit', 'City Bus'], weight: 4 },
-  { mcc: '4121', category: 'taxicabs_limousines', nouns: ['Cabs', 'Taxi Co'], weight: 4 },
-  { mcc: '4511', category: 'airlines', nouns: ['Airways', 'Air'], weight: 2 },
-  { mcc: '7011', category: 'hotels_motels_resorts', nouns: ['Hotel', 'Residency', 'Inn'], weight: 4 },
-  { mcc: '4814', category: 'telecommunication_services', nouns: ['Telecom', 'Mobile Services'], weight: 4 },
-  { mcc: '4900', category: 'utilities', nouns: ['Power', 'Utilities', 'Gas & Water'], weight: 4 },
-  { mcc: '7832', category: 'motion_picture_theaters', nouns: ['Cinemas', 'Multiplex'], weight: 2 },
-  { mcc: '8062', category: 'hospitals', nouns: ['Hospital', 'Medical Centre'], weight: 2 },
-  { mcc: '8220', category: 'colleges_universities', nouns: ['College', 'Institute'], weight: 1 },
-  { mcc: '5999', category: 'miscellaneous_retail', nouns: ['Traders', 'General Store', 'Bazaar'], weight: 7 },
-]);
-
-export interface ForeignCountry {
-  readonly country: string;
-  readonly currency: string;
-  readonly cities: readonly string[];
-}
-
-/** Where foreign banks are; all currencies are ones the sandbox supports. */
-export const FOREIGN_COUNTRIES: readonly ForeignCountry[] = Object.freeze([
-  { country: 'US', currency: 'USD', cities: ['New York', 'Chicago', 'Boston', 'San Francisco', 'Charlotte'] },
-  { country: 'GB', currency: 'GBP', cities: ['London', 'Edinburgh', 'Manchester', 'Leeds'] },
-  { country: 'SG', currency: 'SGD', cities: ['Singapore', 'Marina Bay', 'Raffles'] },
-  { country: 'AE', currency: 'AED', cities: ['Dubai', 'Abu Dhabi', 'Sharjah'] },
-  { country: 'JP', currency: 'JPY', cities: ['Tokyo', 'Osaka', 'Nagoya'] },
-  { country: 'CA', currency: 'CAD', cities: ['Toronto', 'Montreal', 'Vancouver'] },
-  { country: 'AU', currency: 'AUD', cities: ['Sydney', 'Melbourne', 'Brisbane'] },
-  { country: 'CH', currency: 'CHF', cities: ['Zurich', 'Geneva', 'Basel'] },
-  { country: 'DE', currency: 'EUR', cities: ['Frankfurt', 'Munich', 'Hamburg'] },
-]);
-
-const INDIAN_STATES = [
-  'Andhra', 'Assam', 'Bihar', 'Goa', 'Gujarat', 'Haryana', 'Karnataka', 'Kerala', 'Madhya Pradesh',
-  'Maharashtra', 'Odisha', 'Punjab', 'Rajasthan', 'Sikkim', 'Tamil Nadu', 'Telangana', 'Tripura',
-  'Uttar Pradesh', 'Uttarakhand', 'West Bengal', 'Himachal', 'Jharkhand', 'Manipur', 'Mizoram',
-] as const;
-const DOMESTIC_BANK_PATTERNS = [
-  (s: string) => `${s} State Bank`,
-  (s: string) => `${s} Co-operative Bank`,
-  (s: string) => `National Bank of ${s}`,
-  (s: string) => `Progressive Bank of ${s}`,
-  (s: string) => `${s} Gramin Bank`,
-  (s: string) => `United Bank of ${s}`,
-  (s: string) => `${s} Mercantile Bank`,
-  (s: string) => `${s} Urban Bank`,
-] as const;
-const FOREIGN_BANK_WORDS = ['Harbour', 'Crown', 'Meridian', 'Summit', 'Atlas', 'Pioneer', 'Heritage', 'Beacon'] as const;
-const FOREIGN_BANK_SUFFIXES = ['Bank', 'Trust', 'Savings Bank', 'Commercial Bank'] as const;
-
 const DAY_MS = 86_400_000;
 
 function pad(n: number, width: number): string {
@@ -160,18 +61,6 @@ function sanitizeForEmail(s: string): string {
 function logUniformInt(rng: Rng, lo: number, hi: number): number {
   const x = Math.round(Math.exp(Math.log(lo) + rng() * (Math.log(hi) - Math.log(lo))));
   return Math.min(hi, Math.max(lo, x));
-}
-
-export function parseAsOf(asOf: string): number {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Error(`as-of must be YYYY-MM-DD, got "${asOf}"`);
-  const ms = Date.parse(`${asOf}T00:00:00Z`);
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== asOf) throw new Error(`as-of is not a date: "${asOf}"`);
-  return ms;
-}
-
-/** 1 January of the current UTC year: the default as-of date (changes once a year). */
-export function defaultAsOf(now: number = Date.now()): string {
-  return `${new Date(now).getUTCFullYear()}-01-01`;
 }
 
 export interface CustomerBlock {
@@ -219,36 +108,20 @@ export class DatasetModel {
   private customersDone = 0;
 
   constructor(options: ModelOptions, pools: NamePools) {
-    const o: Required<ModelOptions> = {
-      domesticBanks: 12,
-      foreignBanks: 10,
-      travelAccountShare: 0.2,
-      travelRatio: 0.2,
-      amountBands: DEFAULT_AMOUNT_BANDS,
-      pattern: 'random',
-      tps: 50,
-      ...options,
-    };
-    const count = (name: string, v: number, min: number, max: number) => {
+    const o: Required<ModelOptions> = { ...OPTION_DEFAULTS, ...options };
+    for (const name of Object.keys(COUNT_RANGES) as CountOption[]) {
+      const [min, max] = COUNT_RANGES[name];
+      const v = o[name];
       if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be an integer in [${min}, ${max}], got ${v}`);
-    };
-    count('customers', o.customers, 0, PAN_SERIAL_MODULUS);
-    count('merchants', o.merchants, 0, 10_000_000);
-    count('transactions', o.transactions, 0, 1e12);
-    count('domesticBanks', o.domesticBanks, 1, 9999);
-    count('foreignBanks', o.foreignBanks, 0, 9999);
-    count('seed', o.seed, 0, Number.MAX_SAFE_INTEGER);
-    if (!(o.travelRatio >= 0 && o.travelRatio <= 1)) throw new Error(`travelRatio must be in [0, 1], got ${o.travelRatio}`);
-    if (!(o.travelAccountShare >= 0 && o.travelAccountShare <= 1)) throw new Error(`travelAccountShare must be in [0, 1]`);
-    if (!(o.tps > 0) || !Number.isFinite(o.tps)) throw new Error(`tps must be > 0, got ${o.tps}`);
-    if (!['random', 'burst', 'steady'].includes(o.pattern)) throw new Error(`unknown arrival pattern: ${o.pattern}`);
-    checkAmountBands(o.amountBands);
-    if (o.transactions > 0) {
-      if (o.customers < 2) throw new Error('transactions need at least 2 customers');
-      if (o.travelRatio > 0 && (o.foreignBanks === 0 || o.travelAccountShare === 0)) {
-        throw new Error('travel transactions need foreign banks and travel accounts (travelAccountShare > 0)');
-      }
     }
+    if (!isShare(o.travelRatio)) throw new Error(`travelRatio must be in [0, 1], got ${o.travelRatio}`);
+    if (!isShare(o.travelAccountShare)) throw new Error(`travelAccountShare must be in [0, 1]`);
+    if (!isRate(o.tps)) throw new Error(`tps must be > 0, got ${o.tps}`);
+    if (!isArrivalPattern(o.pattern)) throw new Error(`unknown arrival pattern: ${o.pattern}`);
+    checkAmountBands(o.amountBands);
+    const conflict = optionConflict(o);
+    if (conflict === 'transactions-need-two-customers') throw new Error('transactions need at least 2 customers');
+    if (conflict === 'travel-needs-travel-accounts') throw new Error('travel transactions need foreign banks and travel accounts (travelAccountShare > 0)');
     if (pools.locales.length === 0) throw new Error('no locales');
     this.options = o;
     this.pools = pools;
@@ -461,28 +334,9 @@ export class DatasetModel {
   *transactions(): Generator<Transaction> {
     const o = this.options;
     if (this.customersDone !== o.customers) throw new Error('generate all customers before transactions');
-    const arrival = createRng(`${o.seed}:arrivals`);
-    const meanGapMs = 1000 / o.tps;
-    let t = 0;
-    let burstLeft = 0;
+    const nextArrival = arrivalClock(o.seed, o.pattern, o.tps);
     for (let j = 0; j < o.transactions; j++) {
-      // Arrival time.
-      if (o.pattern === 'steady') {
-        t = j * meanGapMs;
-      } else if (o.pattern === 'random') {
-        t += -Math.log(1 - arrival()) * meanGapMs; // Poisson arrivals
-      } else {
-        // Bursts of 5-50 arrivals, 20x the mean rate inside a burst, idle gaps between
-        // bursts sized so the long-run rate is still `tps`.
-        if (burstLeft === 0) {
-          burstLeft = randomInt(arrival, 5, 50);
-          t += -Math.log(1 - arrival()) * meanGapMs * burstLeft * 0.95;
-        }
-        t += -Math.log(1 - arrival()) * (meanGapMs / 20);
-        burstLeft--;
-      }
-      const offsetMs = Math.round(t);
-
+      const offsetMs = nextArrival();
       const rng = this.rng('transaction', j);
       const travel = rng() < o.travelRatio;
       let from: number;
