@@ -2,34 +2,16 @@
 // they can be re-read line by line, and what k6's SharedArray loads), NDJSON and CSV.
 // Node-only (used by cli/data.ts, tests and benchmarks).
 
-import type { EntityName } from '../../lib/data/types.ts';
+import { csvColumns, csvRowDecoder, type RowDecoder } from '../../lib/data/csv.ts';
+import { ENTITY_NAMES, type EntityName } from '../../lib/data/types.ts';
 
 export type Format = 'json' | 'ndjson' | 'csv';
 export const FORMATS: readonly Format[] = ['json', 'ndjson', 'csv'];
 export const EXTENSION: Record<Format, string> = { json: 'json', ndjson: 'ndjson', csv: 'csv' };
 
-type ColType = 'str' | 'int' | 'list';
-type Column = readonly [path: string, type: ColType];
-
-const s = (p: string): Column => [p, 'str'];
-const n = (p: string): Column => [p, 'int'];
-const l = (p: string): Column => [p, 'list'];
-
-/** CSV columns per entity; nested fields are dotted, lists are `|`-joined. */
-export const CSV_COLUMNS: Record<EntityName, readonly Column[]> = {
-  banks: [s('id'), s('code'), s('name'), s('kind'), s('country'), s('currency')],
-  merchants: [s('id'), s('name'), s('mcc'), s('category'), s('country'), s('city'), s('currency')],
-  customers: [
-    s('id'), s('pan'), s('firstName'), s('lastName'), s('fullName'), s('email'), s('phone'), s('dateOfBirth'), s('locale'),
-    s('address.street'), s('address.city'), s('address.postcode'), s('address.country'), l('accountIds'), l('cardIds'),
-  ],
-  accounts: [s('id'), s('accountNumber'), s('customerId'), s('bankId'), s('kind'), s('currency'), n('openingBalance')],
-  cards: [s('id'), s('customerId'), s('accountId'), s('brand'), s('number'), n('expMonth'), n('expYear'), s('cvv'), s('holderName')],
-  transactions: [
-    s('id'), s('kind'), s('fromAccountId'), s('toAccountId'), s('customerId'), n('amount'), s('currency'), s('band'),
-    n('offsetMs'), s('timestamp'), s('idempotencyKey'),
-  ],
-};
+/** Header names per entity, in file order (the schema is lib/data/csv.ts: CSV_SCHEMA). */
+const CSV_NAMES = {} as Record<EntityName, readonly string[]>;
+for (const e of ENTITY_NAMES) CSV_NAMES[e] = csvColumns(e).map((c) => c.name);
 
 function getPath(r: Record<string, unknown>, path: string): unknown {
   const dot = path.indexOf('.');
@@ -44,12 +26,12 @@ function csvCell(v: unknown): string {
 }
 
 export function csvHeader(entity: EntityName): string {
-  return CSV_COLUMNS[entity].map((c) => c[0]).join(',') + '\n';
+  return CSV_NAMES[entity].join(',') + '\n';
 }
 
 export function csvRow(entity: EntityName, record: object): string {
   const r = record as Record<string, unknown>;
-  return CSV_COLUMNS[entity].map((c) => csvCell(getPath(r, c[0]))).join(',') + '\n';
+  return CSV_NAMES[entity].map((name) => csvCell(getPath(r, name))).join(',') + '\n';
 }
 
 /** Splits one CSV line (RFC 4180 quoting; our cells never contain newlines). */
@@ -88,18 +70,6 @@ export function parseCsvLine(line: string): string[] {
   return out;
 }
 
-export function csvRecord(entity: EntityName, cells: readonly string[]): Record<string, unknown> {
-  const r: Record<string, unknown> = {};
-  CSV_COLUMNS[entity].forEach(([path, type], k) => {
-    const raw = cells[k] ?? '';
-    const v = type === 'int' ? (raw === '' ? undefined : Number(raw)) : type === 'list' ? (raw === '' ? [] : raw.split('|')) : raw;
-    const dot = path.indexOf('.');
-    if (dot < 0) r[path] = v;
-    else ((r[path.slice(0, dot)] ??= {}) as Record<string, unknown>)[path.slice(dot + 1)] = v;
-  });
-  return r;
-}
-
 /**
  * Turns the text of a written file, fed in pieces of any size, back into records: JSON as this tool
  * writes it (one record per line inside `[` `]`), NDJSON, or CSV with the entity's header. A piece may
@@ -109,13 +79,15 @@ export class RecordLineReader {
   private rest = '';
   private first = true;
   private readonly header: string;
+  private readonly decode: RowDecoder;
 
   constructor(
     private readonly format: Format,
-    private readonly entity: EntityName,
+    entity: EntityName,
     private readonly source: string,
   ) {
     this.header = csvHeader(entity).trimEnd();
+    this.decode = csvRowDecoder(entity, CSV_NAMES[entity]);
   }
 
   push(text: string): unknown[] {
@@ -139,7 +111,7 @@ export class RecordLineReader {
           if (line !== this.header) throw new Error(`${this.source}: unexpected CSV header`);
           continue;
         }
-        if (line !== '') out.push(csvRecord(this.entity, parseCsvLine(line)));
+        if (line !== '') out.push(this.decode(parseCsvLine(line)));
         continue;
       }
       if (line === '' || (this.format === 'json' && (line === '[' || line === ']' || line === '[]'))) continue;

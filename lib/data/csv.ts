@@ -1,32 +1,49 @@
-// Turns rows of the dataset CSV files (written by `npm run data -- --format csv`, see
-// cli/data/formats.ts) back into typed records: dotted headers become nested objects
-// (`address.city`), integer columns become numbers, `|`-joined list columns become arrays.
+// The dataset CSV schema, and the decoder that turns rows of the CSV files (written by
+// `npm run data -- --format csv`, see cli/data/formats.ts) back into typed records: dotted
+// headers become nested objects (`address.city`), integer columns become numbers, `|`-joined
+// list columns become arrays.
 // Runtime-neutral (no k6/*, no Node built-ins): lib/dataset.ts uses it inside k6, where the
 // rows come from k6/experimental/csv (parsed in Go) as arrays of strings.
 
 import type { EntityName } from './types.ts';
 
-/** Columns holding integers, per entity (everything else is a string or a list). */
-export const CSV_INT_COLUMNS: Readonly<Record<EntityName, readonly string[]>> = {
-  banks: [],
-  merchants: [],
-  customers: [],
-  accounts: ['openingBalance'],
-  cards: ['expMonth', 'expYear'],
-  transactions: ['amount', 'offsetMs'],
+/**
+ * The CSV schema: each entity's columns in file order, as its header row reads, with the type of
+ * the non-string ones: `:int` integers, `:list` `|`-joined lists. Nested fields are dotted
+ * (`address.city`). The one definition: the writer (cli/data/formats.ts) and the decoder below both
+ * read it. Kept as one string per entity so a k6 VU evaluating this module builds no per-column
+ * objects until it decodes that entity.
+ */
+export const CSV_SCHEMA: Readonly<Record<EntityName, string>> = {
+  banks: 'id,code,name,kind,country,currency',
+  merchants: 'id,name,mcc,category,country,city,currency',
+  customers:
+    'id,pan,firstName,lastName,fullName,email,phone,dateOfBirth,locale,address.street,address.city,address.postcode,address.country,accountIds:list,cardIds:list',
+  accounts: 'id,accountNumber,customerId,bankId,kind,currency,openingBalance:int',
+  cards: 'id,customerId,accountId,brand,number,expMonth:int,expYear:int,cvv,holderName',
+  transactions: 'id,kind,fromAccountId,toAccountId,customerId,amount:int,currency,band,offsetMs:int,timestamp,idempotencyKey',
 };
 
-/** Columns holding `|`-joined lists of ids. */
-export const CSV_LIST_COLUMNS: Readonly<Record<EntityName, readonly string[]>> = {
-  banks: [],
-  merchants: [],
-  customers: ['accountIds', 'cardIds'],
-  accounts: [],
-  cards: [],
-  transactions: [],
-};
+export type CsvColumnType = 'str' | 'int' | 'list';
 
-/** The columns a file must have for its records to be usable (a header missing one is rejected). */
+export interface CsvColumn {
+  /** The header name: a field, or `outer.inner` for a nested one. */
+  name: string;
+  type: CsvColumnType;
+}
+
+/** The columns of `entity`, in file order. */
+export function csvColumns(entity: EntityName): CsvColumn[] {
+  return CSV_SCHEMA[entity].split(',').map((spec) => {
+    const colon = spec.indexOf(':');
+    if (colon < 0) return { name: spec, type: 'str' };
+    const type = spec.slice(colon + 1);
+    if (type !== 'int' && type !== 'list') throw new Error(`CSV_SCHEMA.${entity}: unknown column type in "${spec}"`);
+    return { name: spec.slice(0, colon), type };
+  });
+}
+
+/** The columns a file must have for its records to be usable (a header missing one is rejected); all are in CSV_SCHEMA. */
 export const CSV_REQUIRED_COLUMNS: Readonly<Record<EntityName, readonly string[]>> = {
   banks: ['id', 'code', 'kind', 'currency'],
   merchants: ['id', 'name', 'mcc', 'currency'],
@@ -47,14 +64,14 @@ export type RowDecoder<T = Record<string, unknown>> = (cells: readonly string[])
 export function csvRowDecoder<T = Record<string, unknown>>(entity: EntityName, header: readonly string[]): RowDecoder<T> {
   const missing = CSV_REQUIRED_COLUMNS[entity].filter((c) => !header.includes(c));
   if (missing.length > 0) throw new Error(`${entity}.csv: header lacks column(s) ${missing.join(', ')} (header: ${header.join(',')})`);
-  const ints = CSV_INT_COLUMNS[entity];
-  const lists = CSV_LIST_COLUMNS[entity];
+  const types = new Map(csvColumns(entity).map((c) => [c.name, c.type]));
   const cols = header.map((name) => {
     const dot = name.indexOf('.');
+    const type = types.get(name);
     return {
       outer: dot < 0 ? name : name.slice(0, dot),
       inner: dot < 0 ? '' : name.slice(dot + 1),
-      kind: ints.includes(name) ? Kind.Int : lists.includes(name) ? Kind.List : Kind.Str,
+      kind: type === 'int' ? Kind.Int : type === 'list' ? Kind.List : Kind.Str,
     };
   });
   const n = cols.length;
