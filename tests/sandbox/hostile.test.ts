@@ -1,9 +1,15 @@
-/** Hostile inputs: nothing a client sends may produce a 5xx, crash the process, or return non-JSON errors. */
+/**
+ * Hostile inputs: nothing a client sends may produce a 5xx, crash the process, or return non-JSON errors.
+ * The first block is hand-picked bodies, paths and headers; the second is generated from sandbox/openapi.yaml
+ * (tests/sandbox/hostile-cases.ts + hostile-props.ts), so a new route or field is covered without new code.
+ * The generated block uses a fixed seed; HOSTILE_RUNS raises its runs (bench/fuzz-sandbox.ts runs far more).
+ */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import type { Sandbox } from '../../sandbox/server.ts';
 import { AUTH, Client, paymentBody, start, VISA } from './helpers.ts';
+import { HOSTILE_SANDBOX, HostileRunner, type RunOptions } from './hostile-props.ts';
 
 const POST_ROUTES: ['payment' | 'banking', string][] = [
   ['payment', '/api/v1/payments'],
@@ -141,4 +147,26 @@ describe('hostile inputs never produce a 5xx', () => {
     const stats = await api.pay('GET', '/api/v1/stats');
     assert.equal(stats.status, 200);
   });
+});
+
+describe('hostile inputs generated from the OpenAPI document', () => {
+  const opts: RunOptions = { seed: 20261201, runs: Number(process.env.HOSTILE_RUNS ?? 200) };
+  let sb: Sandbox;
+  let runner: HostileRunner;
+  before(async () => {
+    ({ sb } = await start(HOSTILE_SANDBOX));
+    runner = new HostileRunner(sb);
+  });
+  after(async (t) => {
+    (t as unknown as { diagnostic?: (m: string) => void }).diagnostic?.(`generated hostile requests: ${runner.sent}`);
+    process.stdout.write(`# generated hostile requests: ${runner.sent} (seed ${opts.seed}, runs ${opts.runs})\n`);
+    await sb.close();
+  });
+
+  test('encoded, double-encoded, mixed-case, // and /./ paths: no auth bypass, never 5xx', () => runner.pathsAndAuth(opts));
+  test('encoded paths get the fault injected on their route (errors=1@METHOD route)', () => runner.faultScopes(opts));
+  test('a value nested past 32 levels at every body position is 422 naming where', () => runner.deepNesting(opts));
+  test('NUL and lone surrogates in every string, key, path param and query value are 422 naming the field', () => runner.badStrings(opts));
+  test('over-long strings in every string field are a documented 4xx', () => runner.longStrings(opts));
+  test('413 and 431 in the documented shape on every route', () => runner.sizeLimits());
 });
