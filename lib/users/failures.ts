@@ -1,13 +1,12 @@
 // The failure user (the Locust suite's FailureSimulationUser): sends what a real API must refuse and
 // checks that it is refused with its documented 4xx and error code. A 5xx or a 2xx to bad input is
 // counted in `unexpected_status`, whose threshold is zero.
-import { check } from 'k6';
 import { BANKING_API } from '../clients/banking.ts';
 import { PAYMENT_API } from '../clients/payment.ts';
 import { drawAmount } from '../data/amounts.ts';
 import type { InvalidCardKind } from '../data/cards.ts';
-import { endpointName, jsonBody, type ApiClient, type CallOptions, type Endpoint } from '../k6/http.ts';
-import { acknowledged, cardsDeclined, unexpectedStatus } from '../k6/metrics.ts';
+import { acknowledged, cardsDeclined } from '../k6/metrics.ts';
+import { expectRefusal } from '../k6/refusals.ts';
 import { pickOne, seededUuid, type Rng } from '../random.ts';
 import { defineTasks } from '../tasks.ts';
 import { cardInput, pickCard, pickMerchant, pooled, pooledDeclineCard, pooledInvalidCard, type UserClass, type UserContext } from './context.ts';
@@ -15,63 +14,6 @@ import { cardInput, pickCard, pickMerchant, pooled, pooledDeclineCard, pooledInv
 export interface FailureState {
   rng: Rng;
   runId: string;
-}
-
-/** What one kind of bad request must get back, prepared once: its expected status, tags and checks. */
-interface Refusal {
-  endpoint: Endpoint;
-  status: number;
-  code: string;
-  expected: readonly number[];
-  tags: { failure: string };
-  /** One check per refusal, on status and error code together (see expectRefusal). */
-  checks: Record<string, (right: boolean) => boolean>;
-}
-
-// Keyed by label (each label names one endpoint, status and code; a mismatch falls back to a full key).
-// Building these per request (a key, a tag object, a check set) cost a sizeable share of k6's CPU in
-// the failures scenario (docs/efficiency.md).
-const refusals = new Map<string, Refusal>();
-
-function refusal(endpoint: Endpoint, status: number, code: string, label: string): Refusal {
-  let r = refusals.get(label);
-  if (r && r.endpoint === endpoint && r.status === status && r.code === code) return r;
-  const key = `${label} ${endpoint.method} ${endpoint.path} ${status} ${code}`;
-  r = refusals.get(key);
-  if (!r) {
-    const name = endpointName(endpoint);
-    r = {
-      endpoint,
-      status,
-      code,
-      expected: [status],
-      tags: { failure: label },
-      checks: { [`${label}: ${name} answers ${status} ${code}`]: (right) => right },
-    };
-    refusals.set(key, r);
-    if (!refusals.has(label)) refusals.set(label, r);
-  }
-  return r;
-}
-
-/**
- * Sends a request that must be refused with `status` and error `code`; returns whether it was.
- * `opts` is the caller's own literal: its `expected` and `tags` are set here rather than copied.
- */
-export function expectRefusal(api: ApiClient, endpoint: Endpoint, opts: CallOptions, status: number, code: string, label: string): boolean {
-  const r = refusal(endpoint, status, code, label);
-  opts.expected = r.expected;
-  opts.tags = r.tags;
-  const res = api.call(endpoint, opts);
-  const got = res.status;
-  if ((got >= 200 && got < 300) || got >= 500) unexpectedStatus.add(1, r.tags);
-  // One check for status and error code together: a refusal is right only with both, and each check
-  // entry is a sample through k6's metrics pipeline (two per request cost ~4% of k6's CPU here).
-  // Which half was wrong still shows: a wrong status fails http_req_failed (expected statuses) and a
-  // 2xx or 5xx counts in unexpected_status, so a failed check with neither means a wrong error code.
-  const right = got === status && jsonBody<{ error?: { code?: string } }>(res)?.error?.code === code;
-  check(right, r.checks);
-  return right;
 }
 
 interface ValidPayment {

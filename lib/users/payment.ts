@@ -3,9 +3,9 @@
 import { PAYMENT_API, type Payment } from '../clients/payment.ts';
 import { drawAmount } from '../data/amounts.ts';
 import { acknowledged, cardsDeclined } from '../k6/metrics.ts';
+import { expectRefusal } from '../k6/refusals.ts';
 import { seededUuid, type Rng } from '../random.ts';
 import { defineTasks } from '../tasks.ts';
-import { expectRefusal } from './failures.ts';
 import { cardInput, pickCard, pickFrom, pickMerchant, pooledDeclineCard, pooledInvalidCard, remember, type UserClass, type UserContext } from './context.ts';
 
 export interface PaymentState {
