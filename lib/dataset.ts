@@ -10,8 +10,8 @@
 //  - manifest.json must be there (it is written last, so it marks a complete dataset);
 //    without it loading fails at once with a message naming DATA_DIR.
 //  - For each entity to load, `<entity>.csv` is preferred when the dataset has it: k6 parses
-//    it in Go (k6/experimental/csv) into one SharedArray for all VUs, ~20x faster than
-//    JSON.parse in k6's JS engine. Rows are turned into typed records on access
+//    it in Go (k6/experimental/csv) into one SharedArray for all VUs, far faster than
+//    JSON.parse in k6's JS engine (docs/test-data.md). Rows are turned into typed records on access
 //    (lib/data/csv.ts), so no VU keeps a decoded copy.
 //  - Otherwise `<entity>.json` is parsed once in JS inside `new SharedArray(...)`.
 // CSV loading is asynchronous: k6 settles the promises before the init context ends, i.e.
@@ -222,9 +222,10 @@ export function loadDataset(options: LoadDatasetOptions = {}): LoadedDataset {
   const seed = options.seed ?? seedFromEnv();
   // The SharedArray callbacks run once per test run (in the first VU's init): the built-in
   // dataset is generated once, not per VU; the other VUs only get views of the shared copy.
-  // The generator (builtin.ts + model.ts, a quarter of a scenario bundle) is pulled in with
-  // require(), which esbuild turns into a lazily initialised module: only the VU that runs
-  // the callbacks evaluates it, every other VU skips ~25 KB of code in its init.
+  // The generator (builtin.ts, model.ts and the tables and rules it imports, a quarter of a
+  // scenario bundle) is pulled in with require(), which esbuild turns into a lazily initialised
+  // module: only the VU that runs the callbacks evaluates it, every other VU skips ~25 KB of
+  // code in its init.
   let cached: Dataset | undefined;
   const built = (): Dataset => (cached ??= (require('./data/builtin.ts') as typeof import('./data/builtin.ts')).builtinDataset(seed));
   for (const name of ENTITY_NAMES) {

@@ -80,7 +80,7 @@ function randomDigits(rng: Rng, n: number): string {
 }
 
 /** Digits that serial-based card numbers reserve for the (scrambled) serial. */
-export const CARD_SERIAL_DIGITS = 9;
+const CARD_SERIAL_DIGITS = 9;
 export const CARD_SERIAL_MODULUS = 10 ** CARD_SERIAL_DIGITS;
 
 /**
@@ -105,7 +105,7 @@ export function cardNumber(rng: Rng, brand: CardBrand, serial?: number): string 
   return withLuhnCheckDigit(prefix + body);
 }
 
-export function pickBrand(rng: Rng): CardBrand {
+function pickBrand(rng: Rng): CardBrand {
   return pickWeighted(rng, CARD_BRANDS).brand;
 }
 
@@ -114,13 +114,13 @@ export function pickBrand(rng: Rng): CardBrand {
  * year as `now` to stay reproducible within a year, so anything under 24 months could expire while
  * the dataset is still in use (a card expiring in July would be refused from August on).
  */
-export function futureExpiry(rng: Rng, now: number | Date = Date.now()): { expMonth: number; expYear: number } {
+function futureExpiry(rng: Rng, now: number | Date = Date.now()): { expMonth: number; expYear: number } {
   const d = new Date(typeof now === 'number' ? now : now.getTime());
   const months = d.getUTCFullYear() * 12 + d.getUTCMonth() + randomInt(rng, 24, 72);
   return { expMonth: (months % 12) + 1, expYear: Math.floor(months / 12) };
 }
 
-export function cvvFor(rng: Rng, brand: CardBrand): string {
+function cvvFor(rng: Rng, brand: CardBrand): string {
   return randomDigits(rng, brandSpec(brand).cvvLength);
 }
 

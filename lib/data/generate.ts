@@ -1,12 +1,11 @@
-// Node-side, faker-based dataset generation. NOT for k6 scenarios: faker is ~0.5 MB of
-// bundle and ~1 ms of CPU per payload inside k6; generate ahead of the test instead
-// (`npm run data`) and load the files with lib/dataset.ts.
+// Node-side, faker-based dataset generation. NOT for k6 scenarios: inside k6, faker adds to
+// every VU's bundle, memory and CPU (docs/test-data.md: "Faker inside k6"); generate ahead of
+// the test instead (`npm run data`) and load the files with lib/dataset.ts.
 //
-// Speed: calling faker for every field of every record runs at ~20k customers/s.
-// Instead, faker fills per-locale pools once (a few thousand first names, surnames,
-// streets, cities with postcodes, phone numbers) and the seeded core (model.ts) combines
-// them per record. Combinations make the records varied (2,000 × 2,000 names per locale),
-// and the seeded RNG keeps them reproducible.
+// Faker is slow per call, so it is not called per field of every record: it fills per-locale
+// pools once (a few thousand first names, surnames, streets, cities with postcodes, phone
+// numbers) and the seeded core (model.ts) combines them per record. Combinations make the
+// records varied (2,000 × 2,000 names per locale), and the seeded RNG keeps them reproducible.
 
 import { Faker, allLocales, base, en, type LocaleDefinition } from '@faker-js/faker';
 import { DatasetModel, type NamePools, type LocalePool } from './model.ts';
@@ -49,7 +48,7 @@ function draw(size: number, f: () => string): string[] {
  * same pools. Emails use reserved example domains (RFC 2606) so no generated address
  * can reach a real mailbox; names, streets, cities and phone formats are the locale's.
  */
-export function fakerPools(seed: number, locales: readonly string[] = DEFAULT_LOCALES, size = DEFAULT_POOL_SIZE): NamePools {
+function fakerPools(seed: number, locales: readonly string[] = DEFAULT_LOCALES, size = DEFAULT_POOL_SIZE): NamePools {
   const pools: LocalePool[] = locales.map((code, k) => {
     const faker = localeFaker(code);
     faker.seed([seed >>> 0, Math.floor(seed / 2 ** 32), k]);

@@ -41,7 +41,7 @@ export function indexOfId(id: string): number {
 }
 
 /** a*b mod m without losing precision, for 0 <= a, b < m <= 2^34. */
-export function mulMod(a: number, b: number, m: number): number {
+function mulMod(a: number, b: number, m: number): number {
   const hi = Math.floor(b / 65536);
   const lo = b % 65536;
   return (((a * hi) % m) * 65536 + a * lo) % m;

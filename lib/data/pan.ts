@@ -51,7 +51,7 @@ export function panCheckLetter(first9: string): string {
 }
 
 /** Surname initial as a letter A-Z (non-Latin or empty surnames map to X). */
-export function surnameInitial(surname: string): string {
+function surnameInitial(surname: string): string {
   const c = surname.normalize('NFD').charAt(0).toUpperCase();
   return c >= 'A' && c <= 'Z' ? c : 'X';
 }

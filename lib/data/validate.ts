@@ -74,7 +74,7 @@ const KIND_OF: Record<EntityName, EntityKind> = {
 };
 
 /** 53-bit string hash (two multiplicative 32-bit lanes). */
-export function hash53(s: string): number {
+function hash53(s: string): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < s.length; i++) {
