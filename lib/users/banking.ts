@@ -4,6 +4,7 @@ import type { Authorization, BatchOperation } from '../clients/banking.ts';
 import { drawAmount } from '../data/amounts.ts';
 import { acknowledged } from '../k6/metrics.ts';
 import type { Rng } from '../random.ts';
+import { pickRefundable, refundAmount } from '../refunds.ts';
 import { defineTasks } from '../tasks.ts';
 import { cardInput, pickCard, pickFrom, pickMerchant, remember, type UserClass, type UserContext } from './context.ts';
 
@@ -53,10 +54,9 @@ export function capture(ctx: UserContext, s: BankingState): Authorization | null
 }
 
 export function refund(ctx: UserContext, s: BankingState): void {
-  const c = pickFrom(s.rng, s.captured.filter((x) => x.refunded_amount < x.captured_amount)) ?? capture(ctx, s);
+  const c = pickRefundable(s.rng, s.captured, 'captured_amount', 'refunded_amount') ?? capture(ctx, s);
   if (!c) return;
-  const left = c.captured_amount - c.refunded_amount;
-  const amount = s.rng() < 0.5 || left < 2 ? left : Math.max(1, Math.floor(left * s.rng()));
+  const amount = refundAmount(s.rng, c.captured_amount - c.refunded_amount);
   const r = ctx.banking.refund(c.id, amount);
   if (r) {
     acknowledged.bankingRefunds.add(1);

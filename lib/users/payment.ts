@@ -5,6 +5,7 @@ import { drawAmount } from '../data/amounts.ts';
 import { acknowledged, cardsDeclined } from '../k6/metrics.ts';
 import { expectRefusal } from '../k6/refusals.ts';
 import { seededUuid, type Rng } from '../random.ts';
+import { pickRefundable, refundAmount } from '../refunds.ts';
 import { defineTasks } from '../tasks.ts';
 import { cardInput, pickCard, pickFrom, pickMerchant, pooledDeclineCard, pooledInvalidCard, remember, type UserClass, type UserContext } from './context.ts';
 
@@ -46,21 +47,13 @@ export function processPayment(ctx: UserContext, s: PaymentState): Payment | nul
 /** One of this VU's payments; makes one first when it has none yet (a refund follows a payment). */
 function ownPayment(ctx: UserContext, s: PaymentState, refundable: boolean): Payment | null {
   if (!refundable) return pickFrom(s.rng, s.payments) ?? processPayment(ctx, s);
-  // The k-th refundable payment, counted in place: a filtered copy per refund was a measurable cost in k6.
-  let n = 0;
-  for (const p of s.payments) if (p.refunded_amount < p.amount) n++;
-  if (n === 0) return processPayment(ctx, s);
-  let k = Math.floor(s.rng() * n);
-  for (const p of s.payments) if (p.refunded_amount < p.amount && k-- === 0) return p;
-  return null; // unreachable: k < n
+  return pickRefundable(s.rng, s.payments, 'amount', 'refunded_amount') ?? processPayment(ctx, s);
 }
 
 export function refundPayment(ctx: UserContext, s: PaymentState): void {
   const p = ownPayment(ctx, s, true);
   if (!p) return;
-  // Half full refunds, half partial, never more than what is left.
-  const left = p.amount - p.refunded_amount;
-  const amount = s.rng() < 0.5 || left < 2 ? left : Math.max(1, Math.floor(left * s.rng()));
+  const amount = refundAmount(s.rng, p.amount - p.refunded_amount);
   if (ctx.payment.refund(p.id, amount)) {
     acknowledged.refunds.add(1);
     s.onAcknowledged?.('refunds');
