@@ -1,4 +1,4 @@
-// Rate limit: one client (a fixed X-Client-Id for the run) sends a burst above the target's documented
+// Rate limit: one client (its API key, plus a fixed X-Client-Id per run for targets keyed by a header) sends a burst above the target's documented
 // limit. Every request up to the limit must succeed, every request over it must get 429 with an integer
 // Retry-After >= 1, and after sleeping Retry-After seconds the client must be served again.
 //   RATE_LIMIT=20/1s k6 run dist/rate-limit.js            (sandbox started with SANDBOX_RATE_LIMIT=20/1s)
