@@ -130,7 +130,7 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
       verdict,
       exitCode,
       error: meaning,
-      k6StderrTail: opts.quiet ? stderrTail.split('\n').slice(-15).join('\n') : undefined,
+      k6StderrTail: stderrTail.split('\n').slice(-15).join('\n'),
     };
     writeReportFile(summaryPath, JSON.stringify(summary, null, 2) + '\n', secrets);
   }

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { runScenario } from '../../cli/run-scenario.ts';
 import { startSandboxProcess } from '../../cli/sandbox-process.ts';
-import { inkStats, screenshot } from '../helpers/browser.ts';
+import { browserSkipReason, inkStats, screenshot } from '../helpers/browser.ts';
 import { FAST, runK6 } from '../helpers/k6.ts';
 
 async function withSandbox<T>(env: Record<string, string>, fn: (urls: { PAYMENT_SERVICE_URL: string; BANKING_API_URL: string }) => Promise<T>): Promise<T> {
@@ -34,6 +34,19 @@ test('injected latency: exit 99, and the latency threshold is named in stdout, s
   assert.match(md, /❌ \| `http_req_duration\{name:POST \/api\/v1\/payments\}` \| `p\(95\)<500`/);
   assert.match(md, /FAIL/);
 });
+
+// 5% is under the run-wide budget (5% of one endpoint's share of the traffic is far less overall), so only
+// the endpoint's own error budget can catch it.
+for (const endpoint of ['POST /api/v1/payments', 'POST /api/v1/payments/{id}/refunds']) {
+  test(`errors=5% on ${endpoint} alone: exit 99, naming that endpoint's error budget`, async () => {
+    const run = await withSandbox({ SANDBOX_FAULTS: `errors=5%@${endpoint}` }, (urls) => runK6('payment', { ...FAST, ...urls, VUS: '4', DURATION: '8s' }));
+    assert.equal(run.code, 99, run.stderr.slice(-1500));
+    const budget = `http_req_failed{name:${endpoint}}`;
+    assert.ok(run.report!.failedThresholds.includes(`${budget}: rate<=0`), JSON.stringify(run.report!.failedThresholds));
+    assert.ok(run.report!.requests.failedRate! < 0.05, `run-wide failed rate ${run.report!.requests.failedRate} would have tripped anyway`);
+    assert.ok(run.stdout.includes(`FAIL  ${budget}`), run.stdout.slice(-2000));
+  });
+}
 
 test('a catastrophic error rate aborts the run early through abortOnFail, and the reports are still written', async () => {
   const run = await withSandbox({ SANDBOX_FAULTS: 'errors=0.9' }, (urls) => runK6('payment', { ...FAST, ...urls, VUS: '4', DURATION: '60s' }));
@@ -68,7 +81,13 @@ test('the production guard refuses a heavy profile against a non-allow-listed ho
   assert.doesNotMatch(run.stdout + run.stderr, /tok-guard-1234/);
 });
 
-test('the HTML report renders in headless Chromium (screenshot is not blank)', async () => {
+test('the HTML report renders in headless Chromium (screenshot is not blank)', async (t) => {
+  const skip = browserSkipReason();
+  if (skip !== null) {
+    console.log(`skipping the HTML report check: ${skip}`);
+    t.skip(skip);
+    return;
+  }
   const result = await withSandbox({}, (urls) =>
     runScenario({ scenario: 'payment', profile: 'smoke', env: { ...process.env, ...FAST, ...urls, DURATION: '6s' }, reportsRoot: resolve('reports', 'test-gate'), quiet: true }),
   );
