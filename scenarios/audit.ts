@@ -10,8 +10,8 @@
 import { check, sleep } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Gauge, Rate } from 'k6/metrics';
-import { BANKING_API } from '../lib/clients/banking.ts';
-import { PAYMENT_API } from '../lib/clients/payment.ts';
+import { BANKING_API } from '../lib/services/banking.ts';
+import { PAYMENT_API } from '../lib/services/payment.ts';
 import { EnvReader } from '../lib/config.ts';
 import { AUDITED, runPan, runPanSeries, statDelta, storedAdjustment, type AuditedType, type PanSeries } from '../lib/integrity.ts';
 import { jsonBody } from '../lib/k6/http.ts';

@@ -7,10 +7,12 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
-import { PAYMENT_API, PaymentClient } from '../lib/clients/payment.ts';
+import { PaymentClient } from '../lib/clients/payment.ts';
+import { PAYMENT_API } from '../lib/services/payment.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
 import { GEN_ACCEPTABLE_STATUSES, generationStatusAcceptable, summarizeNdjson } from '../lib/integrity.ts';
-import { AUTH_PROBE, TREND_STATS, guardTargets, integritySummary, probeTarget, releaseInstant, waitForRelease } from '../lib/k6/integrity.ts';
+import { releaseInstant, waitForRelease } from '../lib/k6/integrity.ts';
+import { defineTest, type SetupData } from '../lib/k6/scenario.ts';
 import { parseDuration, PROFILE_NAMES } from '../lib/profiles.ts';
 import { generationBudget, generationThresholds } from '../thresholds/data-generation.ts';
 
@@ -38,7 +40,6 @@ if (!(parseDuration(timeout) >= 1)) env.problems.push(`GEN_TIMEOUT must be a k6 
 const keepBody = env.bool('GEN_KEEP_BODY', records <= KEEP_BODY_MAX_RECORDS);
 if (concurrency > 1 && requests > 1) env.problems.push(`GEN_REQUESTS (${requests}) applies to sequential runs; with GEN_CONCURRENCY=${concurrency} each VU triggers once`);
 env.done();
-guardTargets(config, [config.paymentUrl]);
 
 const payment = new PaymentClient(config.paymentUrl, config.authToken);
 const concurrent = concurrency > 1;
@@ -52,25 +53,30 @@ const rejected = new Counter('gen_rejected');
 const unacceptable = new Counter('gen_unacceptable_status');
 const releaseLag = new Trend('gen_release_lag_ms', true);
 
-export const options = {
-  scenarios: {
-    generate: concurrent
-      ? { executor: 'per-vu-iterations', vus: concurrency, iterations: 1, maxDuration: '15m', gracefulStop: '30s' }
-      : { executor: 'per-vu-iterations', vus: 1, iterations: requests, maxDuration: '60m', gracefulStop: '30s' },
-  },
-  thresholds: generationThresholds({ ttfbP95Ms, totalP95Ms, minRecordsPerSecond: Number.isNaN(minRps) ? null : minRps, concurrent }),
-  summaryTrendStats: TREND_STATS,
-  // Large streams are counted (k6's data_received, the X-Records header) but not held in memory.
-  discardResponseBodies: !keepBody,
-  setupTimeout: '30s',
-};
+const test = defineTest<{ releaseAt: number }>({
+  name: 'data-generation',
+  variant: concurrent ? `concurrent-${concurrency}` : profileName,
+  config,
+  targets: { payment: payment.raw() },
+  intrusive: true,
+  options: () => ({
+    scenarios: {
+      generate: concurrent
+        ? { executor: 'per-vu-iterations', vus: concurrency, iterations: 1, maxDuration: '15m', gracefulStop: '30s' }
+        : { executor: 'per-vu-iterations', vus: 1, iterations: requests, maxDuration: '60m', gracefulStop: '30s' },
+    },
+    thresholds: generationThresholds({ ttfbP95Ms, totalP95Ms, minRecordsPerSecond: Number.isNaN(minRps) ? null : minRps, concurrent }),
+    // Large streams are counted (k6's data_received, the X-Records header) but not held in memory.
+    discardResponseBodies: !keepBody,
+  }),
+  setup: () => ({ releaseAt: releaseInstant(concurrent ? 1000 : 0) }),
+});
 
-export function setup(): { releaseAt: number } {
-  probeTarget(payment.raw(), 'PAYMENT_SERVICE_URL', config.paymentUrl, AUTH_PROBE.payment);
-  return { releaseAt: releaseInstant(concurrent ? 1000 : 0) };
-}
+export const options = test.options;
+export const setup = test.setup;
+export const handleSummary = test.handleSummary;
 
-export default function generate(data: { releaseAt: number }): void {
+export default function generate(data: SetupData<{ releaseAt: number }>): void {
   for (const c of [streamsComplete, rejected, unacceptable]) c.add(0);
   if (concurrent) {
     // Open the connection first, then fire together (as in the registration race).
@@ -115,9 +121,3 @@ export default function generate(data: { releaseAt: number }): void {
   if (seconds > 0) recordsPerSecond.add(got / seconds);
   if (complete) streamsComplete.add(1);
 }
-
-export const handleSummary = integritySummary(
-  'data-generation',
-  concurrent ? `concurrent-${concurrency}` : profileName,
-  config.authToken,
-);

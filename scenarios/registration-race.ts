@@ -10,11 +10,13 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Gauge, Trend } from 'k6/metrics';
-import { BANKING_API, BankingClient } from '../lib/clients/banking.ts';
+import { BankingClient } from '../lib/clients/banking.ts';
+import { BANKING_API } from '../lib/services/banking.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
 import { raceGroup, raceOutcome, readRacePlan, runPan, runPanSeries, statDelta, type RaceOutcome } from '../lib/integrity.ts';
 import { jsonBody } from '../lib/k6/http.ts';
-import { AUTH_PROBE, TREND_STATS, guardTargets, integritySummary, probeTarget, releaseInstant, waitForRelease } from '../lib/k6/integrity.ts';
+import { releaseInstant, waitForRelease } from '../lib/k6/integrity.ts';
+import { defineTest, type SetupData } from '../lib/k6/scenario.ts';
 import { PROFILE_NAMES } from '../lib/profiles.ts';
 import { raceBudget, raceThresholds } from '../thresholds/registration-race.ts';
 
@@ -25,7 +27,6 @@ const plan = readRacePlan(env);
 const releaseMarginMs = env.number('RACE_RELEASE_MS', 1500, { min: 100, max: 4000, integer: true, what: 'milliseconds' });
 const maxLagMs = env.number('RACE_MAX_LAG_MS', raceBudget.maxReleaseLagMs, { min: 1, max: 60_000, what: 'milliseconds' });
 env.done();
-guardTargets(config, [config.bankingUrl]);
 
 const banking = new BankingClient(config.bankingUrl, config.authToken);
 
@@ -39,33 +40,40 @@ const releaseLag = new Trend('race_release_lag_ms', true);
 /** Informational: users the target stored during the run (exactly K on a quiet target). */
 const usersStored = new Gauge('race_users_stored');
 
-export const options = {
-  scenarios: {
-    race: { executor: 'per-vu-iterations', vus: plan.vus, iterations: 1, maxDuration: '60s', gracefulStop: '10s' },
-  },
-  thresholds: raceThresholds(plan, maxLagMs),
-  summaryTrendStats: TREND_STATS,
-  setupTimeout: '30s',
-  teardownTimeout: '30s',
-};
-
 interface RaceData {
   pans: Array<{ pan: string; name: string }>;
   releaseAt: number;
   usersBefore: Record<string, number> | null;
 }
 
-export function setup(): RaceData {
-  probeTarget(banking.raw(), 'BANKING_API_URL', config.bankingUrl, AUTH_PROBE.banking);
-  const series = runPanSeries(Date.now(), Math.random());
-  const pans = Array.from({ length: plan.pans }, (_, i) => runPan(series, i));
-  const usersBefore = banking.stats();
-  return { pans, usersBefore, releaseAt: releaseInstant(releaseMarginMs) };
-}
-
-export default function race(data: RaceData): void {
+const test = defineTest<RaceData>({
+  name: 'registration-race',
+  variant: `${plan.pans}x${plan.usersPerPan}`,
+  config,
+  targets: { banking: banking.raw() },
+  intrusive: true,
   // Every outcome counter exists in the summary even when it stays 0, so its threshold is evaluated.
-  for (const c of Object.values(outcomes)) c.add(0);
+  zeroCounters: Object.values(outcomes),
+  options: () => ({
+    scenarios: {
+      race: { executor: 'per-vu-iterations', vus: plan.vus, iterations: 1, maxDuration: '60s', gracefulStop: '10s' },
+    },
+    thresholds: raceThresholds(plan, maxLagMs),
+    teardownTimeout: '30s',
+  }),
+  setup: () => {
+    const series = runPanSeries(Date.now(), Math.random());
+    const pans = Array.from({ length: plan.pans }, (_, i) => runPan(series, i));
+    const usersBefore = banking.stats();
+    return { pans, usersBefore, releaseAt: releaseInstant(releaseMarginMs) };
+  },
+});
+
+export const options = test.options;
+export const setup = test.setup;
+export const handleSummary = test.handleSummary;
+
+export default function race(data: SetupData<RaceData>): void {
   const group = raceGroup(exec.vu.idInTest, plan);
   const target = data.pans[group];
   if (!target) throw new Error(`no PAN for race group ${group}`);
@@ -87,10 +95,8 @@ export default function race(data: RaceData): void {
   }
 }
 
-export function teardown(data: RaceData): void {
+export function teardown(data: SetupData<RaceData>): void {
   const after = banking.stats();
   const delta = statDelta(data.usersBefore, after, 'users');
   if (delta !== null) usersStored.add(delta);
 }
-
-export const handleSummary = integritySummary('registration-race', `${plan.pans}x${plan.usersPerPan}`, config.authToken);

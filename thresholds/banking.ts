@@ -1,17 +1,21 @@
-// Budgets for the banking-API user class. Shared numbers: thresholds/defaults.ts.
+// Budgets for the banking-API user class, one per endpoint of its table. Shared numbers: thresholds/defaults.ts.
+import { endpointBudgets } from '../lib/endpoints.ts';
+import { BANKING_API } from '../lib/services/banking.ts';
 import type { ScenarioBudget } from '../lib/thresholds.ts';
 import { DEFAULT_BUDGET, HEALTH, LOOKUP, PAST_PEAK, REPORT, WRITE } from './defaults.ts';
 
+export const bankingEndpoints = endpointBudgets(BANKING_API, {
+  authorize: WRITE,
+  capture: WRITE,
+  refund: WRITE,
+  transaction: LOOKUP,
+  settlements: REPORT,
+  batch: REPORT,
+  health: HEALTH,
+});
+
 export const bankingBudget: ScenarioBudget = {
   ...DEFAULT_BUDGET,
-  endpoints: {
-    'POST /api/v1/authorizations': WRITE,
-    'POST /api/v1/authorizations/{id}/capture': WRITE,
-    'POST /api/v1/refunds': WRITE,
-    'GET /api/v1/transactions/{id}': LOOKUP,
-    'GET /api/v1/settlements': REPORT,
-    'POST /api/v1/batch': REPORT,
-    'GET /health': HEALTH,
-  },
+  endpoints: bankingEndpoints,
   profiles: PAST_PEAK,
 };

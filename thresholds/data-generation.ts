@@ -1,8 +1,10 @@
 // Thresholds for scenarios/data-generation.ts: the streaming generator answers fast, finishes in time,
 // and concurrent triggers get only the answers the contract allows (2xx, 409, 429, 503).
+import { endpointName } from '../lib/endpoints.ts';
+import { PAYMENT_API } from '../lib/services/payment.ts';
 import { endpointMetric, type Thresholds } from '../lib/thresholds.ts';
 
-export const GENERATE_ENDPOINT = 'POST /api/v1/data/generate';
+export const GENERATE_ENDPOINT = endpointName(PAYMENT_API.generateData);
 
 export const generationBudget = {
   /** Time to first byte (k6 http_req_waiting), p95, ms. Override: TTFB_P95_MS. */

@@ -1,5 +1,8 @@
 // Budgets for the failure user. Refusals are expected statuses, so http_req_failed counts only
 // answers outside the contract; the exact gate is `unexpected_status` (a 5xx or a 2xx to bad input).
+import { endpointBudgets } from '../lib/endpoints.ts';
+import { BANKING_API } from '../lib/services/banking.ts';
+import { PAYMENT_API } from '../lib/services/payment.ts';
 import type { ScenarioBudget, Thresholds } from '../lib/thresholds.ts';
 import { DEFAULT_BUDGET, LOOKUP, WRITE } from './defaults.ts';
 
@@ -9,12 +12,8 @@ export const failuresBudget: ScenarioBudget = {
   errorRate: 0.01,
   checksRate: 0.99,
   endpoints: {
-    'POST /api/v1/payments': WRITE,
-    'GET /api/v1/payments/{id}': LOOKUP,
-    'POST /api/v1/payments/{id}/refunds': WRITE,
-    'POST /api/v1/authorizations': WRITE,
-    'GET /api/v1/transactions/{id}': LOOKUP,
-    'POST /api/v1/users': WRITE,
+    ...endpointBudgets(PAYMENT_API, { createPayment: WRITE, getPayment: LOOKUP, refundPayment: WRITE }),
+    ...endpointBudgets(BANKING_API, { authorize: WRITE, transaction: LOOKUP, registerUser: WRITE }),
   },
 };
 

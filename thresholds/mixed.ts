@@ -1,13 +1,15 @@
 // Budgets for the mixed workload: every class at once, each endpoint at its own class's budget.
+import { endpointBudgets } from '../lib/endpoints.ts';
+import { BANKING_API } from '../lib/services/banking.ts';
 import type { ScenarioBudget, Thresholds } from '../lib/thresholds.ts';
-import { bankingBudget } from './banking.ts';
+import { bankingEndpoints } from './banking.ts';
 import { failuresExtraThresholds } from './failures.ts';
 import { WRITE } from './defaults.ts';
-import { paymentBudget } from './payment.ts';
+import { paymentBudget, paymentEndpoints } from './payment.ts';
 
 export const mixedBudget: ScenarioBudget = {
   ...paymentBudget,
-  endpoints: { ...paymentBudget.endpoints, ...bankingBudget.endpoints, 'POST /api/v1/users': WRITE },
+  endpoints: { ...paymentEndpoints, ...bankingEndpoints, ...endpointBudgets(BANKING_API, { registerUser: WRITE }) },
 };
 
 export const mixedExtraThresholds: Thresholds = { ...failuresExtraThresholds };

@@ -1,15 +1,19 @@
-// Budgets for the payment-service user class. Shared numbers: thresholds/defaults.ts.
+// Budgets for the payment-service user class, one per endpoint of its table. Shared numbers: thresholds/defaults.ts.
+import { endpointBudgets } from '../lib/endpoints.ts';
+import { PAYMENT_API } from '../lib/services/payment.ts';
 import type { ScenarioBudget } from '../lib/thresholds.ts';
 import { DEFAULT_BUDGET, HEALTH, LIST, LOOKUP, PAST_PEAK, WRITE } from './defaults.ts';
 
+export const paymentEndpoints = endpointBudgets(PAYMENT_API, {
+  createPayment: WRITE,
+  refundPayment: WRITE,
+  getPayment: LOOKUP,
+  merchantTransactions: LIST,
+  health: HEALTH,
+});
+
 export const paymentBudget: ScenarioBudget = {
   ...DEFAULT_BUDGET,
-  endpoints: {
-    'POST /api/v1/payments': WRITE,
-    'POST /api/v1/payments/{id}/refunds': WRITE,
-    'GET /api/v1/payments/{id}': LOOKUP,
-    'GET /api/v1/merchants/{merchantId}/transactions': LIST,
-    'GET /health': HEALTH,
-  },
+  endpoints: paymentEndpoints,
   profiles: PAST_PEAK,
 };

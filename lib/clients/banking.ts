@@ -1,56 +1,20 @@
-// The banking API as the suite sees it: authorizations, captures, refunds, lookups, settlements,
-// batches, user registration and the audit chain. Point the suite at your own banking API by
-// changing this file (docs/adapting.md).
+// The banking API's client in k6: one method per endpoint of lib/services/banking.ts (authorizations,
+// captures, refunds, lookups, settlements, batches, user registration, the audit chain), with the
+// checks each answer must pass.
 import { check } from 'k6';
-import { ApiClient, checkResponse, checkSameId, jsonBody, type Endpoint, type Res } from '../k6/http.ts';
-import type { CardInput } from './payment.ts';
+import { endpointName, successStatus } from '../endpoints.ts';
+import {
+  BANKING_API,
+  BANKING_STATUS,
+  type AuditVerification,
+  type Authorization,
+  type AuthorizationRequest,
+  type BatchOperation,
+} from '../services/banking.ts';
+import { ApiClient, checkResponse, checkSameId, jsonBody, type Res } from '../k6/http.ts';
 
-export const BANKING_API = {
-  health: { method: 'GET', path: '/health', expected: [200] },
-  authorize: { method: 'POST', path: '/api/v1/authorizations', expected: [201] },
-  capture: { method: 'POST', path: '/api/v1/authorizations/{id}/capture', expected: [200] },
-  refund: { method: 'POST', path: '/api/v1/refunds', expected: [201] },
-  transaction: { method: 'GET', path: '/api/v1/transactions/{id}', expected: [200] },
-  settlements: { method: 'GET', path: '/api/v1/settlements', expected: [200] },
-  batch: { method: 'POST', path: '/api/v1/batch', expected: [200] },
-  registerUser: { method: 'POST', path: '/api/v1/users', expected: [201] },
-  auditVerify: { method: 'GET', path: '/api/v1/audit/verify', expected: [200] },
-  stats: { method: 'GET', path: '/api/v1/stats', expected: [200] },
-} as const satisfies Record<string, Endpoint>;
-
-export const BANKING_STATUS = {
-  declined: 402,
-  alreadyCaptured: 409,
-  panTaken: 409,
-  invalid: 422,
-} as const;
-
-export interface AuthorizationRequest {
-  merchant_id: string;
-  amount: number;
-  currency: string;
-  card: CardInput;
-}
-
-export interface Authorization {
-  id: string;
-  status: string;
-  amount: number;
-  currency: string;
-  captured_amount: number;
-  refunded_amount: number;
-}
-
-export type BatchOperation =
-  | { type: 'authorize'; body: AuthorizationRequest }
-  | { type: 'capture'; id: string; body: { amount?: number } }
-  | { type: 'refund'; body: { transaction_id: string; amount: number } };
-
-export interface AuditVerification {
-  valid: boolean;
-  entries: number;
-  first_invalid_seq: number | null;
-}
+export { BANKING_API, BANKING_STATUS } from '../services/banking.ts';
+export type { AuditVerification, Authorization, AuthorizationRequest, BatchOperation } from '../services/banking.ts';
 
 function isAuthorization(b: unknown): b is Authorization {
   const a = b as Authorization | null;
@@ -66,6 +30,14 @@ const hasTotals = (b: unknown) => Array.isArray((b as { currency_totals?: unknow
 const hasResults = (b: unknown) => Array.isArray((b as { results?: unknown } | null)?.results);
 const isVerification = (b: unknown) => typeof (b as AuditVerification | null)?.valid === 'boolean';
 
+// What success looks like for each call, read from the table once.
+const AUTHORIZED = successStatus(BANKING_API.authorize);
+const CAPTURED = successStatus(BANKING_API.capture);
+const REFUNDED = successStatus(BANKING_API.refund);
+const BATCHED = successStatus(BANKING_API.batch);
+const VERIFIED = successStatus(BANKING_API.auditVerify);
+const DECLINED = [BANKING_STATUS.declined] as const;
+
 export class BankingClient {
   private readonly api: ApiClient;
 
@@ -75,54 +47,54 @@ export class BankingClient {
 
   health(): Res {
     const res = this.api.call(BANKING_API.health);
-    checkResponse(res, BANKING_API.health, [200], isOk);
+    checkResponse(res, BANKING_API.health, BANKING_API.health.expected, isOk);
     return res;
   }
 
   authorize(body: AuthorizationRequest, opts: { expectDecline?: boolean } = {}): Authorization | null {
-    const want = opts.expectDecline ? [BANKING_STATUS.declined] : [201];
+    const want = opts.expectDecline ? DECLINED : BANKING_API.authorize.expected;
     const res = this.api.call(BANKING_API.authorize, { body, expected: want });
     checkResponse(res, BANKING_API.authorize, want, opts.expectDecline ? undefined : isAuthorized);
-    const parsed = res.status === 201 ? jsonBody(res) : null;
+    const parsed = res.status === AUTHORIZED ? jsonBody(res) : null;
     return isAuthorization(parsed) ? parsed : null;
   }
 
   capture(id: string, amount?: number): Authorization | null {
     const res = this.api.call(BANKING_API.capture, { params: { id }, body: amount === undefined ? {} : { amount } });
-    checkResponse(res, BANKING_API.capture, [200], isCaptured);
-    const parsed = res.status === 200 ? jsonBody(res) : null;
+    checkResponse(res, BANKING_API.capture, BANKING_API.capture.expected, isCaptured);
+    const parsed = res.status === CAPTURED ? jsonBody(res) : null;
     return isAuthorization(parsed) ? parsed : null;
   }
 
   refund(transactionId: string, amount: number): { id: string; amount: number } | null {
     const res = this.api.call(BANKING_API.refund, { body: { transaction_id: transactionId, amount } });
-    checkResponse(res, BANKING_API.refund, [201], hasId);
-    return res.status === 201 ? jsonBody<{ id: string; amount: number }>(res) : null;
+    checkResponse(res, BANKING_API.refund, BANKING_API.refund.expected, hasId);
+    return res.status === REFUNDED ? jsonBody<{ id: string; amount: number }>(res) : null;
   }
 
   transaction(id: string): Res {
     const res = this.api.call(BANKING_API.transaction, { params: { id } });
-    checkResponse(res, BANKING_API.transaction, [200], hasId);
-    checkSameId(res, 'GET /api/v1/transactions/{id}', jsonBody<{ id?: string }>(res)?.id, id);
+    checkResponse(res, BANKING_API.transaction, BANKING_API.transaction.expected, hasId);
+    checkSameId(res, BANKING_API.transaction, jsonBody<{ id?: string }>(res)?.id, id);
     return res;
   }
 
   settlements(date: string): Res {
     const res = this.api.call(BANKING_API.settlements, { query: { date } });
-    checkResponse(res, BANKING_API.settlements, [200], hasTotals);
+    checkResponse(res, BANKING_API.settlements, BANKING_API.settlements.expected, hasTotals);
     return res;
   }
 
   batch(operations: BatchOperation[]): Array<{ index: number; status: number; body: unknown }> | null {
     const res = this.api.call(BANKING_API.batch, { body: { operations } });
-    checkResponse(res, BANKING_API.batch, [200], hasResults);
-    const results = res.status === 200 ? (jsonBody<{ results: Array<{ index: number; status: number; body: unknown }> }>(res)?.results ?? null) : null;
-    if (results && results.length !== operations.length) check(res, { 'POST /api/v1/batch answers every operation': () => false });
+    checkResponse(res, BANKING_API.batch, BANKING_API.batch.expected, hasResults);
+    const results = res.status === BATCHED ? (jsonBody<{ results: Array<{ index: number; status: number; body: unknown }> }>(res)?.results ?? null) : null;
+    if (results && results.length !== operations.length) check(res, { [`${endpointName(BANKING_API.batch)} answers every operation`]: () => false });
     return results;
   }
 
   /** Registers a user; `expected` lets a race accept 201 or 409 as the contract allows. */
-  registerUser(body: { name: string; pan: string; email?: string }, expected: readonly number[] = [201]): Res {
+  registerUser(body: { name: string; pan: string; email?: string }, expected: readonly number[] = BANKING_API.registerUser.expected): Res {
     const res = this.api.call(BANKING_API.registerUser, { body, expected });
     checkResponse(res, BANKING_API.registerUser, expected);
     return res;
@@ -130,13 +102,13 @@ export class BankingClient {
 
   auditVerify(): AuditVerification | null {
     const res = this.api.call(BANKING_API.auditVerify, { timeout: '60s' });
-    checkResponse(res, BANKING_API.auditVerify, [200], isVerification);
-    return res.status === 200 ? jsonBody<AuditVerification>(res) : null;
+    checkResponse(res, BANKING_API.auditVerify, BANKING_API.auditVerify.expected, isVerification);
+    return res.status === VERIFIED ? jsonBody<AuditVerification>(res) : null;
   }
 
   stats(): Record<string, number> | null {
     const res = this.api.call(BANKING_API.stats);
-    return res.status === 200 ? jsonBody<Record<string, number>>(res) : null;
+    return res.status === successStatus(BANKING_API.stats) ? jsonBody<Record<string, number>>(res) : null;
   }
 
   raw(): ApiClient {

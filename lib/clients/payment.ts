@@ -1,51 +1,11 @@
-// The payment service's API as the suite sees it: endpoints, request bodies and the statuses each
-// answers. Pointing the suite at your own payment service means changing this file (docs/adapting.md).
-import { ApiClient, checkResponse, checkSameId, jsonBody, type Endpoint, type Res } from '../k6/http.ts';
+// The payment service's client in k6: one method per endpoint of lib/services/payment.ts, with the
+// checks each answer must pass.
+import { successStatus } from '../endpoints.ts';
+import { PAYMENT_API, PAYMENT_STATUS, type Payment, type PaymentRequest } from '../services/payment.ts';
+import { ApiClient, checkResponse, checkSameId, jsonBody, type Res } from '../k6/http.ts';
 
-export const PAYMENT_API = {
-  health: { method: 'GET', path: '/health', expected: [200] },
-  createPayment: { method: 'POST', path: '/api/v1/payments', expected: [201] },
-  refundPayment: { method: 'POST', path: '/api/v1/payments/{id}/refunds', expected: [201] },
-  getPayment: { method: 'GET', path: '/api/v1/payments/{id}', expected: [200] },
-  merchantTransactions: { method: 'GET', path: '/api/v1/merchants/{merchantId}/transactions', expected: [200] },
-  stats: { method: 'GET', path: '/api/v1/stats', expected: [200] },
-  generateData: { method: 'POST', path: '/api/v1/data/generate', expected: [200] },
-} as const satisfies Record<string, Endpoint>;
-
-/** The statuses the sandbox documents for card problems (sandbox/openapi.yaml). */
-export const PAYMENT_STATUS = {
-  declined: 402,
-  invalid: 422,
-  unauthorized: 401,
-  notFound: 404,
-  malformed: 400,
-  refundTooLarge: 422,
-} as const;
-
-export interface CardInput {
-  number: string;
-  exp_month: number;
-  exp_year: number;
-  cvv: string;
-}
-
-export interface PaymentRequest {
-  merchant_id: string;
-  amount: number;
-  currency: string;
-  card: CardInput;
-  customer_id?: string;
-  description?: string;
-}
-
-export interface Payment {
-  id: string;
-  status: string;
-  merchant_id: string;
-  amount: number;
-  currency: string;
-  refunded_amount: number;
-}
+export { PAYMENT_API, PAYMENT_STATUS } from '../services/payment.ts';
+export type { CardInput, Payment, PaymentRequest } from '../services/payment.ts';
 
 function isPayment(b: unknown): b is Payment {
   const p = b as Payment | null;
@@ -59,6 +19,12 @@ const hasId = (b: unknown) => typeof (b as { id?: unknown } | null)?.id === 'str
 const hasDataArray = (b: unknown) => Array.isArray((b as { data?: unknown } | null)?.data);
 
 
+// What success looks like for each call, read from the table once.
+const CREATED = successStatus(PAYMENT_API.createPayment);
+const REFUNDED = successStatus(PAYMENT_API.refundPayment);
+const FOUND = successStatus(PAYMENT_API.getPayment);
+const DECLINED = [PAYMENT_STATUS.declined] as const;
+
 export class PaymentClient {
   private readonly api: ApiClient;
 
@@ -68,20 +34,20 @@ export class PaymentClient {
 
   health(): Res {
     const res = this.api.call(PAYMENT_API.health);
-    checkResponse(res, PAYMENT_API.health, [200], isOk);
+    checkResponse(res, PAYMENT_API.health, PAYMENT_API.health.expected, isOk);
     return res;
   }
 
   /** Creates a payment. A declined test card is expected (402) when `expectDecline` is set. */
   create(body: PaymentRequest, opts: { idempotencyKey?: string; expectDecline?: boolean } = {}): Payment | null {
-    const want = opts.expectDecline ? [PAYMENT_STATUS.declined] : [201];
+    const want = opts.expectDecline ? DECLINED : PAYMENT_API.createPayment.expected;
     const res = this.api.call(PAYMENT_API.createPayment, {
       body,
       expected: want,
       headers: opts.idempotencyKey ? { 'Idempotency-Key': opts.idempotencyKey } : undefined,
     });
     checkResponse(res, PAYMENT_API.createPayment, want, opts.expectDecline ? isDecline : isPayment);
-    const parsed = res.status === 201 ? jsonBody(res) : null;
+    const parsed = res.status === CREATED ? jsonBody(res) : null;
     return isPayment(parsed) ? parsed : null;
   }
 
@@ -90,21 +56,21 @@ export class PaymentClient {
       params: { id: paymentId },
       body: amount === undefined ? {} : { amount },
     });
-    checkResponse(res, PAYMENT_API.refundPayment, [201], hasId);
-    return res.status === 201 ? jsonBody<{ id: string; amount: number }>(res) : null;
+    checkResponse(res, PAYMENT_API.refundPayment, PAYMENT_API.refundPayment.expected, hasId);
+    return res.status === REFUNDED ? jsonBody<{ id: string; amount: number }>(res) : null;
   }
 
   get(paymentId: string): Payment | null {
     const res = this.api.call(PAYMENT_API.getPayment, { params: { id: paymentId } });
-    checkResponse(res, PAYMENT_API.getPayment, [200], isPayment);
-    const parsed = res.status === 200 ? jsonBody(res) : null;
-    checkSameId(res, 'GET /api/v1/payments/{id}', (parsed as { id?: string } | null)?.id, paymentId);
+    checkResponse(res, PAYMENT_API.getPayment, PAYMENT_API.getPayment.expected, isPayment);
+    const parsed = res.status === FOUND ? jsonBody(res) : null;
+    checkSameId(res, PAYMENT_API.getPayment, (parsed as { id?: string } | null)?.id, paymentId);
     return isPayment(parsed) ? parsed : null;
   }
 
   merchantTransactions(merchantId: string, limit = 20): Res {
     const res = this.api.call(PAYMENT_API.merchantTransactions, { params: { merchantId }, query: { limit } });
-    checkResponse(res, PAYMENT_API.merchantTransactions, [200], hasDataArray);
+    checkResponse(res, PAYMENT_API.merchantTransactions, PAYMENT_API.merchantTransactions.expected, hasDataArray);
     return res;
   }
 

@@ -3,19 +3,9 @@
 import { check } from 'k6';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+import { endpointName, type Endpoint } from '../endpoints.ts';
 
-export interface Endpoint {
-  method: Method;
-  /** Path template; the `name` tag is `${method} ${path}`, never the concrete URL (ids would explode the tag set). */
-  path: string;
-  /** Statuses that count as success for k6's http_req_failed (e.g. 402 for a declined test card). */
-  expected: readonly number[];
-}
-
-export function endpointName(e: Endpoint): string {
-  return `${e.method} ${e.path}`;
-}
+export { endpointName, type Endpoint } from '../endpoints.ts';
 
 export interface CallOptions {
   params?: Record<string, string>;
@@ -198,7 +188,7 @@ export function checkResponse(res: Res, e: Endpoint, want: readonly number[], sh
   return verdict.status && verdict.shape;
 }
 
-/** A lookup answered 200 with somebody else's record: rare, so the check is recorded only then. */
-export function checkSameId(res: Res, name: string, got: string | undefined, want: string): void {
-  if (res.status === 200 && got !== want) check(res, { [`${name} returns the requested record`]: () => false });
+/** A lookup answered with somebody else's record: rare, so the check is recorded only then. */
+export function checkSameId(res: Res, e: Endpoint, got: string | undefined, want: string): void {
+  if (res.status === e.expected[0] && got !== want) check(res, { [`${prepare(e).name} returns the requested record`]: () => false });
 }

@@ -1,12 +1,16 @@
 // Banking-API users (the Locust suite's BankingAPIUser): authorize, then capture, refund and look up
 // their own authorizations in a realistic order; settlement reports, health, batches.
-import type { Authorization, BatchOperation } from '../clients/banking.ts';
+import { successStatus } from '../endpoints.ts';
+import { BANKING_API, type Authorization, type BatchOperation } from '../services/banking.ts';
 import { drawAmount } from '../data/amounts.ts';
 import { acknowledged } from '../k6/metrics.ts';
 import type { Rng } from '../random.ts';
 import { pickRefundable, refundAmount } from '../refunds.ts';
 import { defineTasks } from '../tasks.ts';
 import { cardInput, pickCard, pickFrom, pickMerchant, remember, type UserClass, type UserContext } from './context.ts';
+
+/** A batch item's authorization counts when it gets what a single authorization gets. */
+const AUTHORIZED = successStatus(BANKING_API.authorize);
 
 export interface BankingState {
   rng: Rng;
@@ -83,7 +87,7 @@ export function batch(ctx: UserContext, s: BankingState): void {
   const ops: BatchOperation[] = Array.from({ length: 5 }, () => ({ type: 'authorize' as const, body: authorizationRequest(ctx, s.rng) }));
   const results = ctx.banking.batch(ops);
   for (const r of results ?? []) {
-    if (r.status === 201) {
+    if (r.status === AUTHORIZED) {
       acknowledged.authorizations.add(1);
       const a = r.body as Authorization;
       remember(s.open, a);

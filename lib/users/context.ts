@@ -1,7 +1,8 @@
 // What every user class gets: the validated configuration, the resolved profile, the shared
 // dataset and one API client per service. Built once per test script, in the init context.
 import { BankingClient } from '../clients/banking.ts';
-import { PaymentClient, type CardInput } from '../clients/payment.ts';
+import { PaymentClient } from '../clients/payment.ts';
+import type { CardInput } from '../services/payment.ts';
 import { parseConfig, type Config } from '../config.ts';
 import { declineCard, invalidCard, type CardDetails, type DeclineReason, type InvalidCard } from '../data/cards.ts';
 import type { Card, Merchant } from '../data/types.ts';

@@ -1,8 +1,8 @@
 // The failure user (the Locust suite's FailureSimulationUser): sends what a real API must refuse and
 // checks that it is refused with its documented 4xx and error code. A 5xx or a 2xx to bad input is
 // counted in `unexpected_status`, whose threshold is zero.
-import { BANKING_API } from '../clients/banking.ts';
-import { PAYMENT_API } from '../clients/payment.ts';
+import { BANKING_API, BANKING_STATUS } from '../services/banking.ts';
+import { PAYMENT_API, PAYMENT_STATUS } from '../services/payment.ts';
 import { drawAmount } from '../data/amounts.ts';
 import type { InvalidCardKind } from '../data/cards.ts';
 import { acknowledged, cardsDeclined } from '../k6/metrics.ts';
@@ -59,7 +59,7 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
       {
         name: 'malformed_json',
         weight: 15,
-        run: () => void expectRefusal(pay, PAYMENT_API.createPayment, { rawBody: '{"amount": 100, "currency": "USD",' }, 400, 'malformed_json', 'malformed_json'),
+        run: () => void expectRefusal(pay, PAYMENT_API.createPayment, { rawBody: '{"amount": 100, "currency": "USD",' }, PAYMENT_STATUS.malformed, 'malformed_json', 'malformed_json'),
       },
       {
         name: 'missing_field',
@@ -67,7 +67,7 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
         run: (s) => {
           const body: Record<string, unknown> = { ...pooledValidPayment(ctx, s.rng).body };
           delete body[pickOne(s.rng, ['merchant_id', 'amount', 'currency', 'card'])];
-          expectRefusal(pay, PAYMENT_API.createPayment, { body }, 422, 'validation_failed', 'missing_field');
+          expectRefusal(pay, PAYMENT_API.createPayment, { body }, PAYMENT_STATUS.invalid, 'validation_failed', 'missing_field');
         },
       },
       {
@@ -76,7 +76,7 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
         run: (s) => {
           const card = pooledInvalidCard(s.rng);
           const body = { ...pooledValidPayment(ctx, s.rng).body, card: cardInput(card) };
-          expectRefusal(pay, PAYMENT_API.createPayment, { body }, 422, INVALID_CARD_CODES[card.kind], `invalid_card_${card.kind}`);
+          expectRefusal(pay, PAYMENT_API.createPayment, { body }, PAYMENT_STATUS.invalid, INVALID_CARD_CODES[card.kind], `invalid_card_${card.kind}`);
         },
       },
       {
@@ -85,26 +85,26 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
         weight: 100 * ctx.config.cardDeclineRate,
         run: (s) => {
           const body = { ...pooledValidPayment(ctx, s.rng).body, card: cardInput(pooledDeclineCard(s.rng, 'insufficient_funds')) };
-          if (expectRefusal(pay, PAYMENT_API.createPayment, { body }, 402, 'card_declined', 'declined_card')) cardsDeclined.add(1);
+          if (expectRefusal(pay, PAYMENT_API.createPayment, { body }, PAYMENT_STATUS.declined, 'card_declined', 'declined_card')) cardsDeclined.add(1);
         },
       },
       {
         name: 'no_token',
         weight: 10,
-        run: (s) => void expectRefusal(pay, PAYMENT_API.createPayment, { rawBody: pooledValidPayment(ctx, s.rng).json, token: null }, 401, 'unauthorized', 'no_token'),
+        run: (s) => void expectRefusal(pay, PAYMENT_API.createPayment, { rawBody: pooledValidPayment(ctx, s.rng).json, token: null }, PAYMENT_STATUS.unauthorized, 'unauthorized', 'no_token'),
       },
       {
         name: 'wrong_token',
         weight: 10,
         run: (s) =>
-          void expectRefusal(bank, BANKING_API.authorize, { rawBody: pooledValidPayment(ctx, s.rng).json, token: 'not-the-token' }, 401, 'unauthorized', 'wrong_token'),
+          void expectRefusal(bank, BANKING_API.authorize, { rawBody: pooledValidPayment(ctx, s.rng).json, token: 'not-the-token' }, BANKING_STATUS.unauthorized, 'unauthorized', 'wrong_token'),
       },
       {
         name: 'unknown_id',
         weight: 10,
         run: (s) => {
-          if (s.rng() < 0.5) expectRefusal(pay, PAYMENT_API.getPayment, { params: { id: `pay_missing_${seededUuid(s.rng)}` } }, 404, 'not_found', 'unknown_payment');
-          else expectRefusal(bank, BANKING_API.transaction, { params: { id: `auth_missing_${seededUuid(s.rng)}` } }, 404, 'not_found', 'unknown_transaction');
+          if (s.rng() < 0.5) expectRefusal(pay, PAYMENT_API.getPayment, { params: { id: `pay_missing_${seededUuid(s.rng)}` } }, PAYMENT_STATUS.notFound, 'not_found', 'unknown_payment');
+          else expectRefusal(bank, BANKING_API.transaction, { params: { id: `auth_missing_${seededUuid(s.rng)}` } }, BANKING_STATUS.notFound, 'not_found', 'unknown_transaction');
         },
       },
       {
@@ -112,7 +112,7 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
         weight: 10,
         run: (s) => {
           const pan = pickOne(s.rng, ['RAJP1234K', 'abcpk1234f', 'ABCPK12345', '1234567890', 'ABCPK1234']);
-          expectRefusal(bank, BANKING_API.registerUser, { body: { name: 'Invalid Pan', pan } }, 422, 'invalid_pan', 'invalid_pan');
+          expectRefusal(bank, BANKING_API.registerUser, { body: { name: 'Invalid Pan', pan } }, BANKING_STATUS.invalid, 'invalid_pan', 'invalid_pan');
         },
       },
       {
@@ -123,7 +123,7 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
           const p = ctx.payment.create(validPayment(ctx, s.rng), { idempotencyKey: `${s.runId}-${seededUuid(s.rng)}` });
           if (!p) return;
           acknowledged.payments.add(1);
-          expectRefusal(pay, PAYMENT_API.refundPayment, { params: { id: p.id }, body: { amount: p.amount + 1 } }, 422, 'refund_exceeds_captured', 'over_refund');
+          expectRefusal(pay, PAYMENT_API.refundPayment, { params: { id: p.id }, body: { amount: p.amount + 1 } }, PAYMENT_STATUS.refundTooLarge, 'refund_exceeds_captured', 'over_refund');
         },
       },
     ]),

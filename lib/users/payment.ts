@@ -1,6 +1,6 @@
 // Payment-service users (the Locust suite's PaymentServiceUser): pay, refund and look up their own
 // payments, list merchant transactions, check health.
-import { PAYMENT_API, type Payment } from '../clients/payment.ts';
+import { PAYMENT_API, PAYMENT_STATUS, type Payment } from '../services/payment.ts';
 import { drawAmount } from '../data/amounts.ts';
 import { acknowledged, cardsDeclined } from '../k6/metrics.ts';
 import { expectRefusal } from '../k6/refusals.ts';
@@ -70,7 +70,7 @@ function sendInvalidCard(ctx: UserContext, s: PaymentState): void {
   const merchant = pickMerchant(ctx, s.rng);
   const card = pooledInvalidCard(s.rng);
   const body = { merchant_id: merchant.id, amount: 1000, currency: merchant.currency, card: cardInput(card) };
-  expectRefusal(ctx.payment.raw(), PAYMENT_API.createPayment, { body }, 422, card.kind === 'expired' ? 'card_expired' : 'invalid_card_number', `invalid_card_${card.kind}`);
+  expectRefusal(ctx.payment.raw(), PAYMENT_API.createPayment, { body }, PAYMENT_STATUS.invalid, card.kind === 'expired' ? 'card_expired' : 'invalid_card_number', `invalid_card_${card.kind}`);
 }
 
 export function paymentUser(ctx: UserContext): UserClass<PaymentState> {

@@ -98,6 +98,7 @@ test('every request carries its endpoint name, task and user class tags, and nev
   for (const t of run.report!.taskMix) taskNames.set(t.userClass, (taskNames.get(t.userClass) ?? new Set()).add(t.task));
   let requests = 0;
   const seen = new Set<string>();
+  const names = new Set<string>();
   for (const line of text.split('\n')) {
     if (!line.includes('"metric":"http_reqs"') || !line.includes('"type":"Point"')) continue;
     const tags = (JSON.parse(line) as { data: { tags: Record<string, string> } }).data.tags;
@@ -106,6 +107,13 @@ test('every request carries its endpoint name, task and user class tags, and nev
     assert.match(tags.name ?? '', /^(GET|POST) \/[A-Za-z0-9/{}_]*$/, `name tag is the endpoint template, got ${tags.name}`);
     assert.ok(taskNames.get(tags.user_class ?? '')?.has(tags.task ?? ''), `request tagged with a task of its class: ${JSON.stringify(tags)}`);
     seen.add(`${tags.user_class}.${tags.task}`);
+    names.add(tags.name ?? '');
+  }
+  // Every per-endpoint threshold names an endpoint this scenario really sent: a budget on a name that
+  // never gets a sample would not be judged at all.
+  for (const t of run.report!.thresholds) {
+    const m = /\{name:(.+)\}$/.exec(t.metric);
+    if (m) assert.ok(names.has(m[1]!), `threshold ${t.metric} matches no endpoint the scenario sent (${[...names].join(', ')})`);
   }
   assert.ok(requests > 100, `${requests} requests`);
   const expected = [...taskNames].flatMap(([c, ts]) => [...ts].map((t) => `${c}.${t}`));

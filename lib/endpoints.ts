@@ -1,0 +1,45 @@
+// What an endpoint is, as the kit knows it: its name, method, path template and the statuses its
+// contract answers. Pure: the service tables (lib/services/*), the k6 HTTP layer and the budgets
+// (thresholds/*) all read the same objects, so a renamed path moves its threshold with it.
+import type { EndpointBudget } from './thresholds.ts';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface Endpoint {
+  method: Method;
+  /** Path template; the `name` tag is `${method} ${path}`, never the concrete URL (ids would explode the tag set). */
+  path: string;
+  /**
+   * Statuses that count as success for k6's http_req_failed. The first is the answer a successful
+   * call gets (201 for a create), which the clients check for.
+   */
+  expected: readonly [number, ...number[]];
+}
+
+/** The endpoint's `name` tag, the key of its thresholds. */
+export function endpointName(e: Endpoint): string {
+  return `${e.method} ${e.path}`;
+}
+
+/** The status a successful call to the endpoint answers. */
+export function successStatus(e: Endpoint): number {
+  return e.expected[0];
+}
+
+/**
+ * Per-endpoint budgets keyed by the endpoints' own names, from a table of the same keys as the service's
+ * endpoint table: `endpointBudgets(PAYMENT_API, { createPayment: WRITE })`. A key the table does not
+ * have is a type error, and no endpoint name is ever typed twice.
+ */
+export function endpointBudgets<T extends Record<string, Endpoint>>(
+  api: T,
+  budgets: { [K in keyof T]?: EndpointBudget },
+): Record<string, EndpointBudget> {
+  const out: Record<string, EndpointBudget> = {};
+  for (const key of Object.keys(budgets) as Array<keyof T & string>) {
+    const endpoint = api[key];
+    if (endpoint === undefined) throw new Error(`no endpoint '${key}' in the table`);
+    out[endpointName(endpoint)] = budgets[key] as EndpointBudget;
+  }
+  return out;
+}
