@@ -1,11 +1,26 @@
 /** Fault injection: parser, and measurable effects on real requests. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { formatFaultSpec, parseFaultSpec } from '../../sandbox/faults.ts';
+import { formatFaultSpec, parseFaultSpec, scopeMatches } from '../../sandbox/faults.ts';
 import type { Sandbox } from '../../sandbox/server.ts';
 import { AUTH, Client, paymentBody, start } from './helpers.ts';
 
 describe('fault spec parser', () => {
+  test("scope patterns: '{param}' is one segment, '*' anything; decoded path or route template", () => {
+    const [rule] = parseFaultSpec('errors=5%@POST /api/v1/payments/{id}/refunds').rules;
+    assert.ok(rule);
+    assert.equal(formatFaultSpec(parseFaultSpec('errors=5%@POST /api/v1/payments/{id}/refunds')), 'errors=0.05@POST /api/v1/payments/{id}/refunds');
+    const s = rule.scope;
+    assert.ok(scopeMatches(s, 'POST', '/api/v1/payments/pay_123/refunds', null));
+    assert.ok(!scopeMatches(s, 'GET', '/api/v1/payments/pay_123/refunds', null));
+    assert.ok(!scopeMatches(s, 'POST', '/api/v1/payments/a/b/refunds', null), 'one segment only');
+    assert.ok(!scopeMatches(s, 'POST', '/api/v1/payments//refunds', null), 'not an empty segment');
+    assert.ok(scopeMatches(s, 'POST', '/api/v1/payments/a/b/refunds', '/api/v1/payments/{id}/refunds'), 'the matched route decides');
+    const glob = parseFaultSpec('latency=1ms@/api/v1/payments*').rules[0]?.scope;
+    assert.ok(glob && scopeMatches(glob, 'GET', '/api/v1/payments/x/refunds', null));
+    assert.ok(glob && !scopeMatches(glob, 'GET', '/api/v1/stats', '/api/v1/stats'));
+  });
+
   test('parses every rule kind and scopes; formats canonically', () => {
     const spec = parseFaultSpec(
       ' latency=200ms ; latency=50ms..400ms@/api/v1/payments* ;latency=normal(200ms,50ms)@GET;' +
