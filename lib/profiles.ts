@@ -168,15 +168,30 @@ export function k6Scenario(
 }
 
 /**
- * The production guard: a profile heavier than smoke may only target allow-listed hosts
- * unless ALLOW_REMOTE_LOAD=true. Returns an error message, or null when the run may go ahead.
+ * The production guard, one rule for every scenario: a run that could hurt a real service (a profile
+ * heavier than smoke, or an intrusive scenario: a race, a burst, writes on purpose) may only target hosts
+ * listed in ALLOWED_HOSTS unless ALLOW_REMOTE_LOAD=true. Loopback hosts pass only because the default
+ * ALLOWED_HOSTS lists them: a port-forward to production is loopback too.
+ * `risk` says why the rule applies (null: it does not). Returns an error message, or null when the run may go ahead.
  */
-export function productionGuard(profile: ResolvedProfile, hosts: string[], allowed: string[], allowRemote: boolean): string | null {
-  if (!profile.heavy || allowRemote) return null;
+export function hostGuard(risk: string | null, hosts: readonly string[], allowed: readonly string[], allowRemote: boolean): string | null {
+  if (risk === null || allowRemote) return null;
   const outside = hosts.filter((h) => !allowed.includes(h));
   if (outside.length === 0) return null;
   return (
-    `profile '${profile.name}' is heavier than smoke and would target ${outside.join(', ')}, which is not in ALLOWED_HOSTS ` +
+    `${risk} and would target ${outside.join(', ')}, which is not in ALLOWED_HOSTS ` +
     `(${allowed.join(', ')}). Set ALLOW_REMOTE_LOAD=true if you mean to load that host.`
   );
+}
+
+/** Why a run needs the guard: its profile is heavier than smoke, or the scenario is intrusive (races, bursts, writes on purpose). */
+export function guardRisk(scenario: string, profile: ResolvedProfile | null, intrusive: boolean): string | null {
+  if (intrusive) return `scenario '${scenario}' races, bursts or writes on purpose`;
+  if (profile?.heavy) return `profile '${profile.name}' is heavier than smoke`;
+  return null;
+}
+
+/** The guard for a user-class scenario's profile (hostGuard with the profile as the reason). */
+export function productionGuard(profile: ResolvedProfile, hosts: string[], allowed: string[], allowRemote: boolean): string | null {
+  return hostGuard(guardRisk('', profile, false), hosts, allowed, allowRemote);
 }

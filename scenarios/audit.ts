@@ -7,20 +7,22 @@
 //
 // "missing_<type>" counters: +1 per acknowledged change during the load, then teardown adds -(stored delta),
 // so each ends as acknowledged - stored. Metrics emitted in teardown() reach thresholds (checked on k6 v2.2.0).
-import { check, sleep } from 'k6';
+import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Gauge, Rate } from 'k6/metrics';
 import { BANKING_API } from '../lib/services/banking.ts';
-import { PAYMENT_API } from '../lib/services/payment.ts';
+import { PAYMENT_API, type Payment } from '../lib/services/payment.ts';
 import { EnvReader } from '../lib/config.ts';
 import { AUDITED, runPan, runPanSeries, statDelta, storedAdjustment, type AuditedType, type PanSeries } from '../lib/integrity.ts';
 import { jsonBody } from '../lib/k6/http.ts';
-import { AUTH_PROBE, TREND_STATS, guardTargets, integritySummary, newRunId, probeTarget } from '../lib/k6/integrity.ts';
 import { acknowledged } from '../lib/k6/metrics.ts';
-import { createRng } from '../lib/random.ts';
+import { createRunner } from '../lib/k6/runner.ts';
+import { defineTest, type SetupData } from '../lib/k6/test.ts';
 import { parseDuration } from '../lib/profiles.ts';
+import { pickRefundable } from '../lib/refunds.ts';
+import { defineTasks } from '../lib/tasks.ts';
 import { userContext } from '../lib/users/context.ts';
-import { processPayment, refundPayment, type PaymentState } from '../lib/users/payment.ts';
+import { processPayment, refundOwnPayment, type PaymentState } from '../lib/users/payment.ts';
 import { auditThresholds } from '../thresholds/audit.ts';
 
 const ctx = userContext();
@@ -31,7 +33,6 @@ const duration = env.raw('AUDIT_DURATION') ?? '10s';
 if (!(parseDuration(duration) >= 1)) env.problems.push(`AUDIT_DURATION must be a k6 duration of at least 1s like 10s or 2m; got '${duration}'`);
 const quiet = env.bool('AUDIT_QUIET', false);
 env.done();
-guardTargets(config, [config.paymentUrl, config.bankingUrl]);
 
 const missing: Record<AuditedType, Counter> = {
   payments: new Counter(AUDITED.payments.counter),
@@ -43,21 +44,15 @@ const chainValid = new Rate('audit_chain_valid');
 const chainEntries = new Gauge('audit_chain_entries');
 const firstInvalidSeq = new Gauge('audit_first_invalid_seq');
 
-export const options = {
-  scenarios: {
-    load: { executor: 'constant-vus', vus, duration, gracefulStop: '10s', exec: 'load' },
-  },
-  thresholds: auditThresholds({ quiet }),
-  summaryTrendStats: TREND_STATS,
-  setupTimeout: '30s',
-  teardownTimeout: '90s',
-};
-
 interface AuditData {
-  runId: string;
   pans: PanSeries;
   paymentStats: Record<string, number> | null;
   bankingStats: Record<string, number> | null;
+}
+
+interface AuditState extends PaymentState {
+  pans: PanSeries;
+  registered: number;
 }
 
 function paymentStats(): Record<string, number> | null {
@@ -70,30 +65,27 @@ function bankingStats(): Record<string, number> | null {
   return res.status === 200 ? jsonBody<Record<string, number>>(res) : null;
 }
 
-export function setup(): AuditData {
-  probeTarget(ctx.payment.raw(), 'PAYMENT_SERVICE_URL', config.paymentUrl, AUTH_PROBE.payment);
-  probeTarget(ctx.banking.raw(), 'BANKING_API_URL', config.bankingUrl, AUTH_PROBE.banking);
-  const before = { paymentStats: paymentStats(), bankingStats: bankingStats() };
-  if (!before.paymentStats || !before.bankingStats) exec.test.abort('GET /api/v1/stats did not answer 200 with JSON before the load; the audit comparison needs it');
-  // Company-holder PANs: disjoint from the registration race's person PANs.
-  return { runId: newRunId(), pans: runPanSeries(Date.now(), Math.random(), 'C'), ...before };
-}
-
 /** An acknowledged state change: its "missing" ledger and the audit ledger (the business counter is counted where it happens). */
 function ledger(type: AuditedType): void {
   missing[type].add(1);
   auditEntriesMissing.add(1);
 }
 
-interface VuState extends PaymentState {
-  registered: number;
+function pay(s: AuditState): Payment | null {
+  const p = processPayment(ctx, s);
+  if (p) ledger('payments');
+  return p;
 }
 
-let state: VuState | null = null;
+/** Refunds one of this VU's payments, paying first when none has anything left (both changes are ledgered). */
+function refund(s: AuditState): void {
+  const p = pickRefundable(s.rng, s.payments, 'amount', 'refunded_amount') ?? pay(s);
+  if (p && refundOwnPayment(ctx, s, p)) ledger('refunds');
+}
 
-function register(s: VuState, data: AuditData): void {
+function register(s: AuditState): void {
   // Interleaved over VUs: the run uses one contiguous block of serials, far from any other run's.
-  const { pan, name } = runPan(data.pans, exec.vu.idInTest - 1 + vus * s.registered++);
+  const { pan, name } = runPan(s.pans, exec.vu.idInTest - 1 + vus * s.registered++);
   const res = ctx.banking.registerUser({ name, pan }, [201]);
   if (res.status === 201) {
     acknowledged.users.add(1);
@@ -101,21 +93,49 @@ function register(s: VuState, data: AuditData): void {
   }
 }
 
-export function load(data: AuditData): void {
-  if (state === null) {
-    // Every ledger exists in the summary even for a type this VU never touches.
-    for (const c of [...Object.values(missing), auditEntriesMissing]) c.add(0);
-    state = { rng: createRng(`${config.seed}:audit:${exec.vu.idInTest}`), runId: data.runId, payments: [], registered: 0, onAcknowledged: ledger };
-  }
-  const s = state;
-  const roll = s.rng();
-  if (roll < 0.6) processPayment(ctx, s);
-  else if (roll < 0.8) refundPayment(ctx, s);
-  else register(s, data);
-  if (config.maxWaitMs > 0) sleep((config.minWaitMs + s.rng() * (config.maxWaitMs - config.minWaitMs)) / 1000);
-}
+// The state changes the audit follows, in the proportions of a payment-heavy day.
+const tasks = defineTasks<AuditState>([
+  { name: 'pay', weight: 60, run: (s) => void pay(s) },
+  { name: 'refund', weight: 20, run: refund },
+  { name: 'register_user', weight: 20, run: register },
+]);
 
-export function teardown(data: AuditData): void {
+export const load = createRunner<AuditState, SetupData<AuditData>>('audit', tasks, {
+  seed: config.seed,
+  newState: (rng, run) => ({ rng, runId: run.runId, payments: [], pans: run.pans, registered: 0 }),
+  // Pacing comes from MIN_WAIT_TIME/MAX_WAIT_TIME: the audit has no load profile.
+  thinkTime: { minMs: config.minWaitMs, maxMs: config.maxWaitMs },
+});
+
+const test = defineTest<AuditData>({
+  name: 'audit',
+  variant: quiet ? 'quiet' : 'shared',
+  config,
+  targets: { payment: ctx.payment.raw(), banking: ctx.banking.raw() },
+  intrusive: true,
+  options: () => ({
+    scenarios: {
+      load: { executor: 'constant-vus', vus, duration, gracefulStop: '10s', exec: 'load' },
+    },
+    thresholds: auditThresholds({ quiet }),
+    teardownTimeout: '90s',
+  }),
+  // Every ledger exists in the summary even for a type the load never touches.
+  zeroCounters: [...Object.values(missing), auditEntriesMissing],
+  setup: () => {
+    const before = { paymentStats: paymentStats(), bankingStats: bankingStats() };
+    if (!before.paymentStats || !before.bankingStats) exec.test.abort('GET /api/v1/stats did not answer 200 with JSON before the load; the audit comparison needs it');
+    // Company-holder PANs: disjoint from the registration race's person PANs.
+    return { pans: runPanSeries(Date.now(), Math.random(), 'C'), ...before };
+  },
+  classes: [{ name: 'audit', tasks }],
+});
+
+export const options = test.options;
+export const setup = test.setup;
+export const handleSummary = test.handleSummary;
+
+export function teardown(data: SetupData<AuditData>): void {
   const verify = ctx.banking.auditVerify();
   chainValid.add(verify?.valid === true);
   if (verify) {
@@ -139,5 +159,3 @@ export function teardown(data: AuditData): void {
   for (const type of Object.keys(deltas) as AuditedType[]) missing[type].add(storedAdjustment(deltas[type]));
   auditEntriesMissing.add(storedAdjustment(statDelta(data.bankingStats, afterBanking, 'audit_entries')));
 }
-
-export const handleSummary = integritySummary('audit', quiet ? 'quiet' : 'shared', config.authToken);

@@ -12,7 +12,7 @@ import { PAYMENT_API, PaymentClient } from '../lib/clients/payment.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
 import { defaultExcess, parseRetryAfter, readRateLimit } from '../lib/integrity.ts';
 import type { ApiClient, Endpoint, Res } from '../lib/k6/http.ts';
-import { AUTH_PROBE, TREND_STATS, guardTargets, integritySummary, newRunId, probeTarget } from '../lib/k6/integrity.ts';
+import { defineTest, type SetupData } from '../lib/k6/test.ts';
 import { PROFILE_NAMES } from '../lib/profiles.ts';
 import { rateLimitThresholds } from '../thresholds/rate-limit.ts';
 
@@ -25,9 +25,6 @@ const clientHeader = env.raw('RATE_LIMIT_CLIENT_HEADER') ?? 'X-Client-Id';
 if (!/^[A-Za-z0-9-]{1,64}$/.test(clientHeader)) env.problems.push(`RATE_LIMIT_CLIENT_HEADER must be an HTTP header name, got '${clientHeader}'`);
 env.done();
 
-const targetUrl = service === 'payment' ? config.paymentUrl : config.bankingUrl;
-const targetLabel = service === 'payment' ? 'PAYMENT_SERVICE_URL' : 'BANKING_API_URL';
-guardTargets(config, [targetUrl]);
 const api: ApiClient =
   service === 'payment' ? new PaymentClient(config.paymentUrl, config.authToken).raw() : new BankingClient(config.bankingUrl, config.authToken).raw();
 // A cheap, side-effect-free authenticated read: the stats endpoint both services expose.
@@ -41,16 +38,6 @@ const burstWithinWindow = new Rate('burst_within_window');
 const retryAfterSeconds = new Trend('retry_after_s');
 const burstMs = new Trend('burst_ms', true);
 
-export const options = {
-  scenarios: {
-    // One client, one burst: the run lasts about one window to let setup's window pass, one burst, and Retry-After.
-    rate_limit: { executor: 'per-vu-iterations', vus: 1, iterations: 1, maxDuration: `${Math.ceil((limit.windowMs * 4) / 1000) + 60}s` },
-  },
-  thresholds: rateLimitThresholds(),
-  summaryTrendStats: TREND_STATS,
-  setupTimeout: '30s',
-};
-
 interface RunData {
   clientId: string;
   /** when setup()'s probe had finished (ms since the epoch): any window it opened began before this */
@@ -60,17 +47,32 @@ interface RunData {
 /** Slack on top of one window after the probe, for timer granularity between k6 and the target. */
 const WINDOW_MARGIN_MS = 25;
 
-export function setup(): RunData {
-  probeTarget(api, targetLabel, targetUrl, service === 'payment' ? AUTH_PROBE.payment : AUTH_PROBE.banking);
+const test = defineTest<RunData>({
+  name: 'rate-limit',
+  variant: limit.text.replace(/[^\w.-]+/g, '-'),
+  config,
+  targets: { [service]: api },
+  intrusive: true,
+  options: () => ({
+    scenarios: {
+      // One client, one burst: the run lasts about one window to let setup's window pass, one burst, and Retry-After.
+      rate_limit: { executor: 'per-vu-iterations', vus: 1, iterations: 1, maxDuration: `${Math.ceil((limit.windowMs * 4) / 1000) + 60}s` },
+    },
+    thresholds: rateLimitThresholds(),
+  }),
   // Fresh per run, so an earlier run's window never counts against this one on targets keyed by this header.
-  return { clientId: `paykit-rate-limit-${newRunId()}`, probedAt: Date.now() };
-}
+  setup: (run) => ({ clientId: `paykit-rate-limit-${run.runId}`, probedAt: Date.now() }),
+});
+
+export const options = test.options;
+export const setup = test.setup;
+export const handleSummary = test.handleSummary;
 
 function send(clientId: string, phase: string, expected: number[]): Res {
   return api.call(endpoint, { headers: { [clientHeader]: clientId }, expected, tags: { phase } });
 }
 
-export default function rateLimit(data: RunData): void {
+export default function rateLimit(data: SetupData<RunData>): void {
   // setup()'s probe may have opened this client's window (a target that limits per API key counts it):
   // start the burst once that window is over, so the burst has a window of its own. No request is sent
   // to find out, so the run's request count stays probe + limit + excess + recovery.
@@ -110,5 +112,3 @@ export default function rateLimit(data: RunData): void {
   recovered.add(res.status === 200);
   check(res, { 'after waiting Retry-After: served again (200)': (r) => r.status === 200 });
 }
-
-export const handleSummary = integritySummary('rate-limit', limit.text.replace(/[^\w.-]+/g, '-'), config.authToken);

@@ -15,8 +15,8 @@ import { BANKING_API } from '../lib/services/banking.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
 import { raceGroup, raceOutcome, readRacePlan, runPan, runPanSeries, statDelta, type RaceOutcome } from '../lib/integrity.ts';
 import { jsonBody } from '../lib/k6/http.ts';
-import { releaseInstant, waitForRelease } from '../lib/k6/integrity.ts';
-import { defineTest, type SetupData } from '../lib/k6/scenario.ts';
+import { releaseInstant, waitForRelease } from '../lib/k6/release.ts';
+import { defineTest, type SetupData } from '../lib/k6/test.ts';
 import { PROFILE_NAMES } from '../lib/profiles.ts';
 import { raceBudget, raceThresholds } from '../thresholds/registration-race.ts';
 

@@ -6,10 +6,10 @@ import { Counter } from 'k6/metrics';
 import { createRng, type Rng } from '../random.ts';
 import { taskCounterName, taskPicker, type Task } from '../tasks.ts';
 
-export interface RunnerOptions<S> {
+export interface RunnerOptions<S, R extends RunInfo = RunInfo> {
   seed: string | number;
-  /** Per-VU state (e.g. the payments this VU created), built on the VU's first iteration. */
-  newState: (rng: Rng, run: RunInfo) => S;
+  /** Per-VU state (e.g. the payments this VU created), built on the VU's first iteration from setup()'s data. */
+  newState: (rng: Rng, run: R) => S;
   /** Milliseconds; no pause when both are 0 or the profile is open-model (arrivals set the pace). */
   thinkTime?: { minMs: number; maxMs: number } | null;
 }
@@ -21,7 +21,11 @@ export interface RunInfo {
 }
 
 /** Must be called in the init context: k6 only allows creating metrics there. */
-export function createRunner<S>(userClass: string, tasks: ReadonlyArray<Task<S>>, opts: RunnerOptions<S>): (run: RunInfo) => void {
+export function createRunner<S, R extends RunInfo = RunInfo>(
+  userClass: string,
+  tasks: ReadonlyArray<Task<S>>,
+  opts: RunnerOptions<S, R>,
+): (run: R) => void {
   const counters = new Map<Task<S>, Counter>();
   for (const t of tasks) counters.set(t, new Counter(taskCounterName(userClass, t.name)));
   const pickTask = taskPicker(tasks);
@@ -31,7 +35,7 @@ export function createRunner<S>(userClass: string, tasks: ReadonlyArray<Task<S>>
   // It stays bound to this VU's tags, so writes through it act exactly like `exec.vu.metrics.tags.x = ...`.
   let vuTags: Record<string, number | string | boolean>;
   let currentTask: Task<S> | null = null;
-  return (run: RunInfo) => {
+  return (run: R) => {
     if (rng === null) {
       const vu = exec.vu;
       // Seeded from SEED, the scenario and the VU: the same seed replays the same choices per VU.

@@ -1,14 +1,13 @@
-// Assembles a k6 test from user classes: one k6 scenario per class with its share of the traffic,
-// the thresholds from the scenario's budget and the profile, a setup() that fails fast when a target
-// is down or rejects the token, and the shared handleSummary.
+// A test of user classes: one k6 scenario per class with its share of the traffic under the profile named
+// by PROFILE, each class run by the task runner, and the thresholds from the scenario's budget and the
+// profile. The rest (guard, setup probes, summary) is defineTest's (./test.ts).
 import type { Counter } from 'k6/metrics';
-import { AUTH_PROBE, newRunId, probeTarget } from './setup.ts';
-import { urlHost } from '../config.ts';
-import { k6Scenario, productionGuard } from '../profiles.ts';
+import { k6Scenario } from '../profiles.ts';
 import { buildThresholds, mergeThresholds, type ScenarioBudget, type Thresholds } from '../thresholds.ts';
 import { userContext, type UserClass, type UserContext } from '../users/context.ts';
+import type { ApiClient } from './http.ts';
 import { createRunner, type RunInfo } from './runner.ts';
-import { summaryHandler } from './summary.ts';
+import { defineTest, type Service } from './test.ts';
 
 export interface ClassEntry {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,7 +23,7 @@ export interface ScenarioSpec {
   budget: ScenarioBudget;
   classes: ClassEntry[];
   /** Services setup() must find healthy. */
-  targets: Array<'payment' | 'banking'>;
+  targets: Service[];
   /** Apply think time in open-model profiles too (personas pace themselves whatever the arrival rate). */
   alwaysThink?: boolean;
   thresholds?: Thresholds;
@@ -32,21 +31,14 @@ export interface ScenarioSpec {
   zeroCounters?: Counter[];
 }
 
+/** Throws in the init context when the production guard refuses the targets. */
 export function defineScenario(spec: ScenarioSpec) {
   const ctx: UserContext = userContext();
   const { config, profile } = ctx;
-  const hosts = spec.targets.map((t) => urlHost(t === 'payment' ? config.paymentUrl : config.bankingUrl) ?? '');
-  const guard = productionGuard(profile, hosts, config.allowedHosts, config.allowRemoteLoad);
-  if (guard) throw new Error(guard);
+  const clients: Record<Service, () => ApiClient> = { payment: () => ctx.payment.raw(), banking: () => ctx.banking.raw() };
 
-  // k6 reads `options` from the init context it runs first (__VU 0) and ignores what the VUs' own init
-  // contexts export, so only that one builds them: at 1000 VUs that is 1000 fewer scenario and
-  // threshold tables to build and keep (docs/test-data.md, start-up and memory per VU).
-  const optionsWanted = __VU === 0;
-  const scenarios: Record<string, unknown> = {};
   const runners: Record<string, (run: RunInfo) => void> = {};
   for (const c of spec.classes) {
-    if (optionsWanted) scenarios[c.userClass.name] = k6Scenario(profile, c.exec, { share: c.share });
     const think = c.userClass.thinkTime ?? { minMs: config.minWaitMs, maxMs: config.maxWaitMs };
     runners[c.exec] = createRunner(c.userClass.name, c.userClass.tasks, {
       seed: config.seed,
@@ -55,28 +47,21 @@ export function defineScenario(spec: ScenarioSpec) {
     });
   }
 
-  const options = optionsWanted
-    ? {
-        scenarios,
-        thresholds: mergeThresholds(buildThresholds(spec.budget, profile, __ENV), spec.thresholds ?? {}),
-        summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
-        setupTimeout: '30s',
-      }
-    : {};
-
-  function setup(): RunInfo & { startedAt: string; dataset: string } {
-    if (spec.targets.includes('payment')) probeTarget(ctx.payment.raw(), 'PAYMENT_SERVICE_URL', config.paymentUrl, AUTH_PROBE.payment);
-    if (spec.targets.includes('banking')) probeTarget(ctx.banking.raw(), 'BANKING_API_URL', config.bankingUrl, AUTH_PROBE.banking);
-    for (const c of spec.zeroCounters ?? []) c.add(0);
-    return { runId: newRunId(), startedAt: new Date().toISOString(), dataset: ctx.data.source };
-  }
-
-  const handleSummary = summaryHandler({
-    scenario: spec.name,
-    profile: profile.name,
+  const test = defineTest({
+    name: spec.name,
+    variant: profile.name,
+    config,
+    profile,
+    targets: Object.fromEntries(spec.targets.map((t) => [t, clients[t]()])),
+    options: () => {
+      const scenarios: Record<string, unknown> = {};
+      for (const c of spec.classes) scenarios[c.userClass.name] = k6Scenario(profile, c.exec, { share: c.share });
+      return { scenarios, thresholds: mergeThresholds(buildThresholds(spec.budget, profile, __ENV), spec.thresholds ?? {}) };
+    },
+    zeroCounters: spec.zeroCounters ?? [],
+    setup: () => ({ dataset: ctx.data.source }),
     classes: spec.classes.map((c) => ({ name: c.userClass.name, tasks: c.userClass.tasks.map((t) => ({ name: t.name, weight: t.weight })) })),
-    secret: config.authToken,
   });
 
-  return { ctx, options, runners, setup, handleSummary };
+  return { ctx, runners, ...test };
 }

@@ -14,8 +14,6 @@ export interface PaymentState {
   runId: string;
   /** Payments this VU created: refunds and lookups act on real ids, never random ones. */
   payments: Payment[];
-  /** Called after each state change the target acknowledged (the audit scenario keeps its ledgers with it). */
-  onAcknowledged?: (type: 'payments' | 'refunds') => void;
 }
 
 /** Creates a payment; CARD_DECLINE_RATE of them use a documented decline card and expect 402. */
@@ -38,7 +36,6 @@ export function processPayment(ctx: UserContext, s: PaymentState): Payment | nul
   if (declined) cardsDeclined.add(1);
   if (payment) {
     acknowledged.payments.add(1);
-    s.onAcknowledged?.('payments');
     remember(s.payments, payment);
   }
   return payment;
@@ -52,13 +49,16 @@ function ownPayment(ctx: UserContext, s: PaymentState, refundable: boolean): Pay
 
 export function refundPayment(ctx: UserContext, s: PaymentState): void {
   const p = ownPayment(ctx, s, true);
-  if (!p) return;
+  if (p) refundOwnPayment(ctx, s, p);
+}
+
+/** Refunds part or all of what is left of `p`, one of this VU's payments; returns whether the target acknowledged it. */
+export function refundOwnPayment(ctx: UserContext, s: PaymentState, p: Payment): boolean {
   const amount = refundAmount(s.rng, p.amount - p.refunded_amount);
-  if (ctx.payment.refund(p.id, amount)) {
-    acknowledged.refunds.add(1);
-    s.onAcknowledged?.('refunds');
-    p.refunded_amount += amount;
-  }
+  if (!ctx.payment.refund(p.id, amount)) return false;
+  acknowledged.refunds.add(1);
+  p.refunded_amount += amount;
+  return true;
 }
 
 export function paymentStatus(ctx: UserContext, s: PaymentState): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { k6Scenario, parseDuration, productionGuard, PROFILE_NAMES, resolveProfile } from '../../lib/profiles.ts';
+import { guardRisk, hostGuard, k6Scenario, parseDuration, productionGuard, PROFILE_NAMES, resolveProfile } from '../../lib/profiles.ts';
 
 test('every profile resolves to a k6 scenario of the right executor', () => {
   for (const name of PROFILE_NAMES) {
@@ -49,4 +49,18 @@ test('the production guard stops heavy profiles against hosts outside the allow-
   assert.equal(productionGuard(load, ['pay.example.com'], allowed, true), null);
   assert.equal(productionGuard(load, ['127.0.0.1'], allowed, false), null);
   assert.equal(productionGuard(resolveProfile({}), ['pay.example.com'], allowed, false), null);
+});
+
+test('one host guard: intrusive scenarios are guarded whatever the profile, loopback passes only through ALLOWED_HOSTS', () => {
+  const allowed = ['localhost', '127.0.0.1'];
+  const smoke = resolveProfile({});
+  const risk = guardRisk('registration-race', smoke, true);
+  assert.match(hostGuard(risk, ['bank.example.com'], allowed, false) ?? '', /scenario 'registration-race' .*bank\.example\.com.*ALLOW_REMOTE_LOAD=true/);
+  assert.equal(hostGuard(risk, ['bank.example.com'], allowed, true), null);
+  assert.equal(hostGuard(risk, ['127.0.0.1', 'localhost'], allowed, false), null);
+  // A port-forward is loopback too: only the allow-list decides.
+  assert.match(hostGuard(risk, ['127.0.0.2'], allowed, false) ?? '', /127\.0\.0\.2/);
+  assert.match(hostGuard(guardRisk('x', null, true), [''], allowed, false) ?? '', /ALLOWED_HOSTS/);
+  assert.equal(guardRisk('payment', smoke, false), null);
+  assert.match(guardRisk('payment', resolveProfile({ PROFILE: 'load' }), false) ?? '', /profile 'load' is heavier than smoke/);
 });

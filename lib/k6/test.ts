@@ -1,0 +1,69 @@
+// The one way to write a k6 script here: the production guard, options built once, a setup() that fails
+// fast when a target is down or rejects the token, and the shared handleSummary. Scenarios of user
+// classes get it through defineScenario (./scenario.ts); the integrity scenarios call it directly with
+// their own k6 scenarios, thresholds, setup and teardown.
+import type { Counter } from 'k6/metrics';
+import { AUTH_PROBE, newRunId, probeTarget } from './setup.ts';
+import { urlHost, type Config } from '../config.ts';
+import { guardRisk, hostGuard, type ResolvedProfile } from '../profiles.ts';
+import type { Thresholds } from '../thresholds.ts';
+import type { ClassWeights } from '../tasks.ts';
+import type { ApiClient } from './http.ts';
+import type { RunInfo } from './runner.ts';
+import { summaryHandler } from './summary.ts';
+
+export const TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
+
+export type Service = 'payment' | 'banking';
+
+const TARGET_VAR: Record<Service, string> = { payment: 'PAYMENT_SERVICE_URL', banking: 'BANKING_API_URL' };
+
+export interface TestSpec<D extends object> {
+  name: string;
+  /** Fills the profile slot of the report names: the profile, or the scenario's own variant (e.g. `5x20`). */
+  variant: string;
+  config: Config;
+  /** Services setup() must find healthy, each with the client the script uses for it. */
+  targets: Partial<Record<Service, ApiClient>>;
+  /** The scenario races, bursts or writes on purpose: the production guard applies whatever the profile. */
+  intrusive?: boolean;
+  /** The profile, when the load shape comes from one: a heavy profile brings the production guard. */
+  profile?: ResolvedProfile;
+  /** The k6 scenarios and thresholds, plus any other options (teardownTimeout, discardResponseBodies). */
+  options: () => { scenarios: Record<string, unknown>; thresholds: Thresholds } & Record<string, unknown>;
+  /** Counters with a `count==0` threshold: k6 evaluates a threshold only on a metric that has a sample. */
+  zeroCounters?: Counter[];
+  /** The scenario's own setup, after the targets answered: what it returns reaches every iteration and teardown. */
+  setup?: (run: RunInfo) => D;
+  /** Task tables, for the achieved mix in the report. */
+  classes?: ReadonlyArray<ClassWeights>;
+}
+
+export type SetupData<D> = RunInfo & { startedAt: string } & D;
+
+/** Throws in the init context (k6 exits before any request) when the production guard refuses the targets. */
+export function defineTest<D extends object = Record<never, never>>(spec: TestSpec<D>) {
+  const { config } = spec;
+  const urls: Record<Service, string> = { payment: config.paymentUrl, banking: config.bankingUrl };
+  const services = Object.keys(spec.targets) as Service[];
+  const hosts = services.map((s) => urlHost(urls[s]) ?? '');
+  const guard = hostGuard(guardRisk(spec.name, spec.profile ?? null, spec.intrusive ?? false), hosts, config.allowedHosts, config.allowRemoteLoad);
+  if (guard) throw new Error(guard);
+
+  // k6 reads `options` from the init context it runs first (__VU 0) and ignores what the VUs' own init
+  // contexts export, so only that one builds them: at 1000 VUs that is 1000 fewer scenario and
+  // threshold tables to build and keep (docs/test-data.md, start-up and memory per VU).
+  const options = __VU === 0 ? { summaryTrendStats: TREND_STATS, setupTimeout: '30s', ...spec.options() } : {};
+
+  function setup(): SetupData<D> {
+    for (const s of services) probeTarget(spec.targets[s]!, TARGET_VAR[s], urls[s], AUTH_PROBE[s]);
+    for (const c of spec.zeroCounters ?? []) c.add(0);
+    const run: RunInfo = { runId: newRunId() };
+    const own = spec.setup ? spec.setup(run) : ({} as D);
+    return { ...run, startedAt: new Date().toISOString(), ...own };
+  }
+
+  const handleSummary = summaryHandler({ scenario: spec.name, profile: spec.variant, classes: spec.classes ?? [], secret: config.authToken });
+
+  return { options, setup, handleSummary };
+}
