@@ -1,0 +1,82 @@
+// npm run distributed -- <scenario> --runners N [--profile P]
+//
+// Runs one test as N k6 processes on this host and gives one verdict over all of them: thresholds read
+// from the bundle, judged over the merged data in Prometheus. Exit codes as a single run: 0 pass,
+// 99 a threshold breached over the whole run, 1 an error (a runner that failed to start, died, or whose
+// data is missing). docs/distributed.md explains how and with which error bound.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { secretsOf } from '../lib/config.ts';
+import { renderJunit, renderMarkdown, renderText, type Report } from '../lib/summary.ts';
+import { exitCodeOf, type DistributedReport } from '../lib/verdict/report.ts';
+import { runDistributed } from './distributed/coordinator.ts';
+import { redactReportDir, writeReportFile } from './report-files.ts';
+import { targetsOrSandbox } from './sandbox-process.ts';
+
+export interface CliArgs {
+  scenario: string;
+  runners: number;
+  profile: string;
+}
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
+  let scenario = '';
+  let runners = NaN;
+  let profile = env.PROFILE || 'smoke';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--runners') runners = Number(argv[++i]);
+    else if (a === '--profile') profile = argv[++i] ?? '';
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (usage: npm run distributed -- <scenario> --runners N [--profile P])`);
+    else scenario = a;
+  }
+  if (!scenario) throw new Error('usage: npm run distributed -- <scenario> --runners N [--profile P]');
+  if (!Number.isInteger(runners) || runners < 1 || runners > 64) throw new Error(`--runners must be a whole number from 1 to 64, got '${runners}'`);
+  return { scenario, runners, profile };
+}
+
+/** The runner table and, for an error, why: appended to the single-run rendering. */
+export function renderRunners(r: DistributedReport): string {
+  const lines = ['  runners  (segment, requests, exit)'];
+  for (const row of r.runners) lines.push(`    ${row.runner.padEnd(6)} ${row.segment.padEnd(16)} ${String(row.requests ?? '-').padStart(8)}  exit ${row.exit ?? '-'}`);
+  lines.push(`  start skew ${r.distributed.startSkewMs ?? '-'} ms; test id ${r.distributed.testId}`);
+  if (r.error) lines.push('', `  ERROR: ${r.error}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Writes summary.json, summary.md, junit.xml and summary.txt; returns the stdout text. */
+export function writeReports(dir: string, r: DistributedReport, secrets: readonly string[]): string {
+  // The single-run renderers read `verdict` only to print PASS/FAIL; an error prints FAIL plus the reason below.
+  const asReport = r as unknown as Report;
+  const text = renderText(asReport).replace(/: FAIL \(/, r.verdict === 'error' ? ': ERROR (' : ': FAIL (') + renderRunners(r);
+  writeReportFile(join(dir, 'summary.json'), JSON.stringify(r, null, 2) + '\n', secrets);
+  writeReportFile(join(dir, 'summary.md'), renderMarkdown(asReport) + '\n```\n' + renderRunners(r) + '```\n', secrets);
+  writeReportFile(join(dir, 'junit.xml'), renderJunit(asReport), secrets);
+  writeReportFile(join(dir, 'summary.txt'), text, secrets);
+  redactReportDir(dir, secrets);
+  return text;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const { env, sandbox } = await targetsOrSandbox();
+  try {
+    const result = await runDistributed({ ...args, env, log: (l) => console.log(l) });
+    const secrets = secretsOf(env);
+    process.stdout.write(writeReports(result.reportDir, result.report, secrets));
+    console.log(`  reports: ${result.reportDir}/{summary.json,summary.md,junit.xml,summary.txt}`);
+    return exitCodeOf(result.report.verdict);
+  } finally {
+    await sandbox?.stop();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().then(
+    (code) => process.exit(code),
+    (e: Error) => {
+      console.error(`distributed: ${e.message}`);
+      process.exit(1);
+    },
+  );
+}

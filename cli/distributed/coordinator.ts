@@ -1,0 +1,164 @@
+// The coordinator: starts N paused k6 runners and one setup/teardown process, releases the runners
+// together, waits for them, runs teardown once, and judges the bundle's thresholds over everything the
+// processes wrote to Prometheus. Any runner that fails to start, dies or whose data is missing makes
+// the verdict `error`, never a pass, and every process it started is stopped (docs/distributed.md).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { secretsOf } from '../../lib/config.ts';
+import type { Report } from '../../lib/summary.ts';
+import { assembleReport, type DistributedReport, type Judged, type RunnerRow } from '../../lib/verdict/report.ts';
+import { thresholdsFromInspect, type Threshold } from '../../lib/verdict/thresholds.ts';
+import { ensureK6, k6Env } from '../k6.ts';
+import { checkRunNames, timestamp } from '../run-scenario.ts';
+import { judgeThresholds, latency, requestsByRunner } from './evaluate.ts';
+import { usePrometheus } from './prometheus.ts';
+import { launch, release, segments, setupOnce, stop, teardownOnce, waitReady, type K6Process } from './runners.ts';
+
+export interface DistributedOptions {
+  scenario: string;
+  profile: string;
+  runners: number;
+  env: NodeJS.ProcessEnv;
+  reportsRoot?: string;
+  k6Args?: (id: string) => string[];
+  /** Called once every process is running (tests use it to kill a runner). */
+  onLaunched?: (processes: readonly K6Process[]) => void;
+  log?: (line: string) => void;
+}
+
+export interface DistributedResult {
+  report: DistributedReport;
+  reportDir: string;
+  /** Every process started: k6 runners, the setup process, Prometheus if started here. */
+  pids: number[];
+}
+
+/** The bundle's own thresholds, as k6 resolves them with the runners' environment. */
+export function inspectThresholds(k6Path: string, script: string, env: NodeJS.ProcessEnv): Threshold[] {
+  const r = spawnSync(k6Path, ['inspect', '--include-system-env-vars', script], { env: k6Env(env), encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`k6 inspect ${script} failed (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
+  const start = r.stdout.indexOf('{');
+  const json = JSON.parse(r.stdout.slice(start)) as { thresholds?: Parameters<typeof thresholdsFromInspect>[0] };
+  return thresholdsFromInspect(json.thresholds);
+}
+
+function readSummary(p: K6Process): Report | null {
+  const path = join(p.reportDir, 'summary.json');
+  if (!existsSync(path)) return null;
+  const s = JSON.parse(readFileSync(path, 'utf8')) as Report & { exitCode?: number };
+  return s.requests ? s : null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runDistributed(o: DistributedOptions): Promise<DistributedResult> {
+  checkRunNames(o.scenario, o.profile);
+  const log = o.log ?? (() => {});
+  const { sequence, segments: segs } = segments(o.runners);
+  // Before any load: without Prometheus there is no verdict to give.
+  const prom = await usePrometheus(o.env);
+  const pids: number[] = prom.child?.pid ? [prom.child.pid] : [];
+  const processes: K6Process[] = [];
+  try {
+    const env: NodeJS.ProcessEnv = { ...o.env, PROFILE: o.profile };
+    const secrets = secretsOf(env);
+    const k6 = await ensureK6();
+    const script = join('dist', `${o.scenario}.js`);
+    const thresholds = inspectThresholds(k6.path, script, env);
+    const testId = `${o.scenario}-${timestamp().slice(0, 19)}-${randomBytes(3).toString('hex')}`;
+    const reportDir = join(o.reportsRoot ?? 'reports', `${o.scenario}-${o.profile}-distributed-${timestamp()}`);
+    mkdirSync(reportDir, { recursive: true });
+    log(`distributed: ${o.runners} runners of ${script}, test id ${testId}, prometheus ${prom.url}${prom.child ? ' (started here)' : ''}`);
+    const launchOpts = { k6Path: k6.path, script, env, testId, prometheusWriteUrl: prom.writeUrl, reportDir, secrets, k6Args: o.k6Args };
+    const started = Date.now();
+    const control = await launch('setup', null, sequence, launchOpts);
+    processes.push(control);
+    for (const [i, seg] of segs.entries()) processes.push(await launch(`r${i}`, seg, sequence, launchOpts));
+    for (const p of processes) if (p.child.pid) pids.push(p.child.pid);
+    const runners = processes.slice(1);
+    const errors: string[] = [];
+    let skewMs: number | null = null;
+    let released = 0;
+    try {
+      await Promise.all(processes.map((p) => waitReady(p)));
+      await setupOnce(control, runners);
+      o.onLaunched?.(processes);
+      skewMs = await release(runners);
+      released = Date.now();
+      log(`released ${runners.length} runners; start skew ${skewMs.toFixed(1)} ms (first release request to last acknowledgement)`);
+      await watch(runners, errors);
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
+    const ended = Date.now();
+    // teardown() once, unless the run never started (its data would not describe a run).
+    if (released > 0) await teardownOnce(control).catch((e: Error) => errors.push(`teardown: ${e.message}`));
+    await Promise.all(processes.map((p) => stop(p)));
+    // Each process pushes once a second; its last push lands after it exits. Read after that.
+    await sleep(2500);
+    const time = Date.now() / 1000;
+    const rangeSeconds = (Date.now() - started) / 1000 + 60;
+
+    const summaries = new Map(processes.map((p) => [p.id, readSummary(p)] as const));
+    const durationSeconds = Math.max(0, ...runners.map((p) => summaries.get(p.id)?.durationSeconds ?? 0)) || (ended - (released || ended)) / 1000;
+    const byRunner = await requestsByRunner(prom.url, testId, time, rangeSeconds);
+    const rows: RunnerRow[] = processes.map((p) => ({
+      runner: p.id,
+      segment: p.segment,
+      requests: summaries.get(p.id)?.requests.count ?? null,
+      exit: p.exitCode(),
+    }));
+    if (released > 0) {
+      for (const p of processes) {
+        const own = summaries.get(p.id)?.requests.count;
+        const stored = byRunner.get(p.id) ?? 0;
+        if (own === undefined) errors.push(`runner ${p.id} wrote no end-of-test summary (exit ${p.exitCode()})`);
+        else if (own !== stored) errors.push(`runner ${p.id}: Prometheus holds ${stored} of its ${own} requests`);
+      }
+    }
+    let judged: Judged[] = [];
+    let latencyMs: Report['latencyMs'] = { avg: null, p95: null, p99: null, max: null };
+    const all = [...summaries.values()].filter((s): s is Report => s !== null);
+    if (released > 0) {
+      judged = await judgeThresholds({ url: prom.url, testId, time, rangeSeconds, durationSeconds, thresholds, summaries: all });
+      latencyMs = await latency(prom.url, testId, time);
+    } else {
+      judged = thresholds.map((t) => ({ result: { metric: t.key, expression: t.expression, ok: false, stat: t.stat, observed: null } }));
+    }
+    const report = assembleReport({
+      scenario: o.scenario,
+      profile: o.profile,
+      durationSeconds,
+      judged,
+      summaries: all,
+      latencyMs,
+      runners: rows,
+      distributed: { testId, runners: runners.length, startSkewMs: skewMs === null ? null : Math.round(skewMs * 10) / 10, prometheus: prom.url },
+      errors,
+    });
+    return { report, reportDir, pids };
+  } finally {
+    await Promise.all(processes.map((p) => stop(p, 3000)));
+    await prom.stop();
+  }
+}
+
+/**
+ * Waits for every runner to end. A runner that exits non-zero (killed, crashed, k6 error) ends the run
+ * for all: the others are stopped and the runner is named.
+ */
+async function watch(runners: readonly K6Process[], errors: string[]): Promise<void> {
+  const pending = new Set(runners);
+  while (pending.size > 0) {
+    const p = await Promise.race([...pending].map((r) => r.exited.then(() => r)));
+    pending.delete(p);
+    const code = p.exitCode()!;
+    if (code !== 0) {
+      errors.push(`runner ${p.id} (segment ${p.segment}) exited with code ${code}${code > 128 ? ' (killed by a signal)' : ''}: ${p.stderrTail().split('\n').slice(-3).join(' ').trim()}`);
+      await Promise.all([...pending].map((r) => stop(r)));
+      return;
+    }
+  }
+}

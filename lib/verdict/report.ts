@@ -1,0 +1,125 @@
+// One report for a distributed run, in the schema of a single run (lib/summary.ts `Report`,
+// docs/reports.md) plus the runners. Thresholds are judged over the merged data; counts that k6 keeps
+// exactly (requests, checks, iterations, business counters, the task mix) are the sums of every k6
+// process's own end-of-test summary. Pure, tested in Node.
+import type { Report, ThresholdResult } from '../summary.ts';
+import { taskMix, type TaskMixRow } from '../tasks.ts';
+import { holds, type Threshold } from './thresholds.ts';
+
+export interface RunnerRow {
+  runner: string;
+  /** `0:1/3`; the coordinator process that ran setup() and teardown() has `setup/teardown`. */
+  segment: string;
+  requests: number | null;
+  exit: number | null;
+}
+
+export type Verdict = 'pass' | 'fail' | 'error';
+
+export interface DistributedReport extends Omit<Report, 'verdict'> {
+  verdict: Verdict;
+  distributed: { testId: string; runners: number; startSkewMs: number | null; prometheus: string };
+  runners: RunnerRow[];
+  /** Why the verdict is `error`, naming the runner or the threshold. */
+  error?: string;
+}
+
+/** What was read for one threshold: an exact value, the two ends of a range, or nothing. */
+export type Observation = { value: number } | { min: number; max: number } | { missing: string };
+
+export interface Judged {
+  result: ThresholdResult;
+  /** Set when the data cannot decide the threshold: the run's verdict becomes `error`. */
+  undecided?: string;
+}
+
+export function judge(t: Threshold, o: Observation): Judged {
+  const base = { metric: t.key, expression: t.expression, stat: t.stat };
+  if ('missing' in o) {
+    return { result: { ...base, ok: false, observed: null }, undecided: `${t.key}: ${t.expression}: ${o.missing}` };
+  }
+  if ('value' in o) return { result: { ...base, ok: holds(o.value, t.op, t.bound), observed: o.value } };
+  const lo = holds(o.min, t.op, t.bound);
+  const hi = holds(o.max, t.op, t.bound);
+  if (lo === hi) return { result: { ...base, ok: lo, observed: lo ? o.min : o.max } };
+  return {
+    result: { ...base, ok: false, observed: null },
+    undecided: `${t.key}: ${t.expression}: the runners' values range ${o.min}..${o.max} and Prometheus holds no per-series counts to merge them`,
+  };
+}
+
+/** Sums the exact end-of-test figures of every k6 process (runners and the setup/teardown process). */
+export function mergeSummaries(summaries: ReadonlyArray<Report>, durationSeconds: number) {
+  const sum = (f: (r: Report) => number) => summaries.reduce((s, r) => s + f(r), 0);
+  const requests = sum((r) => r.requests.count);
+  // The failed share is weighted by each process's requests: a mean of rates would overweight a small runner.
+  const failed = sum((r) => (r.requests.failedRate ?? 0) * r.requests.count);
+  const passes = sum((r) => r.checks.passes);
+  const fails = sum((r) => r.checks.fails);
+  const iterations = sum((r) => r.iterations.count);
+  const counters: Record<string, number> = {};
+  for (const r of summaries) for (const [k, v] of Object.entries(r.counters)) counters[k] = (counters[k] ?? 0) + v;
+  const perSecond = (n: number) => (durationSeconds > 0 ? Math.round((n / durationSeconds) * 100) / 100 : 0);
+  return {
+    requests: { count: requests, ratePerSecond: perSecond(requests), failedRate: requests > 0 ? Math.round((failed / requests) * 1e6) / 1e6 : null },
+    checks: { passes, fails, rate: passes + fails > 0 ? passes / (passes + fails) : null },
+    iterations: { count: iterations, ratePerSecond: perSecond(iterations), dropped: sum((r) => r.iterations.dropped) },
+    counters,
+    taskMix: mergeTaskMix(summaries.map((r) => r.taskMix)),
+  };
+}
+
+export function mergeTaskMix(mixes: ReadonlyArray<ReadonlyArray<TaskMixRow>>): TaskMixRow[] {
+  const classes = new Map<string, { weights: Array<{ name: string; weight: number }>; runs: Record<string, number> }>();
+  for (const mix of mixes) {
+    for (const row of mix) {
+      let c = classes.get(row.userClass);
+      if (!c) classes.set(row.userClass, (c = { weights: [], runs: {} }));
+      if (!c.weights.some((w) => w.name === row.task)) c.weights.push({ name: row.task, weight: row.weight });
+      c.runs[row.task] = (c.runs[row.task] ?? 0) + row.runs;
+    }
+  }
+  return [...classes.entries()].flatMap(([name, c]) => taskMix(name, c.weights, c.runs));
+}
+
+export interface Assembly {
+  scenario: string;
+  profile: string;
+  now?: Date;
+  durationSeconds: number;
+  judged: ReadonlyArray<Judged>;
+  summaries: ReadonlyArray<Report>;
+  latencyMs: Report['latencyMs'];
+  runners: RunnerRow[];
+  distributed: DistributedReport['distributed'];
+  /** Errors found outside the thresholds: a runner that died, a total that does not add up. */
+  errors: ReadonlyArray<string>;
+}
+
+export function assembleReport(a: Assembly): DistributedReport {
+  const thresholds = a.judged.map((j) => j.result);
+  const failedThresholds = thresholds.filter((t) => !t.ok).map((t) => `${t.metric}: ${t.expression}`);
+  const errors = [...a.errors, ...a.judged.flatMap((j) => (j.undecided ? [j.undecided] : []))];
+  const verdict: Verdict = errors.length > 0 ? 'error' : failedThresholds.length > 0 ? 'fail' : 'pass';
+  const report: DistributedReport = {
+    schema: 'paykit.summary/v1',
+    scenario: a.scenario,
+    profile: a.profile,
+    verdict,
+    finishedAt: (a.now ?? new Date()).toISOString(),
+    durationSeconds: Math.round(a.durationSeconds * 100) / 100,
+    thresholds,
+    failedThresholds,
+    ...mergeSummaries(a.summaries, a.durationSeconds),
+    latencyMs: a.latencyMs,
+    distributed: a.distributed,
+    runners: a.runners,
+  };
+  if (errors.length > 0) report.error = errors.join('; ');
+  return report;
+}
+
+/** 0 pass, 99 a global breach, 1 an error: the codes a single run gives (docs/reports.md). */
+export function exitCodeOf(verdict: Verdict): number {
+  return verdict === 'pass' ? 0 : verdict === 'fail' ? 99 : 1;
+}
