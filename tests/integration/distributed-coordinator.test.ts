@@ -1,0 +1,155 @@
+// The distributed coordinator with the real k6 and the real Prometheus against the sandbox: one verdict
+// over N runners (docs/distributed.md).
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { runDistributed } from '../../cli/distributed/coordinator.ts';
+import { usePrometheus, type Prometheus } from '../../cli/distributed/prometheus.ts';
+import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
+import { exitCodeOf } from '../../lib/verdict/report.ts';
+import { FAST, sandboxStats } from '../helpers/k6.ts';
+
+/** The documented bound (docs/distributed.md): one bucket of k6's native-histogram schema 3, 2^(1/8) - 1. */
+const PERCENTILE_BOUND = 2 ** (1 / 8) - 1;
+
+let sandbox: SandboxProcess;
+let prom: Prometheus;
+let reportsRoot: string;
+before(async () => {
+  sandbox = await startSandboxProcess();
+  // One server for the in-process runs; the CLI test lets the coordinator start its own.
+  prom = await usePrometheus({});
+  reportsRoot = mkdtempSync(join(tmpdir(), 'paykit-distributed-'));
+});
+after(async () => {
+  await prom?.stop();
+  await sandbox?.stop();
+  if (reportsRoot) rmSync(reportsRoot, { recursive: true, force: true });
+});
+
+const targets = () => ({ PAYMENT_SERVICE_URL: sandbox.paymentUrl, BANKING_API_URL: sandbox.bankingUrl });
+
+/** k6's percentile over raw samples: linear interpolation between the sorted neighbours. */
+function exactPercentile(sorted: readonly number[], p: number): number {
+  const i = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(i);
+  return sorted[lo]! + (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!) * (i - lo);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('3 runners: one pass, totals add up, payments match the sandbox, merged p95/p99 within the bound of the raw samples', async () => {
+  const raw = mkdtempSync(join(tmpdir(), 'paykit-raw-'));
+  const statsBefore = await sandboxStats(sandbox.paymentUrl);
+  const lines: string[] = [];
+  const { report } = await runDistributed({
+    scenario: 'payment',
+    profile: 'smoke',
+    runners: 3,
+    env: { ...process.env, ...FAST, ...targets(), PROMETHEUS_URL: prom.url, VUS: '3', DURATION: '6s' },
+    reportsRoot,
+    k6Args: (id) => ['--out', `json=${join(raw, `${id}.json`)}`],
+    log: (l) => lines.push(l),
+  });
+  assert.equal(report.verdict, 'pass', report.error ?? report.failedThresholds.join('; '));
+  assert.match(lines.join('\n'), /start skew \d+(\.\d+)? ms/);
+  assert.equal(report.runners.filter((r) => r.segment !== 'setup/teardown').length, 3);
+  assert.equal(report.requests.count, report.runners.reduce((s, r) => s + (r.requests ?? 0), 0));
+  assert.ok(report.requests.count > 300, `only ${report.requests.count} requests`);
+  const statsAfter = await sandboxStats(sandbox.paymentUrl);
+  assert.equal(statsAfter.payments! - statsBefore.payments!, report.counters.payments_created);
+
+  const durations: number[] = [];
+  for (const f of readdirSync(raw)) {
+    for (const line of readFileSync(join(raw, f), 'utf8').split('\n')) {
+      if (!line.includes('"http_req_duration"') || !line.includes('"Point"')) continue;
+      durations.push((JSON.parse(line) as { data: { value: number } }).data.value);
+    }
+  }
+  durations.sort((a, b) => a - b);
+  assert.equal(durations.length, report.requests.count, 'every request has a raw sample');
+  for (const [p, merged] of [[95, report.latencyMs.p95], [99, report.latencyMs.p99]] as const) {
+    const exact = exactPercentile(durations, p);
+    const err = Math.abs(merged! - exact) / exact;
+    assert.ok(err <= PERCENTILE_BOUND, `p(${p}) merged ${merged} ms vs exact ${exact.toFixed(3)} ms: ${(err * 100).toFixed(2)}% off`);
+  }
+  rmSync(raw, { recursive: true, force: true });
+});
+
+test('a throughput floor that no runner meets alone passes over the whole run', async () => {
+  // Paced by think time, not CPU: each runner's 1 VU makes about 4.5 requests/s, all three about 13.5.
+  const { report } = await runDistributed({
+    scenario: 'payment',
+    profile: 'smoke',
+    runners: 3,
+    env: { ...process.env, ...targets(), PROMETHEUS_URL: prom.url, VUS: '3', DURATION: '6s', MIN_WAIT_TIME: '200', MAX_WAIT_TIME: '220', MIN_RPS: '9' },
+    reportsRoot,
+  });
+  assert.equal(report.verdict, 'pass', report.error ?? report.failedThresholds.join('; '));
+  const floor = report.thresholds.find((t) => t.metric === 'http_reqs');
+  assert.ok(floor && floor.ok && floor.observed! >= 9, JSON.stringify(floor));
+  for (const r of report.runners.filter((r) => r.segment !== 'setup/teardown')) {
+    assert.ok(r.requests! / report.durationSeconds < 9, `runner ${r.runner} alone made ${r.requests} requests in ${report.durationSeconds}s`);
+  }
+});
+
+test('a latency budget breached over the whole run exits 99 and names the threshold on stdout and in every report', async () => {
+  // No PROMETHEUS_URL: the coordinator starts and stops its own.
+  const env = { ...process.env, ...FAST, ...targets(), PROMETHEUS_URL: '', VUS: '2', DURATION: '3s', P99_MS: '1' };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/distributed.ts', 'payment', '--runners', '2'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const dir = /reports: (\S+)\/\{/.exec(out)?.[1];
+  try {
+    assert.equal(code, 99, out.slice(-3000));
+    assert.match(out, /FAIL\s+http_req_duration\{name:POST \/api\/v1\/payments\}\s+p\(99\)<1 /);
+    assert.ok(dir && existsSync(dir), out);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { verdict: string; failedThresholds: string[] };
+    assert.equal(summary.verdict, 'fail');
+    assert.ok(summary.failedThresholds.includes('http_req_duration{name:POST /api/v1/payments}: p(99)<1'));
+    assert.match(readFileSync(join(dir, 'junit.xml'), 'utf8'), /<failure message="http_req_duration\{name:POST \/api\/v1\/payments\} p\(99\)&lt;1 breached/);
+    assert.match(readFileSync(join(dir, 'summary.md'), 'utf8'), /❌ \| `http_req_duration\{name:POST \/api\/v1\/payments\}` \| `p\(99\)<1`/);
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a runner killed mid-run gives an error verdict naming it, and no k6 or Prometheus process is left', async () => {
+  let killed = 0;
+  const result = await runDistributed({
+    scenario: 'payment',
+    profile: 'smoke',
+    runners: 3,
+    env: { ...process.env, ...FAST, ...targets(), PROMETHEUS_URL: '', VUS: '3', DURATION: '20s' },
+    reportsRoot,
+    onLaunched: (ps) => {
+      const r1 = ps.find((p) => p.id === 'r1')!;
+      setTimeout(() => {
+        killed = r1.child.pid!;
+        r1.child.kill('SIGKILL');
+      }, 1500);
+    },
+  });
+  assert.ok(killed > 0);
+  assert.equal(result.report.verdict, 'error');
+  assert.match(result.report.error!, /runner r1 \(segment 1\/3:2\/3\) exited with code 137/);
+  const code = exitCodeOf(result.report.verdict);
+  assert.ok(code !== 0 && code !== 99);
+  assert.ok(result.pids.length >= 5, 'k6 x4 and Prometheus');
+  for (const pid of result.pids) assert.ok(!alive(pid), `process ${pid} is still running`);
+  const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(result.report.distributed.testId));
+  assert.deepEqual(left, []);
+  assert.ok(result.report.durationSeconds < 15, 'the other runners were stopped, not left to finish');
+});
