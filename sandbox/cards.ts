@@ -1,4 +1,9 @@
-/** Card checks shared by the payment service and the banking API. Full card numbers are never stored. */
+/**
+ * Card checks shared by the payment service and the banking API, on the rules the kit generates cards
+ * against (lib/card-rules.ts, lib/data/luhn.ts). Full card numbers are never stored.
+ */
+import { brandOf, declineReasonOf, ISSUED_LENGTHS, OTHER_CARD_LENGTHS, type CardBrand as KnownBrand } from '../lib/card-rules.ts';
+import { isLuhnValid } from '../lib/data/luhn.ts';
 import { ApiError } from './errors.ts';
 
 export interface CardInput {
@@ -8,50 +13,16 @@ export interface CardInput {
   cvv: string;
 }
 
-export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'other';
+/** The networks lib/card-rules.ts knows, and 'other' for a number of none of them. */
+export type CardBrand = KnownBrand | 'other';
 
-/** Test cards that are declined with HTTP 402 card_declined. */
-export const DECLINED_CARDS: Readonly<Record<string, string>> = {
-  '4000000000000002': 'generic_decline',
-  '4000000000009995': 'insufficient_funds',
-  '4000000000000069': 'do_not_honor',
-  '5105105105105100': 'do_not_honor',
-};
-
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
+function cardBrand(n: string): CardBrand {
+  return brandOf(n) ?? 'other';
 }
 
-export function cardBrand(n: string): CardBrand {
-  if (n.startsWith('4')) return 'visa';
-  const two = Number(n.slice(0, 2));
-  const four = Number(n.slice(0, 4));
-  if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) return 'mastercard';
-  if (two === 34 || two === 37) return 'amex';
-  const three = Number(n.slice(0, 3));
-  if (n.startsWith('6011') || two === 65 || (three >= 644 && three <= 649)) return 'discover';
-  return 'other';
+function issuedLengths(brand: CardBrand): readonly number[] {
+  return brand === 'other' ? OTHER_CARD_LENGTHS : ISSUED_LENGTHS[brand];
 }
-
-/** Lengths each network issues today (13-digit Visa numbers are no longer issued). */
-const BRAND_LENGTHS: Readonly<Record<CardBrand, readonly number[]>> = {
-  visa: [16, 19],
-  mastercard: [16],
-  amex: [15],
-  discover: [16, 17, 18, 19],
-  other: [12, 13, 14, 15, 16, 17, 18, 19],
-};
 
 export interface CheckedCard {
   brand: CardBrand;
@@ -68,12 +39,13 @@ export function checkCard(card: CardInput, now: Date = new Date()): CheckedCard 
     throw new ApiError(422, 'invalid_card_number', 'card.number must be 12 to 19 digits', { field: 'card.number' });
   }
   const brand = cardBrand(n);
-  if (!BRAND_LENGTHS[brand].includes(n.length)) {
-    throw new ApiError(422, 'invalid_card_number', `a ${brand} card.number has ${BRAND_LENGTHS[brand].join(' or ')} digits, got ${n.length}`, {
+  const lengths = issuedLengths(brand);
+  if (!lengths.includes(n.length)) {
+    throw new ApiError(422, 'invalid_card_number', `a ${brand} card.number has ${lengths.join(' or ')} digits, got ${n.length}`, {
       field: 'card.number',
     });
   }
-  if (!luhnValid(n)) {
+  if (!isLuhnValid(n)) {
     throw new ApiError(422, 'invalid_card_number', 'card.number fails the Luhn check', { field: 'card.number' });
   }
   const year = now.getUTCFullYear();
@@ -83,7 +55,7 @@ export function checkCard(card: CardInput, now: Date = new Date()): CheckedCard 
       field: card.exp_year < year ? 'card.exp_year' : 'card.exp_month',
     });
   }
-  const reason = DECLINED_CARDS[n];
+  const reason = declineReasonOf(n);
   if (reason !== undefined) {
     throw new ApiError(402, 'card_declined', `the card was declined (${reason})`, { extra: { decline_reason: reason } });
   }

@@ -2,10 +2,11 @@
 // documented decline cards and deliberately invalid cards for the failure user.
 // Faker-free and runtime-neutral: safe to import from k6 scenarios.
 
+import { brandOf, DECLINE_TEST_CARDS, type CardBrand, type DeclineReason } from '../card-rules.ts';
 import { pickWeighted, randomInt, type Rng } from '../random.ts';
 import { isLuhnValid, withLuhnCheckDigit } from './luhn.ts';
 
-export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover';
+export { brandOf, DECLINE_TEST_CARDS, declineReasonOf, type CardBrand, type DeclineReason, type DeclineTestCard } from '../card-rules.ts';
 
 export interface CardBrandSpec {
   readonly brand: CardBrand;
@@ -46,15 +47,6 @@ export function brandSpec(brand: CardBrand): CardBrandSpec {
   const spec = CARD_BRANDS.find((b) => b.brand === brand);
   if (!spec) throw new Error(`unknown card brand: ${brand}`);
   return spec;
-}
-
-/** Brand of a card number from its leading digits (length not checked), or undefined. */
-export function brandOf(number: string): CardBrand | undefined {
-  if (/^3[47]/.test(number)) return 'amex';
-  if (/^(6011|64[4-9]|65)/.test(number)) return 'discover';
-  if (/^(5[1-5]|222[1-9]|22[3-9]\d|2[3-6]\d\d|27[01]\d|2720)/.test(number)) return 'mastercard';
-  if (/^4/.test(number)) return 'visa';
-  return undefined;
 }
 
 export interface CardDetails {
@@ -142,25 +134,6 @@ export function generateCard(rng: Rng, options: CardOptions = {}): CardDetails {
 
 // ---------------------------------------------------------------------------
 // Documented sandbox decline cards: valid-looking numbers the sandbox always declines.
-
-export type DeclineReason = 'generic_decline' | 'insufficient_funds' | 'do_not_honor';
-
-export interface DeclineTestCard {
-  readonly number: string;
-  readonly brand: CardBrand;
-  readonly reason: DeclineReason;
-}
-
-export const DECLINE_TEST_CARDS: readonly DeclineTestCard[] = Object.freeze([
-  { number: '4000000000000002', brand: 'visa', reason: 'generic_decline' },
-  { number: '4000000000009995', brand: 'visa', reason: 'insufficient_funds' },
-  { number: '5105105105105100', brand: 'mastercard', reason: 'do_not_honor' },
-]);
-
-/** The decline reason the sandbox documents for `number`, if it is one of DECLINE_TEST_CARDS. */
-export function declineReasonOf(number: string): DeclineReason | undefined {
-  return DECLINE_TEST_CARDS.find((c) => c.number === number)?.reason;
-}
 
 /** A decline card with a valid future expiry and CVV, ready to put in a payment request. */
 export function declineCard(rng: Rng, reason: DeclineReason, now: number | Date = Date.now()): CardDetails {
