@@ -4,6 +4,7 @@
 // Pure: no k6 imports, so it is unit-tested in Node.
 
 import { EnvReader, type Env } from './config.ts';
+import { parseDuration } from './duration.ts';
 
 export type Model = 'closed' | 'open';
 
@@ -73,16 +74,10 @@ export interface ResolvedProfile extends ProfileSpec {
   meanRate: number;
 }
 
-const DURATION = /^(\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
-
 /** Seconds in a k6 duration string ("1m30s"), or NaN if it is not one. */
-export function parseDuration(text: string): number {
-  if (!DURATION.test(text)) return NaN;
-  let total = 0;
-  for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-    total += Number(n) * ({ ms: 0.001, s: 1, m: 60, h: 3600 } as const)[unit as 'ms' | 's' | 'm' | 'h'];
-  }
-  return total;
+export function durationSeconds(text: string): number {
+  const ms = parseDuration(text);
+  return ms === undefined ? NaN : ms / 1000;
 }
 
 export function formatSeconds(seconds: number): string {
@@ -100,8 +95,8 @@ export function resolveProfile(env: Env): ResolvedProfile {
     r.problems.push(`RATE does not apply to the closed-model profile '${name}'; use VUS`);
   }
   const durationText = r.raw('DURATION') ?? base.duration;
-  const durationSeconds = parseDuration(durationText);
-  if (!(durationSeconds >= 1)) r.problems.push(`DURATION must be a k6 duration of at least 1s like 30s, 5m or 1h30m; got '${durationText}'`);
+  const seconds = durationSeconds(durationText);
+  if (!(seconds >= 1)) r.problems.push(`DURATION must be a k6 duration of at least 1s like 30s, 5m or 1h30m; got '${durationText}'`);
   r.done();
 
   let meanRate = 0;
@@ -119,9 +114,9 @@ export function resolveProfile(env: Env): ResolvedProfile {
     vus,
     rate,
     duration: durationText,
-    durationSeconds,
+    durationSeconds: seconds,
     meanRate,
-    expectedIterations: Math.round(meanRate * durationSeconds),
+    expectedIterations: Math.round(meanRate * seconds),
   };
 }
 

@@ -12,7 +12,7 @@
  *   SANDBOX_BODY_LIMIT  max request body in bytes (default 1048576)
  *   SANDBOX_LOG         off | error | warn | info | debug (default off; logs go to stderr)
  */
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../lib/duration.ts';
 import { parseFaultSpec, type FaultSpec } from './fault-spec.ts';
 
 export interface RateLimitConfig {

@@ -29,7 +29,7 @@
  *
  * /health and /admin/* are never affected by faults.
  */
-import { parseDuration, formatDuration } from './duration.ts';
+import { formatDuration, parseDuration } from '../lib/duration.ts';
 
 export type Dist =
   | { kind: 'fixed'; ms: number }

@@ -18,7 +18,7 @@ import { jsonBody } from '../lib/k6/http.ts';
 import { acknowledged } from '../lib/k6/metrics.ts';
 import { createRunner } from '../lib/k6/runner.ts';
 import { defineTest, type SetupData } from '../lib/k6/test.ts';
-import { parseDuration } from '../lib/profiles.ts';
+import { durationSeconds } from '../lib/profiles.ts';
 import { pickRefundable } from '../lib/refunds.ts';
 import { defineTasks } from '../lib/tasks.ts';
 import { userContext } from '../lib/users/context.ts';
@@ -30,7 +30,7 @@ const { config } = ctx;
 const env = new EnvReader(__ENV);
 const vus = env.number('AUDIT_VUS', 4, { min: 1, max: 1000, integer: true });
 const duration = env.raw('AUDIT_DURATION') ?? '10s';
-if (!(parseDuration(duration) >= 1)) env.problems.push(`AUDIT_DURATION must be a k6 duration of at least 1s like 10s or 2m; got '${duration}'`);
+if (!(durationSeconds(duration) >= 1)) env.problems.push(`AUDIT_DURATION must be a k6 duration of at least 1s like 10s or 2m; got '${duration}'`);
 const quiet = env.bool('AUDIT_QUIET', false);
 env.done();
 

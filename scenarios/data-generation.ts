@@ -13,7 +13,7 @@ import { EnvReader, parseConfig } from '../lib/config.ts';
 import { GEN_ACCEPTABLE_STATUSES, generationStatusAcceptable, summarizeNdjson } from '../lib/integrity.ts';
 import { releaseInstant, waitForRelease } from '../lib/k6/release.ts';
 import { defineTest, type SetupData } from '../lib/k6/test.ts';
-import { parseDuration, PROFILE_NAMES } from '../lib/profiles.ts';
+import { durationSeconds, PROFILE_NAMES } from '../lib/profiles.ts';
 import { generationBudget, generationThresholds } from '../thresholds/data-generation.ts';
 
 const PROFILES = {
@@ -36,7 +36,7 @@ const ttfbP95Ms = env.number('TTFB_P95_MS', generationBudget.ttfbP95Ms, { min: 1
 const totalP95Ms = env.number('GEN_TOTAL_P95_MS', generationBudget.totalP95Ms, { min: 1, what: 'milliseconds' });
 const minRps = env.number('GEN_MIN_RECORDS_PER_S', NaN, { min: 0, what: 'records per second' });
 const timeout = env.raw('GEN_TIMEOUT') ?? profile.timeout;
-if (!(parseDuration(timeout) >= 1)) env.problems.push(`GEN_TIMEOUT must be a k6 duration of at least 1s like 120s or 10m; got '${timeout}'`);
+if (!(durationSeconds(timeout) >= 1)) env.problems.push(`GEN_TIMEOUT must be a k6 duration of at least 1s like 120s or 10m; got '${timeout}'`);
 const keepBody = env.bool('GEN_KEEP_BODY', records <= KEEP_BODY_MAX_RECORDS);
 if (concurrency > 1 && requests > 1) env.problems.push(`GEN_REQUESTS (${requests}) applies to sequential runs; with GEN_CONCURRENCY=${concurrency} each VU triggers once`);
 env.done();

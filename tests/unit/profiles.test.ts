@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { guardRisk, hostGuard, k6Scenario, parseDuration, productionGuard, PROFILE_NAMES, resolveProfile } from '../../lib/profiles.ts';
+import { guardRisk, hostGuard, k6Scenario, durationSeconds, productionGuard, PROFILE_NAMES, resolveProfile } from '../../lib/profiles.ts';
 
 test('every profile resolves to a k6 scenario of the right executor', () => {
   for (const name of PROFILE_NAMES) {
@@ -38,8 +38,8 @@ test('impossible values fail before load, naming the variable', () => {
   assert.throws(() => resolveProfile({ VUS: '0' }), /VUS must be an integer/);
   assert.throws(() => resolveProfile({ DURATION: '10 minutes' }), /DURATION must be a k6 duration/);
   assert.throws(() => resolveProfile({ PROFILE: 'smoke', RATE: '10' }), /RATE does not apply/);
-  assert.equal(parseDuration('1h30m'), 5400);
-  assert.ok(Number.isNaN(parseDuration('5')));
+  assert.equal(durationSeconds('1h30m'), 5400);
+  assert.ok(Number.isNaN(durationSeconds('5')));
 });
 
 test('the production guard stops heavy profiles against hosts outside the allow-list', () => {
