@@ -90,7 +90,7 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
       log(`released ${runners.length} runners; start skew ${skewMs.toFixed(1)} ms (first release request to last acknowledgement)`);
       await watch(runners, errors);
     } catch (e) {
-      errors.push((e as Error).message);
+      errors.push((e as Error).message || String(e));
     }
     const ended = Date.now();
     // teardown() once, unless the run never started (its data would not describe a run).

@@ -61,7 +61,7 @@ test('3 runners: one pass, totals add up, payments match the sandbox, merged p95
     k6Args: (id) => ['--out', `json=${join(raw, `${id}.json`)}`],
     log: (l) => lines.push(l),
   });
-  assert.equal(report.verdict, 'pass', report.error ?? report.failedThresholds.join('; '));
+  assert.equal(report.verdict, 'pass', JSON.stringify({ error: report.error, failed: report.failedThresholds, runners: report.runners }));
   assert.match(lines.join('\n'), /start skew \d+(\.\d+)? ms/);
   assert.equal(report.runners.filter((r) => r.segment !== 'setup/teardown').length, 3);
   assert.equal(report.requests.count, report.runners.reduce((s, r) => s + (r.requests ?? 0), 0));
@@ -86,6 +86,34 @@ test('3 runners: one pass, totals add up, payments match the sandbox, merged p95
   rmSync(raw, { recursive: true, force: true });
 });
 
+test('setup() and teardown() run once: only the setup process sends their requests, and the audit check passes over the whole run', async () => {
+  const raw = mkdtempSync(join(tmpdir(), 'paykit-raw-'));
+  const { report } = await runDistributed({
+    scenario: 'audit',
+    profile: 'smoke',
+    runners: 2,
+    env: { ...process.env, ...FAST, ...targets(), PROMETHEUS_URL: prom.url, VUS: '2', DURATION: '3s' },
+    reportsRoot,
+    k6Args: (id) => ['--out', `json=${join(raw, `${id}.json`)}`],
+  });
+  assert.equal(report.verdict, 'pass', JSON.stringify({ error: report.error, failed: report.failedThresholds, runners: report.runners }));
+  const observed = Object.fromEntries(report.thresholds.map((t) => [`${t.metric} ${t.expression}`, t.observed]));
+  assert.equal(observed['audit_chain_valid rate==1'], 1);
+  for (const m of ['missing_payments', 'missing_refunds', 'missing_users', 'audit_entries_missing']) assert.equal(observed[`${m} count<=0`], 0, m);
+  const phases = (id: string) => {
+    const seen = new Set<string>();
+    for (const line of readFileSync(join(raw, `${id}.json`), 'utf8').split('\n')) {
+      const m = /"group":"::(setup|teardown)"/.exec(line);
+      if (m && line.includes('"http_reqs"')) seen.add(m[1]!);
+    }
+    return [...seen].sort();
+  };
+  assert.deepEqual(phases('setup'), ['setup', 'teardown']);
+  assert.deepEqual(phases('r0'), []);
+  assert.deepEqual(phases('r1'), []);
+  rmSync(raw, { recursive: true, force: true });
+});
+
 test('a throughput floor that no runner meets alone passes over the whole run', async () => {
   // Paced by think time, not CPU: each runner's 1 VU makes about 4.5 requests/s, all three about 13.5.
   const { report } = await runDistributed({
@@ -95,7 +123,7 @@ test('a throughput floor that no runner meets alone passes over the whole run', 
     env: { ...process.env, ...targets(), PROMETHEUS_URL: prom.url, VUS: '3', DURATION: '6s', MIN_WAIT_TIME: '200', MAX_WAIT_TIME: '220', MIN_RPS: '9' },
     reportsRoot,
   });
-  assert.equal(report.verdict, 'pass', report.error ?? report.failedThresholds.join('; '));
+  assert.equal(report.verdict, 'pass', JSON.stringify({ error: report.error, failed: report.failedThresholds, runners: report.runners }));
   const floor = report.thresholds.find((t) => t.metric === 'http_reqs');
   assert.ok(floor && floor.ok && floor.observed! >= 9, JSON.stringify(floor));
   for (const r of report.runners.filter((r) => r.segment !== 'setup/teardown')) {
