@@ -60,8 +60,8 @@ export function weightedPicker<T extends Weighted>(items: readonly T[]): (rng: R
   const weights = live.map((item) => item.weight);
   const last = live[live.length - 1] as T;
   return (rng) => {
-    // Subtracting in order (rather than comparing with running sums) keeps every draw identical to
-    // what earlier versions picked for the same seed.
+    // Subtracting in order, not comparing with running sums: the same seed must keep replaying the
+    // same task sequence (recorded runs and tests compare per-task counts across versions).
     let target = rng() * total;
     for (let i = 0; i < weights.length; i++) {
       target -= weights[i] as number;

@@ -142,7 +142,7 @@ let lastParsed: unknown = null;
 
 /**
  * Parsed JSON body, or null when the body is absent or not JSON (never throws).
- * k6's `res.json()` parses in Go, about 6 times faster than JSON.parse in the VU's interpreter. Its
+ * k6's `res.json()` parses in Go, faster than JSON.parse in the VU's interpreter (docs/efficiency.md). Its
  * objects are views of Go maps: reads, writes and JSON.stringify behave as on plain objects, but key
  * order is not the body's, so nothing here may depend on it.
  */

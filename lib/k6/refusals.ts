@@ -53,7 +53,7 @@ export function expectRefusal(api: ApiClient, endpoint: Endpoint, opts: CallOpti
   const got = res.status;
   if ((got >= 200 && got < 300) || got >= 500) unexpectedStatus.add(1, r.tags);
   // One check for status and error code together: a refusal is right only with both, and each check
-  // entry is a sample through k6's metrics pipeline (two per request cost ~4% of k6's CPU here).
+  // entry is a sample through k6's metrics pipeline (what two per request cost: docs/efficiency.md).
   // Which half was wrong still shows: a wrong status fails http_req_failed (expected statuses) and a
   // 2xx or 5xx counts in unexpected_status, so a failed check with neither means a wrong error code.
   const right = got === status && jsonBody<{ error?: { code?: string } }>(res)?.error?.code === code;

@@ -43,8 +43,8 @@ export function createRunner<S, R extends RunInfo = RunInfo>(
       vuTags = vu.metrics.tags;
       state = opts.newState(rng, run);
     }
-    // Every change of a VU tag makes k6 derive a new tag set, and removing one rebuilds it (the two
-    // writes and a delete per iteration were ~10% of k6's CPU in the payment scenario). So tags are
+    // Every change of a VU tag makes k6 derive a new tag set, and removing one rebuilds it (a cost
+    // measured in docs/efficiency.md). So tags are
     // written only when they change and the task tag stays in place between iterations: the
     // iteration's own metrics (iteration_duration, iterations) carry it too. k6 resets a VU's tags
     // when it re-activates the VU (a ramping executor hands it back and takes it again), which the
