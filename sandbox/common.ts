@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { tamperAudit } from './audit.ts';
 import type { SandboxContext } from './context.ts';
+import type { CurrencyTotalsRow } from './db.ts';
 import { ApiError } from './errors.ts';
 import { describeFaults, FaultSpecError, parseFaultSpec, structuredToSpec, type StructuredRule } from './faults.ts';
 
@@ -11,7 +12,12 @@ export function registerCommonRoutes(app: FastifyInstance, ctx: SandboxContext, 
     reply.type('application/json; charset=utf-8').send(healthBody);
   });
 
-  app.get('/api/v1/stats', () => ctx.sdb.stmts.stats.get());
+  app.get('/api/v1/stats', () => {
+    const { stmts } = ctx.sdb;
+    const byCurrency: Record<string, Omit<CurrencyTotalsRow, 'currency'>> = {};
+    for (const { currency, ...totals } of stmts.currencyTotals.all()) byCurrency[currency] = totals;
+    return { ...stmts.stats.get(), by_currency: byCurrency };
+  });
 
   app.get('/admin/faults', () => describeFaults(ctx.faults.current));
 

@@ -186,6 +186,21 @@ export interface StatsRow {
   audit_entries: number;
 }
 
+/** Per-currency money totals for /api/v1/stats (reconciliation to the minor unit). */
+export interface CurrencyTotalsRow {
+  currency: string;
+  payments: number;
+  payment_amount: number;
+  refunds: number;
+  refunded_amount: number;
+  authorizations: number;
+  authorized_amount: number;
+  captures: number;
+  captured_amount: number;
+  banking_refunds: number;
+  banking_refunded_amount: number;
+}
+
 export interface SettlementRow {
   currency: string;
   captured_amount: number;
@@ -220,14 +235,20 @@ function prepareAll(db: Database.Database) {
     insertIdempotency: db.prepare<[string, string, string, number, string, string]>(
       'INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     ),
+    // Only for the no_idempotency_lock switch: the last writer of a key wins instead of a unique violation.
+    upsertIdempotency: db.prepare<[string, string, string, number, string, string]>(
+      'INSERT OR REPLACE INTO idempotency_keys (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
 
     insertAuthorization: db.prepare<[string, string, number, string, string, string, string]>(
       `INSERT INTO authorizations (id, merchant_id, amount, currency, status, card_brand, card_last4, created_at)
        VALUES (?, ?, ?, ?, 'authorized', ?, ?, ?)`,
     ),
     getAuthorization: db.prepare<[string], AuthorizationRow>('SELECT * FROM authorizations WHERE id = ?'),
+    // No status condition: the capture checked the status when it read the row, in the same transaction
+    // (racy_captures separates the two on purpose).
     captureAuthorization: db.prepare<[number, string, string]>(
-      `UPDATE authorizations SET captured_amount = ?, status = 'captured', captured_at = ? WHERE id = ? AND status = 'authorized'`,
+      `UPDATE authorizations SET captured_amount = ?, status = 'captured', captured_at = ? WHERE id = ?`,
     ),
     updateAuthorizationRefunded: db.prepare<[number, string, string]>(
       'UPDATE authorizations SET refunded_amount = ?, status = ? WHERE id = ?',
@@ -266,6 +287,22 @@ function prepareAll(db: Database.Database) {
     firstAudit: db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq LIMIT 1'),
     tamperAudit: db.prepare<[string, number]>('UPDATE audit_log SET payload_json = ? WHERE seq = ?'),
 
+    // Refunds take their payment's currency; refunds and captures summed from their own rows, so a lost
+    // update to a balance column cannot hide money that left.
+    currencyTotals: db.prepare<[], CurrencyTotalsRow>(
+      `SELECT currency,
+              SUM(np) AS payments, SUM(ap) AS payment_amount, SUM(nr) AS refunds, SUM(ar) AS refunded_amount,
+              SUM(na) AS authorizations, SUM(aa) AS authorized_amount, SUM(nc) AS captures, SUM(ac) AS captured_amount,
+              SUM(nb) AS banking_refunds, SUM(ab) AS banking_refunded_amount
+       FROM (
+         SELECT currency, 1 AS np, amount AS ap, 0 AS nr, 0 AS ar, 0 AS na, 0 AS aa, 0 AS nc, 0 AS ac, 0 AS nb, 0 AS ab FROM payments
+         UNION ALL SELECT p.currency, 0, 0, 1, r.amount, 0, 0, 0, 0, 0, 0 FROM payment_refunds r JOIN payments p ON p.id = r.payment_id
+         UNION ALL SELECT currency, 0, 0, 0, 0, 1, amount, 0, 0, 0, 0 FROM authorizations
+         UNION ALL SELECT currency, 0, 0, 0, 0, 0, 0, 1, captured_amount, 0, 0 FROM authorizations WHERE captured_at IS NOT NULL
+         UNION ALL SELECT currency, 0, 0, 0, 0, 0, 0, 0, 0, 1, amount FROM banking_refunds
+       )
+       GROUP BY currency ORDER BY currency`,
+    ),
     stats: db.prepare<[], StatsRow>(
       `SELECT
          (SELECT COUNT(*) FROM payments) AS payments,

@@ -24,6 +24,13 @@
  *   timeout=0.01[:30s]            fraction held without an answer, then closed (default hold 30s, max 5m)
  *   no_unique_pan                 user registration uses a table WITHOUT the UNIQUE(pan) constraint
  *   no_rate_limit                 bypass the rate limiter even if SANDBOX_RATE_LIMIT is set
+ *   no_idempotency_lock           Idempotency-Key looked up, then RACE_WINDOW_MS later the work done and the key
+ *                                 stored (upsert), with no transaction or unique key between: concurrent
+ *                                 requests with one key each create a payment / authorization
+ *   racy_refunds                  payment and banking refunds read the balance, wait RACE_WINDOW_MS, then write
+ *                                 "what I read + my amount" (a lost update): concurrent refunds can exceed the amount
+ *   racy_captures                 a capture reads the authorization, waits RACE_WINDOW_MS, then captures without
+ *                                 re-checking: concurrent captures of one authorization all succeed
  *
  * Examples: "latency=300ms@/api/v1/payments*; errors=0.5@POST /api/v1/payments"
  *
@@ -49,13 +56,37 @@ export interface Scope {
   re: RegExp | null;
 }
 
-export interface FaultSpec {
-  rules: FaultRule[];
-  noUniquePan: boolean;
-  noRateLimit: boolean;
+/**
+ * Global switches that bring back a bug a real service could have, so each integrity check can be shown
+ * to go red. Text name -> FaultSpec field.
+ */
+export const SWITCHES = {
+  no_unique_pan: 'noUniquePan',
+  no_rate_limit: 'noRateLimit',
+  no_idempotency_lock: 'noIdempotencyLock',
+  racy_refunds: 'racyRefunds',
+  racy_captures: 'racyCaptures',
+} as const;
+
+export type SwitchName = keyof typeof SWITCHES;
+type SwitchField = (typeof SWITCHES)[SwitchName];
+
+export type FaultSpec = { rules: FaultRule[] } & Record<SwitchField, boolean>;
+
+/**
+ * The gap the racy switches leave between reading and writing: a slow downstream call (fraud check, ledger
+ * service) in a real service. 100 ms is longer than the spread of racers the scenarios release together
+ * (race_release_lag_ms stays well under it on one host), so their reads all land before the first write.
+ */
+export const RACE_WINDOW_MS = 100;
+
+export function emptyFaults(): FaultSpec {
+  return { rules: [], noUniquePan: false, noRateLimit: false, noIdempotencyLock: false, racyRefunds: false, racyCaptures: false };
 }
 
-export const EMPTY_FAULTS: FaultSpec = Object.freeze({ rules: [], noUniquePan: false, noRateLimit: false }) as FaultSpec;
+export const EMPTY_FAULTS: FaultSpec = Object.freeze(emptyFaults()) as FaultSpec;
+
+const SWITCH_NAMES = Object.keys(SWITCHES) as SwitchName[];
 
 export const MAX_DELAY_MS = 300_000;
 const DEFAULT_HOLD_MS = 30_000;
@@ -132,7 +163,7 @@ function parseScope(rule: string, text: string | undefined): Scope {
 }
 
 export function parseFaultSpec(text: string): FaultSpec {
-  const spec: FaultSpec = { rules: [], noUniquePan: false, noRateLimit: false };
+  const spec: FaultSpec = emptyFaults();
   for (const rawRule of text.split(/[;\n]/)) {
     const ruleText = rawRule.trim();
     if (ruleText === '') continue;
@@ -173,15 +204,14 @@ export function parseFaultSpec(text: string): FaultSpec {
         spec.rules.push({ type: 'timeout', probability: parseProbability(ruleText, p ?? ''), holdMs, scope: parseScope(ruleText, scopeText) });
         break;
       }
-      case 'no_unique_pan':
-      case 'no_rate_limit':
+      default: {
+        if (!(SWITCH_NAMES as string[]).includes(name)) {
+          fail(ruleText, `unknown fault '${name}' (known: latency, ttfb, errors, reset, timeout, ${SWITCH_NAMES.join(', ')})`);
+        }
         if (value !== undefined && !/^(true|1|on)$/i.test(value)) fail(ruleText, `'${name}' is a switch and takes no value`);
         if (scopeText !== undefined) fail(ruleText, `'${name}' is global and cannot be scoped`);
-        if (name === 'no_unique_pan') spec.noUniquePan = true;
-        else spec.noRateLimit = true;
-        break;
-      default:
-        fail(ruleText, `unknown fault '${name}' (known: latency, ttfb, errors, reset, timeout, no_unique_pan, no_rate_limit)`);
+        spec[SWITCHES[name as SwitchName]] = true;
+      }
     }
   }
   return spec;
@@ -214,8 +244,7 @@ export function formatRule(r: FaultRule): string {
 
 export function formatFaultSpec(spec: FaultSpec): string {
   const parts = spec.rules.map(formatRule);
-  if (spec.noUniquePan) parts.push('no_unique_pan');
-  if (spec.noRateLimit) parts.push('no_rate_limit');
+  for (const name of SWITCH_NAMES) if (spec[SWITCHES[name]]) parts.push(name);
   return parts.join('; ');
 }
 
@@ -236,8 +265,7 @@ export function describeFaults(spec: FaultSpec): { spec: string; rules: Structur
     if (r.scope.path !== null) out.path = r.scope.path;
     return out;
   });
-  if (spec.noUniquePan) rules.push({ type: 'no_unique_pan' });
-  if (spec.noRateLimit) rules.push({ type: 'no_rate_limit' });
+  for (const name of SWITCH_NAMES) if (spec[SWITCHES[name]]) rules.push({ type: name });
   return { spec: formatFaultSpec(spec), rules };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { ApiError } from './errors.ts';
-import { MAX_DELAY_MS, scopeMatches, type Dist, type FaultRule, type FaultSpec } from './fault-spec.ts';
+import { emptyFaults, MAX_DELAY_MS, scopeMatches, type Dist, type FaultRule, type FaultSpec } from './fault-spec.ts';
 
 export * from './fault-spec.ts';
 
@@ -48,7 +48,7 @@ export class FaultInjector {
   }
 
   clear(): void {
-    this.spec = { rules: [], noUniquePan: false, noRateLimit: false };
+    this.spec = emptyFaults();
   }
 
   /** Destroy sockets held by timeout faults (called on shutdown). */

@@ -1,7 +1,8 @@
 /**
- * Idempotency-Key support. The lookup, the state change and the stored response are written in ONE
- * SQLite transaction, and (scope, key) is the table's PRIMARY KEY, so two simultaneous requests with
- * the same key charge once even across processes sharing a file DB (the loser sees the stored row).
+ * Idempotency-Key support and the one way a state change runs. The lookup, the state change and the stored
+ * response are written in ONE SQLite transaction, and (scope, key) is the table's PRIMARY KEY, so two
+ * simultaneous requests with the same key charge once even across processes sharing a file DB (the loser
+ * sees the stored row). The racy switches (sandbox/fault-spec.ts) open a gap inside it on purpose.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -30,42 +31,83 @@ export function readIdempotencyKey(req: FastifyRequest): string | undefined {
 /** Statuses whose results are remembered for a key (business outcomes, not request errors). */
 const REMEMBERED = new Set([200, 201, 402]);
 
-export function runIdempotent(
+export type Result = { status: number; body: unknown };
+
+/**
+ * A state change in two steps: `prepare` reads and validates (throwing ApiError for a refusal) and returns
+ * `apply`, which writes. Done together in one transaction the change is exact; a gap between them is the
+ * read-modify-write race of the sandbox's racy switches.
+ */
+export type Prepare = () => () => Result;
+
+function fingerprintOf(request: { path: string; body: unknown }): string {
+  return createHash('sha256').update(request.path).update('\n').update(canonicalJson(request.body)).digest('hex');
+}
+
+/** The stored outcome for the key, or null; a different body under the same key is 409 idempotency_key_reused. */
+function priorOutcome(sdb: SandboxDb, scope: string, key: string, fingerprint: string): Outcome | null {
+  const prior = sdb.stmts.getIdempotency.get(scope, key);
+  if (!prior) return null;
+  if (prior.fingerprint !== fingerprint) {
+    throw new ApiError(409, 'idempotency_key_reused', 'Idempotency-Key was already used with a different request body', {
+      field: 'Idempotency-Key',
+    });
+  }
+  return { status: prior.status, body: prior.body, replayed: true };
+}
+
+/** Runs a step; with a key, a remembered refusal (402) becomes the outcome to store instead of an error. */
+function remembering(key: string | undefined, step: () => Result): Result {
+  try {
+    return step();
+  } catch (err) {
+    if (key !== undefined && err instanceof ApiError && REMEMBERED.has(err.status)) return { status: err.status, body: err.toBody() };
+    throw err;
+  }
+}
+
+/**
+ * Exact (gapMs 0): lookup, prepare, apply and the stored response in ONE immediate transaction, with
+ * (scope, key) the PRIMARY KEY. With gapMs > 0 (the racy switches) the lookup and prepare run first, the
+ * handler yields for gapMs, then apply runs and the key is upserted: what a service that checks before it
+ * inserts, without a lock, does.
+ */
+export async function runIdempotent(
   sdb: SandboxDb,
   scope: string,
   key: string | undefined,
   request: { path: string; body: unknown },
-  work: () => { status: number; body: unknown },
-): Outcome {
-  const tx = sdb.db.transaction((): Outcome => {
-    let fingerprint = '';
+  prepare: Prepare,
+  gapMs = 0,
+): Promise<Outcome> {
+  const fingerprint = key === undefined ? '' : fingerprintOf(request);
+  const store = (result: Result): Outcome => {
     if (key !== undefined) {
-      fingerprint = createHash('sha256').update(request.path).update('\n').update(canonicalJson(request.body)).digest('hex');
-      const prior = sdb.stmts.getIdempotency.get(scope, key);
-      if (prior) {
-        if (prior.fingerprint !== fingerprint) {
-          throw new ApiError(409, 'idempotency_key_reused', 'Idempotency-Key was already used with a different request body', {
-            field: 'Idempotency-Key',
-          });
-        }
-        return { status: prior.status, body: prior.body, replayed: true };
-      }
-    }
-    let result: { status: number; body: unknown };
-    try {
-      result = work();
-    } catch (err) {
-      if (key !== undefined && err instanceof ApiError && REMEMBERED.has(err.status)) {
-        result = { status: err.status, body: err.toBody() };
-      } else throw err;
-    }
-    if (key !== undefined) {
-      sdb.stmts.insertIdempotency.run(scope, key, fingerprint, result.status, JSON.stringify(result.body), nowIso());
+      const stmt = gapMs > 0 ? sdb.stmts.upsertIdempotency : sdb.stmts.insertIdempotency;
+      stmt.run(scope, key, fingerprint, result.status, JSON.stringify(result.body), nowIso());
     }
     return { ...result, replayed: false };
-  });
-  // IMMEDIATE: take the write lock up front, so concurrent writers on a shared file DB serialise cleanly
-  return tx.immediate();
+  };
+  if (gapMs <= 0) {
+    const tx = sdb.db.transaction((): Outcome => {
+      const prior = key === undefined ? null : priorOutcome(sdb, scope, key, fingerprint);
+      return prior ?? store(remembering(key, () => prepare()()));
+    });
+    // IMMEDIATE: take the write lock up front, so concurrent writers on a shared file DB serialise cleanly
+    return tx.immediate();
+  }
+  const prior = key === undefined ? null : priorOutcome(sdb, scope, key, fingerprint);
+  if (prior) return prior;
+  let apply: () => Result;
+  try {
+    apply = prepare();
+  } catch (err) {
+    return store(remembering(key, () => {
+      throw err;
+    }));
+  }
+  await new Promise((resolve) => setTimeout(resolve, gapMs));
+  return sdb.db.transaction((): Outcome => store(remembering(key, apply))).immediate();
 }
 
 export function sendOutcome(reply: FastifyReply, outcome: Outcome): FastifyReply {

@@ -7,6 +7,8 @@ import type { SandboxContext } from '../context.ts';
 import { isUniqueViolation, type AuthorizationRow } from '../db.ts';
 import { ApiError, notFound, validationToApiError } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
+import { readIdempotencyKey, runIdempotent, sendOutcome, type Prepare, type Result } from '../idempotency.ts';
+import { RACE_WINDOW_MS } from '../fault-spec.ts';
 import { amountSchema, cardSchema, currencySchema, idParam, merchantIdSchema } from '../schemas.ts';
 import { bodyAjv } from '../validation.ts';
 
@@ -95,34 +97,36 @@ export function authorizationView(r: AuthorizationRow) {
   };
 }
 
-type Result = { status: number; body: unknown };
-
 export function registerBankingRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   const { sdb } = ctx;
   const s = sdb.stmts;
 
-  const authorize = sdb.db.transaction((body: AuthorizeBody): Result => {
+  // Each change is prepare (read, validate) then apply (write); runIdempotent runs them in one transaction,
+  // or with a gap between them under the racy switches (sandbox/fault-spec.ts).
+  const prepareAuthorize = (body: AuthorizeBody): Prepare => () => {
     const card = checkCard(body.card);
-    const id = newId('auth');
-    const at = nowIso();
-    s.insertAuthorization.run(id, body.merchant_id, body.amount, body.currency, card.brand, card.last4, at);
-    const view = {
-      id,
-      status: 'authorized',
-      merchant_id: body.merchant_id,
-      amount: body.amount,
-      currency: body.currency,
-      captured_amount: 0,
-      refunded_amount: 0,
-      card_brand: card.brand,
-      card_last4: card.last4,
-      created_at: at,
+    return () => {
+      const id = newId('auth');
+      const at = nowIso();
+      s.insertAuthorization.run(id, body.merchant_id, body.amount, body.currency, card.brand, card.last4, at);
+      const view = {
+        id,
+        status: 'authorized',
+        merchant_id: body.merchant_id,
+        amount: body.amount,
+        currency: body.currency,
+        captured_amount: 0,
+        refunded_amount: 0,
+        card_brand: card.brand,
+        card_last4: card.last4,
+        created_at: at,
+      };
+      appendAudit(sdb, 'authorization.created', id, view, at);
+      return { status: 201, body: view };
     };
-    appendAudit(sdb, 'authorization.created', id, view, at);
-    return { status: 201, body: view };
-  });
+  };
 
-  const capture = sdb.db.transaction((id: string, body: CaptureBody): Result => {
+  const prepareCapture = (id: string, body: CaptureBody): Prepare => () => {
     const a = s.getAuthorization.get(id);
     if (!a) throw notFound('authorization', 'id');
     if (a.status !== 'authorized') throw new ApiError(409, 'already_captured', `authorization ${id} was already captured`);
@@ -132,13 +136,15 @@ export function registerBankingRoutes(app: FastifyInstance, ctx: SandboxContext)
         field: 'amount',
       });
     }
-    const at = nowIso();
-    s.captureAuthorization.run(amount, at, id);
-    appendAudit(sdb, 'authorization.captured', id, { id, captured_amount: amount, currency: a.currency, captured_at: at }, at);
-    return { status: 200, body: { ...authorizationView(a), status: 'captured', captured_amount: amount } };
-  });
+    return () => {
+      const at = nowIso();
+      s.captureAuthorization.run(amount, at, id);
+      appendAudit(sdb, 'authorization.captured', id, { id, captured_amount: amount, currency: a.currency, captured_at: at }, at);
+      return { status: 200, body: { ...authorizationView(a), status: 'captured', captured_amount: amount } };
+    };
+  };
 
-  const refund = sdb.db.transaction((body: RefundBody): Result => {
+  const prepareRefund = (body: RefundBody): Prepare => () => {
     const a = s.getAuthorization.get(body.transaction_id);
     if (!a) throw notFound('transaction', 'transaction_id');
     if (a.captured_at === null) {
@@ -150,16 +156,24 @@ export function registerBankingRoutes(app: FastifyInstance, ctx: SandboxContext)
         field: 'amount',
       });
     }
+    // Computed from what was read: exact inside one transaction, a lost update across racy_refunds' gap.
     const refunded = a.refunded_amount + body.amount;
     const status = refunded === a.captured_amount ? 'refunded' : 'partially_refunded';
-    const id = newId('ref');
-    const at = nowIso();
-    s.insertBankingRefund.run(id, a.id, body.amount, a.currency, at);
-    s.updateAuthorizationRefunded.run(refunded, status, a.id);
-    const view = { id, transaction_id: a.id, amount: body.amount, created_at: at };
-    appendAudit(sdb, 'refund.created', id, { ...view, currency: a.currency, transaction_status: status }, at);
-    return { status: 201, body: view };
-  });
+    return () => {
+      const id = newId('ref');
+      const at = nowIso();
+      s.insertBankingRefund.run(id, a.id, body.amount, a.currency, at);
+      s.updateAuthorizationRefunded.run(refunded, status, a.id);
+      const view = { id, transaction_id: a.id, amount: body.amount, created_at: at };
+      appendAudit(sdb, 'refund.created', id, { ...view, currency: a.currency, transaction_status: status }, at);
+      return { status: 201, body: view };
+    };
+  };
+
+  // Inside the batch's transaction: prepare and apply back to back.
+  const authorize = (body: AuthorizeBody): Result => prepareAuthorize(body)()();
+  const capture = (id: string, body: CaptureBody): Result => prepareCapture(id, body)()();
+  const refund = (body: RefundBody): Result => prepareRefund(body)()();
 
   const registerUser = sdb.db.transaction((body: UserBody): Result => {
     if (!PAN_RE.test(body.pan)) {
@@ -184,23 +198,28 @@ export function registerBankingRoutes(app: FastifyInstance, ctx: SandboxContext)
     return { status: 201, body: view };
   });
 
-  app.post<{ Body: AuthorizeBody }>('/api/v1/authorizations', { schema: { body: authorizeSchema } }, (req, reply) => {
-    const r = authorize.immediate(req.body);
-    return reply.code(r.status).send(r.body);
+  app.post<{ Body: AuthorizeBody }>('/api/v1/authorizations', { schema: { body: authorizeSchema } }, async (req, reply) => {
+    const key = readIdempotencyKey(req);
+    const body = req.body;
+    const gap = ctx.faults.current.noIdempotencyLock && key !== undefined ? RACE_WINDOW_MS : 0;
+    const request = { path: '/api/v1/authorizations', body };
+    return sendOutcome(reply, await runIdempotent(sdb, 'POST /api/v1/authorizations', key, request, prepareAuthorize(body), gap));
   });
 
   app.post<{ Params: { id: string }; Body: CaptureBody }>(
     '/api/v1/authorizations/:id/capture',
     { schema: { params: idParam('id'), body: captureSchema } },
-    (req, reply) => {
-      const r = capture.immediate(req.params.id, req.body);
-      return reply.code(r.status).send(r.body);
+    async (req, reply) => {
+      const gap = ctx.faults.current.racyCaptures ? RACE_WINDOW_MS : 0;
+      const request = { path: req.url, body: req.body };
+      return sendOutcome(reply, await runIdempotent(sdb, 'capture', undefined, request, prepareCapture(req.params.id, req.body), gap));
     },
   );
 
-  app.post<{ Body: RefundBody }>('/api/v1/refunds', { schema: { body: refundSchema } }, (req, reply) => {
-    const r = refund.immediate(req.body);
-    return reply.code(r.status).send(r.body);
+  app.post<{ Body: RefundBody }>('/api/v1/refunds', { schema: { body: refundSchema } }, async (req, reply) => {
+    const gap = ctx.faults.current.racyRefunds ? RACE_WINDOW_MS : 0;
+    const request = { path: '/api/v1/refunds', body: req.body };
+    return sendOutcome(reply, await runIdempotent(sdb, 'refund', undefined, request, prepareRefund(req.body), gap));
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/transactions/:id', { schema: { params: idParam('id') } }, (req) => {

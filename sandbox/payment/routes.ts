@@ -6,7 +6,8 @@ import type { SandboxContext } from '../context.ts';
 import type { PaymentRow } from '../db.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
-import { readIdempotencyKey, runIdempotent, sendOutcome } from '../idempotency.ts';
+import { readIdempotencyKey, runIdempotent, sendOutcome, type Prepare } from '../idempotency.ts';
+import { RACE_WINDOW_MS } from '../fault-spec.ts';
 import { amountSchema, cardSchema, currencySchema, idParam, merchantIdSchema } from '../schemas.ts';
 import { registerGenerate } from './generate.ts';
 
@@ -96,11 +97,11 @@ export function registerPaymentRoutes(app: FastifyInstance, ctx: SandboxContext)
   const { sdb } = ctx;
   const s = sdb.stmts;
 
-  app.post<{ Body: CreatePaymentBody }>('/api/v1/payments', { schema: { body: createPaymentSchema } }, (req, reply) => {
-    const key = readIdempotencyKey(req);
-    const body = req.body;
-    const outcome = runIdempotent(sdb, 'POST /api/v1/payments', key, { path: '/api/v1/payments', body }, () => {
-      const card = checkCard(body.card);
+  // Each change is prepare (read, validate) then apply (write); runIdempotent decides whether a gap opens
+  // between them (only under the racy switches).
+  const preparePayment = (body: CreatePaymentBody): Prepare => () => {
+    const card = checkCard(body.card);
+    return () => {
       const id = newId('pay');
       const at = nowIso();
       const customer = body.customer_id ?? null;
@@ -121,7 +122,42 @@ export function registerPaymentRoutes(app: FastifyInstance, ctx: SandboxContext)
       };
       appendAudit(sdb, 'payment.created', id, view, at);
       return { status: 201, body: view };
-    });
+    };
+  };
+
+  const prepareRefund = (paymentId: string, body: RefundBody): Prepare => () => {
+    const p = s.getPayment.get(paymentId);
+    if (!p) throw notFound('payment', 'id');
+    const remaining = p.amount - p.refunded_amount;
+    const amount = body.amount ?? remaining;
+    if (remaining <= 0) {
+      throw new ApiError(422, 'refund_exceeds_captured', 'payment is already fully refunded', { field: 'amount' });
+    }
+    if (amount > remaining) {
+      throw new ApiError(422, 'refund_exceeds_captured', `refund of ${amount} exceeds the remaining refundable ${remaining}`, {
+        field: 'amount',
+      });
+    }
+    // Computed from what was read: exact inside one transaction, a lost update across racy_refunds' gap.
+    const refunded = p.refunded_amount + amount;
+    const status = refunded === p.amount ? 'refunded' : 'partially_refunded';
+    return () => {
+      const id = newId('ref');
+      const at = nowIso();
+      const reason = body.reason ?? null;
+      s.insertPaymentRefund.run(id, paymentId, amount, reason, at);
+      s.updatePaymentRefunded.run(refunded, status, paymentId);
+      const view = { id, payment_id: paymentId, amount, reason, created_at: at };
+      appendAudit(sdb, 'payment.refunded', id, { ...view, payment_status: status, payment_refunded_amount: refunded }, at);
+      return { status: 201, body: view };
+    };
+  };
+
+  app.post<{ Body: CreatePaymentBody }>('/api/v1/payments', { schema: { body: createPaymentSchema } }, async (req, reply) => {
+    const key = readIdempotencyKey(req);
+    const body = req.body;
+    const gap = ctx.faults.current.noIdempotencyLock && key !== undefined ? RACE_WINDOW_MS : 0;
+    const outcome = await runIdempotent(sdb, 'POST /api/v1/payments', key, { path: '/api/v1/payments', body }, preparePayment(body), gap);
     return sendOutcome(reply, outcome);
   });
 
@@ -134,35 +170,14 @@ export function registerPaymentRoutes(app: FastifyInstance, ctx: SandboxContext)
   app.post<{ Params: { id: string }; Body: RefundBody }>(
     '/api/v1/payments/:id/refunds',
     { schema: { params: idParam('id'), body: refundSchema } },
-    (req, reply) => {
+    async (req, reply) => {
       const key = readIdempotencyKey(req);
       const paymentId = req.params.id;
       const body = req.body;
       const path = `/api/v1/payments/${paymentId}/refunds`;
-      const outcome = runIdempotent(sdb, 'POST /api/v1/payments/:id/refunds', key, { path, body }, () => {
-        const p = s.getPayment.get(paymentId);
-        if (!p) throw notFound('payment', 'id');
-        const remaining = p.amount - p.refunded_amount;
-        const amount = body.amount ?? remaining;
-        if (remaining <= 0) {
-          throw new ApiError(422, 'refund_exceeds_captured', 'payment is already fully refunded', { field: 'amount' });
-        }
-        if (amount > remaining) {
-          throw new ApiError(422, 'refund_exceeds_captured', `refund of ${amount} exceeds the remaining refundable ${remaining}`, {
-            field: 'amount',
-          });
-        }
-        const refunded = p.refunded_amount + amount;
-        const status = refunded === p.amount ? 'refunded' : 'partially_refunded';
-        const id = newId('ref');
-        const at = nowIso();
-        const reason = body.reason ?? null;
-        s.insertPaymentRefund.run(id, paymentId, amount, reason, at);
-        s.updatePaymentRefunded.run(refunded, status, paymentId);
-        const view = { id, payment_id: paymentId, amount, reason, created_at: at };
-        appendAudit(sdb, 'payment.refunded', id, { ...view, payment_status: status, payment_refunded_amount: refunded }, at);
-        return { status: 201, body: view };
-      });
+      const f = ctx.faults.current;
+      const gap = f.racyRefunds || (f.noIdempotencyLock && key !== undefined) ? RACE_WINDOW_MS : 0;
+      const outcome = await runIdempotent(sdb, 'POST /api/v1/payments/:id/refunds', key, { path, body }, prepareRefund(paymentId, body), gap);
       return sendOutcome(reply, outcome);
     },
   );

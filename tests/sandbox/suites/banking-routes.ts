@@ -76,6 +76,20 @@ export function bankingRouteSuite(): void {
       assert.equal(cap.body.captured_amount, 1234);
     });
 
+    test('authorizations: Idempotency-Key replays, and 409 idempotency_key_reused for another body', async () => {
+      const headers = { 'idempotency-key': `auth-key-${Date.now()}` };
+      const first = await api.bank('POST', '/api/v1/authorizations', { body: authorizationBody({ amount: 901 }), headers });
+      assert.equal(first.status, 201);
+      assert.equal(first.headers.get('idempotent-replayed'), null);
+      const again = await api.bank('POST', '/api/v1/authorizations', { body: authorizationBody({ amount: 901 }), headers });
+      assert.equal(again.status, 201);
+      assert.equal(again.headers.get('idempotent-replayed'), 'true');
+      assert.deepEqual(again.body, first.body);
+      const other = await api.bank('POST', '/api/v1/authorizations', { body: authorizationBody({ amount: 902 }), headers });
+      assert.equal(other.status, 409);
+      assert.equal(other.body.error.code, 'idempotency_key_reused');
+    });
+
     test('errors: 402 decline, 422 card, 404 unknown, 400 malformed, 415', async () => {
       const d = await api.bank('POST', '/api/v1/authorizations', { body: authorizationBody({ card: { ...VISA, number: '4000000000009995' } }) });
       assert.equal(d.status, 402);
