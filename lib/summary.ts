@@ -3,9 +3,17 @@
 
 import { taskCounterName, taskMix, type ClassWeights, type TaskMixRow } from './tasks.ts';
 
+interface K6Group {
+  groups?: K6Group[];
+  checks?: { name: string; passes: number; fails: number }[];
+}
+
 /** The subset of k6's handleSummary() argument that we read. */
 export interface K6SummaryData {
   state?: { testRunDurationMs?: number };
+  root_group?: K6Group;
+  /** What setup() returned; absent when setup() never completed (an abort, a script error). */
+  setup_data?: unknown;
   metrics: Record<
     string,
     { type: string; contains?: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }
@@ -21,11 +29,28 @@ export interface ThresholdResult {
   observed: number | null;
 }
 
+export interface CheckResult {
+  name: string;
+  passes: number;
+  fails: number;
+}
+
+/** One endpoint's traffic, from the sub-metrics its budget adds (`http_req_failed{name:…}`, `http_req_duration{name:…}`). */
+export interface EndpointResult {
+  name: string;
+  requests: number;
+  failed: number;
+  p95Ms: number | null;
+}
+
 export interface Report {
   schema: 'paykit.summary/v1';
   scenario: string;
   profile: string;
-  verdict: 'pass' | 'fail';
+  /** `error`: the run never got to judge its thresholds (setup() did not complete). */
+  verdict: 'pass' | 'fail' | 'error';
+  /** Why the verdict is `error`. */
+  error?: string;
   finishedAt: string;
   durationSeconds: number;
   thresholds: ThresholdResult[];
@@ -37,6 +62,10 @@ export interface Report {
   taskMix: TaskMixRow[];
   /** Every other counter (business metrics such as payments_created), by name. */
   counters: Record<string, number>;
+  /** Every check by name (they carry the endpoint name), failing ones first. */
+  checkResults?: CheckResult[];
+  /** Every budgeted endpoint's requests, failures and p95. */
+  endpoints?: EndpointResult[];
 }
 
 export interface ReportMeta {
@@ -44,12 +73,32 @@ export interface ReportMeta {
   profile: string;
   classes: ReadonlyArray<ClassWeights>;
   now?: Date;
+  /** The script has a setup(): without its data the run is an error, whatever the thresholds say. */
+  setupRequired?: boolean;
 }
 
 /** "p(95)<500" -> "p(95)"; "rate<0.05" -> "rate"; "count<=10" -> "count". */
 export function thresholdStat(expression: string): string {
   const m = /^\s*([a-z]+(?:\(\d+(?:\.\d+)?\))?)\s*(<=|>=|==|===|!=|<|>)/.exec(expression);
   return m ? (m[1] as string) : expression;
+}
+
+function collectChecks(group: K6Group | undefined, out: CheckResult[]): CheckResult[] {
+  for (const c of group?.checks ?? []) out.push({ name: c.name, passes: c.passes, fails: c.fails });
+  for (const g of group?.groups ?? []) collectChecks(g, out);
+  return out;
+}
+
+function endpointResults(data: K6SummaryData): EndpointResult[] {
+  const out: EndpointResult[] = [];
+  for (const [metric, m] of Object.entries(data.metrics)) {
+    const name = /^http_req_failed\{name:(.+)\}$/.exec(metric)?.[1];
+    if (name === undefined) continue;
+    // a Rate's passes are its true samples: for http_req_failed, the failed requests
+    const failed = m.values.passes ?? 0;
+    out.push({ name, requests: failed + (m.values.fails ?? 0), failed, p95Ms: value(data, `http_req_duration{name:${name}}`, 'p(95)') });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function value(data: K6SummaryData, metric: string, stat: string): number | null {
@@ -87,11 +136,14 @@ export function buildReport(data: K6SummaryData, meta: ReportMeta): Report {
     }
   }
 
+  const checkResults = collectChecks(data.root_group, []).sort((a, b) => b.fails - a.fails || a.name.localeCompare(b.name));
+  const setupMissing = meta.setupRequired === true && data.setup_data === undefined;
   return {
     schema: 'paykit.summary/v1',
     scenario: meta.scenario,
     profile: meta.profile,
-    verdict: failed.length === 0 ? 'pass' : 'fail',
+    verdict: setupMissing ? 'error' : failed.length === 0 ? 'pass' : 'fail',
+    ...(setupMissing ? { error: 'setup() did not complete (target unreachable, token rejected or a script error before load): no threshold was judged' } : {}),
     finishedAt: (meta.now ?? new Date()).toISOString(),
     durationSeconds: Math.round((data.state?.testRunDurationMs ?? 0) / 10) / 100,
     thresholds,
@@ -119,6 +171,8 @@ export function buildReport(data: K6SummaryData, meta: ReportMeta): Report {
     },
     taskMix: mix,
     counters,
+    checkResults,
+    endpoints: endpointResults(data),
   };
 }
 
@@ -133,7 +187,8 @@ const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
 export function renderText(r: Report): string {
   const lines: string[] = [];
   lines.push('');
-  lines.push(`  ${r.scenario} / ${r.profile}: ${r.verdict === 'pass' ? 'PASS' : 'FAIL'} (${r.durationSeconds}s)`);
+  lines.push(`  ${r.scenario} / ${r.profile}: ${r.verdict.toUpperCase()} (${r.durationSeconds}s)`);
+  if (r.error) lines.push(`  ${r.error}`);
   lines.push('');
   lines.push('  thresholds');
   const width = Math.max(...r.thresholds.map((t) => t.metric.length), 10);
@@ -157,6 +212,21 @@ export function renderText(r: Report): string {
       lines.push(`    ${label.padEnd(w)}  ${fmt(t.weight).padStart(6)}  ${pct(t.expectedShare).padStart(8)}  ${pct(t.share).padStart(8)}  ${String(t.runs).padStart(7)}`);
     }
   }
+  const endpoints = r.endpoints ?? [];
+  if (endpoints.length > 0) {
+    lines.push('');
+    const w = Math.max(...endpoints.map((e) => e.name.length), 8);
+    lines.push(`  ${'endpoint'.padEnd(w + 2)}  requests    failed   p95 ms`);
+    for (const e of endpoints) {
+      lines.push(`    ${e.name.padEnd(w)}  ${String(e.requests).padStart(8)}  ${String(e.failed).padStart(8)}  ${fmt(e.p95Ms).padStart(7)}`);
+    }
+  }
+  const failedChecks = (r.checkResults ?? []).filter((c) => c.fails > 0);
+  if (failedChecks.length > 0) {
+    lines.push('');
+    lines.push('  failed checks');
+    for (const c of failedChecks) lines.push(`    ${c.fails} of ${c.passes + c.fails}  ${c.name}`);
+  }
   const counters = Object.entries(r.counters);
   if (counters.length > 0) {
     lines.push('');
@@ -178,6 +248,7 @@ export function renderMarkdown(r: Report): string {
   const lines = [
     `### ${r.verdict === 'pass' ? '✅' : '❌'} k6 ${r.scenario} / ${r.profile}: ${r.verdict.toUpperCase()}`,
     '',
+    ...(r.error ? [r.error, ''] : []),
     `${r.requests.count} requests at ${fmt(r.requests.ratePerSecond, 1)}/s over ${r.durationSeconds}s; ` +
       `p95 ${fmt(r.latencyMs.p95)} ms, p99 ${fmt(r.latencyMs.p99)} ms; failed ${r.requests.failedRate === null ? '-' : pct(r.requests.failedRate)}; ` +
       `checks ${r.checks.passes}/${r.checks.passes + r.checks.fails}; dropped iterations ${r.iterations.dropped}.`,
@@ -186,6 +257,15 @@ export function renderMarkdown(r: Report): string {
     '|---|---|---|---|',
     ...r.thresholds.map((t) => `| ${t.ok ? '✅' : '❌'} | \`${mdCell(t.metric)}\` | \`${mdCell(t.expression)}\` | ${fmt(t.observed)} |`),
   ];
+  if ((r.endpoints ?? []).length > 0) {
+    lines.push('', '| endpoint | requests | failed | p95 ms |', '|---|---:|---:|---:|');
+    for (const e of r.endpoints ?? []) lines.push(`| \`${mdCell(e.name)}\` | ${e.requests} | ${e.failed} | ${fmt(e.p95Ms)} |`);
+  }
+  const failedChecks = (r.checkResults ?? []).filter((c) => c.fails > 0);
+  if (failedChecks.length > 0) {
+    lines.push('', '| failed check | fails | of |', '|---|---:|---:|');
+    for (const c of failedChecks) lines.push(`| ${mdCell(c.name)} | ${c.fails} | ${c.passes + c.fails} |`);
+  }
   if (r.taskMix.length > 0) {
     lines.push('', '| user class | task | weight | expected | achieved | runs |', '|---|---|---:|---:|---:|---:|');
     for (const t of r.taskMix) lines.push(`| ${t.userClass} | ${t.task} | ${fmt(t.weight)} | ${pct(t.expectedShare)} | ${pct(t.share)} | ${t.runs} |`);
@@ -200,6 +280,9 @@ function xml(s: string): string {
 /** One test case per threshold, so CI dashboards show exactly which budget broke. */
 export function renderJunit(r: Report): string {
   const failures = r.thresholds.filter((t) => !t.ok).length;
+  const setup = r.error
+    ? [`    <testcase classname="k6.${xml(r.scenario)}.${xml(r.profile)}" name="setup" time="0">\n      <error message="${xml(r.error)}" type="setup">${xml(r.error)}</error>\n    </testcase>`]
+    : [];
   const cases = r.thresholds.map((t) => {
     const name = xml(`${t.metric} ${t.expression}`);
     const open = `    <testcase classname="k6.${xml(r.scenario)}.${xml(r.profile)}" name="${name}" time="0">`;
@@ -209,8 +292,9 @@ export function renderJunit(r: Report): string {
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="k6" tests="${r.thresholds.length}" failures="${failures}" time="${r.durationSeconds}">`,
-    `  <testsuite name="${xml(r.scenario)}-${xml(r.profile)}" tests="${r.thresholds.length}" failures="${failures}" time="${r.durationSeconds}" timestamp="${r.finishedAt}">`,
+    `<testsuites name="k6" tests="${r.thresholds.length + setup.length}" failures="${failures}" errors="${setup.length}" time="${r.durationSeconds}">`,
+    `  <testsuite name="${xml(r.scenario)}-${xml(r.profile)}" tests="${r.thresholds.length + setup.length}" failures="${failures}" errors="${setup.length}" time="${r.durationSeconds}" timestamp="${r.finishedAt}">`,
+    ...setup,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

@@ -32,7 +32,7 @@ export function summaryHandler(opts: SummaryOptions) {
     // Loaded here, not at the top: esbuild makes a require()d module lazy, so only the one VU that runs
     // handleSummary evaluates the report code; the other VUs skip it in their init (docs/test-data.md).
     const { buildReport, renderJunit, renderMarkdown, renderText } = require('../summary.ts') as typeof import('../summary.ts');
-    const report = buildReport(data, opts);
+    const report = buildReport(data, { ...opts, setupRequired: true });
     const paths = reportPaths(opts.scenario, opts.profile);
     const out: Record<string, string> = {
       stdout: renderText(report) + `  reports: ${paths.json}, ${paths.md}, ${paths.junit}\n`,

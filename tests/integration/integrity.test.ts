@@ -102,6 +102,8 @@ test('an unreachable target stops an integrity scenario in setup with a clear me
   const run = await runK6('registration-race', { BANKING_API_URL: 'http://127.0.0.1:9', RACE_USERS: '10' });
   assert.equal(run.code, 108, diag(run));
   assert.match(run.stderr, /target unreachable: BANKING_API_URL=http:\/\/127\.0\.0\.1:9/);
+  // a bare `k6 run` too: handleSummary sees that setup() never completed
+  assert.equal(run.report?.verdict, 'error', diag(run));
 });
 
 test('a rejected token stops an integrity scenario before load and is never printed', async () => {
@@ -109,6 +111,7 @@ test('a rejected token stops an integrity scenario before load and is never prin
   assert.equal(run.code, 108, diag(run));
   assert.match(run.stderr, /AUTH_TOKEN was rejected/);
   assert.doesNotMatch(run.stdout + run.stderr, /wrong-token-value/);
+  assert.equal(run.report?.verdict, 'error', diag(run));
 });
 
 // ------------------------------------------------------------------------------------ rate limit

@@ -56,3 +56,36 @@ test('task tables are validated and mix deviation is measured in standard errors
   const skewed = taskMix('u', tasks, { a: 1000, b: 2000 });
   assert.ok(maxMixDeviation(skewed) > 30);
 });
+
+test('the report says which check failed on which endpoint, and each endpoint\'s requests and failures', () => {
+  const withDetail = {
+    ...data,
+    setup_data: { runId: 'r' },
+    metrics: {
+      ...data.metrics,
+      'http_req_failed{name:POST /api/v1/payments}': { type: 'rate', values: { rate: 0.05, passes: 3, fails: 57 }, thresholds: { 'rate<=0': { ok: false } } },
+      'http_req_duration{name:POST /api/v1/payments}': { type: 'trend', values: { 'p(95)': 4.5 } },
+    },
+    root_group: {
+      checks: [{ name: 'POST /api/v1/payments status 201', passes: 57, fails: 3 }],
+      groups: [{ checks: [{ name: 'GET /health status 200', passes: 9, fails: 0 }] }],
+    },
+  };
+  const r = buildReport(withDetail, { scenario: 'payment', profile: 'smoke', classes, setupRequired: true });
+  assert.equal(r.verdict, 'fail');
+  assert.deepEqual(r.endpoints, [{ name: 'POST /api/v1/payments', requests: 60, failed: 3, p95Ms: 4.5 }]);
+  assert.deepEqual(r.checkResults?.map((c) => [c.name, c.fails]), [['POST /api/v1/payments status 201', 3], ['GET /health status 200', 0]]);
+  const text = renderText(r);
+  assert.match(text, /failed checks\n {4}3 of 60 {2}POST \/api\/v1\/payments status 201/);
+  assert.match(text, /POST \/api\/v1\/payments\s+60\s+3\s+4\.50/);
+  assert.match(renderMarkdown(r), /\| POST \/api\/v1\/payments status 201 \| 3 \| 60 \|/);
+});
+
+test('a run whose setup() never completed is an error, not a fail, in every report', () => {
+  const r = buildReport(data, { scenario: 'payment', profile: 'smoke', classes, setupRequired: true });
+  assert.equal(r.verdict, 'error');
+  assert.match(r.error!, /setup\(\) did not complete/);
+  assert.match(renderText(r), /payment \/ smoke: ERROR/);
+  assert.match(renderJunit(r), /<testcase classname="k6\.payment\.smoke" name="setup" time="0">\s*<error message="setup\(\) did not complete/);
+  assert.equal(buildReport(data, { scenario: 'payment', profile: 'smoke', classes }).verdict, 'fail', 'without a setup() to wait for, thresholds decide');
+});
