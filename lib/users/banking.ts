@@ -7,7 +7,8 @@ import { acknowledged } from '../k6/metrics.ts';
 import type { Rng } from '../random.ts';
 import { pickRefundable, refundAmount } from '../refunds.ts';
 import { defineTasks } from '../tasks.ts';
-import { cardInput, pickCard, pickFrom, pickMerchant, remember, type UserClass, type UserContext } from './context.ts';
+import { type UserClass, type UserContext } from './context.ts';
+import { cardInput, pickCard, pickFrom, pickMerchant, remember } from '../vu-pools.ts';
 
 /** A batch item's authorization counts when it gets what a single authorization gets. */
 const AUTHORIZED = successStatus(BANKING_API.authorize);

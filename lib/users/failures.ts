@@ -9,7 +9,8 @@ import { acknowledged, cardsDeclined } from '../k6/metrics.ts';
 import { expectRefusal } from '../k6/refusals.ts';
 import { pickOne, seededUuid, type Rng } from '../random.ts';
 import { defineTasks } from '../tasks.ts';
-import { cardInput, pickCard, pickMerchant, pooled, pooledDeclineCard, pooledInvalidCard, type UserClass, type UserContext } from './context.ts';
+import { type UserClass, type UserContext } from './context.ts';
+import { cardInput, pickCard, pickMerchant, pooled, pooledDeclineCard, pooledInvalidCard } from '../vu-pools.ts';
 
 export interface FailureState {
   rng: Rng;

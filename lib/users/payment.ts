@@ -7,7 +7,8 @@ import { expectRefusal } from '../k6/refusals.ts';
 import { seededUuid, type Rng } from '../random.ts';
 import { pickRefundable, refundAmount } from '../refunds.ts';
 import { defineTasks } from '../tasks.ts';
-import { cardInput, pickCard, pickFrom, pickMerchant, pooledDeclineCard, pooledInvalidCard, remember, type UserClass, type UserContext } from './context.ts';
+import { type UserClass, type UserContext } from './context.ts';
+import { cardInput, pickCard, pickFrom, pickMerchant, pooledDeclineCard, pooledInvalidCard, remember } from '../vu-pools.ts';
 
 export interface PaymentState {
   rng: Rng;

@@ -3,7 +3,8 @@
 import { sleep } from 'k6';
 import { defineTasks } from '../tasks.ts';
 import { authorize, settlementReport, transactionStatus, type BankingState } from './banking.ts';
-import { pickMerchant, type UserClass, type UserContext } from './context.ts';
+import { type UserClass, type UserContext } from './context.ts';
+import { pickMerchant } from '../vu-pools.ts';
 import { paymentStatus, processPayment, refundPayment, type PaymentState } from './payment.ts';
 
 type PersonaState = PaymentState & BankingState;
