@@ -3,6 +3,8 @@
 // header must look like, and the "acknowledged but missing" arithmetic. No k6 imports: unit-tested in Node.
 import { EnvReader } from './config.ts';
 import { PAN_SERIAL_MODULUS, panFromSerial, type PanHolderType } from './data/pan.ts';
+import { successStatus } from './endpoints.ts';
+import { BANKING_API, BANKING_STATUS } from './services/banking.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Registration race
@@ -59,10 +61,15 @@ export function raceGroup(vuIdInTest: number, plan: Pick<RacePlan, 'pans'>): num
 
 export type RaceOutcome = 'created' | 'conflict' | 'server_error' | 'other';
 
-/** 201 created, 409 conflict (pan_already_registered), 5xx server error, anything else (incl. 0 = no answer) other. */
+/** The two answers the contract allows a racing registration: the winner's and the PAN-taken refusal. */
+export const REGISTERED = successStatus(BANKING_API.registerUser);
+export const PAN_TAKEN = BANKING_STATUS.panTaken;
+export const RACE_ANSWERS: readonly number[] = [REGISTERED, PAN_TAKEN];
+
+/** created (REGISTERED), conflict (PAN_TAKEN), 5xx server error, anything else (incl. 0 = no answer) other. */
 export function raceOutcome(status: number): RaceOutcome {
-  if (status === 201) return 'created';
-  if (status === 409) return 'conflict';
+  if (status === REGISTERED) return 'created';
+  if (status === PAN_TAKEN) return 'conflict';
   if (status >= 500 && status <= 599) return 'server_error';
   return 'other';
 }

@@ -13,7 +13,7 @@ import { Counter, Gauge, Trend } from 'k6/metrics';
 import { BankingClient } from '../lib/clients/banking.ts';
 import { BANKING_API } from '../lib/services/banking.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
-import { raceGroup, raceOutcome, readRacePlan, runPan, runPanSeries, statDelta, type RaceOutcome } from '../lib/integrity.ts';
+import { PAN_TAKEN, RACE_ANSWERS, raceGroup, raceOutcome, readRacePlan, REGISTERED, runPan, runPanSeries, statDelta, type RaceOutcome } from '../lib/integrity.ts';
 import { jsonBody } from '../lib/k6/http.ts';
 import { releaseInstant, waitForRelease } from '../lib/k6/release.ts';
 import { defineTest, type SetupData } from '../lib/k6/test.ts';
@@ -82,13 +82,13 @@ export default function race(data: SetupData<RaceData>): void {
   banking.raw().call(BANKING_API.health, { timeout: '5s', tags: { phase: 'warmup' } });
 
   releaseLag.add(waitForRelease(data.releaseAt));
-  const res = banking.registerUser({ name: target.name, pan: target.pan }, [201, 409]);
+  const res = banking.registerUser({ name: target.name, pan: target.pan }, RACE_ANSWERS);
   const outcome = raceOutcome(res.status);
   outcomes[outcome].add(1, { pan_group: String(group) });
   check(res, {
-    'race: 201 body is the registered user': (r) => r.status !== 201 || jsonBody<{ pan?: string; id?: string }>(r)?.pan === target.pan,
-    'race: 409 says pan_already_registered': (r) =>
-      r.status !== 409 || jsonBody<{ error?: { code?: string } }>(r)?.error?.code === 'pan_already_registered',
+    [`race: ${REGISTERED} body is the registered user`]: (r) => r.status !== REGISTERED || jsonBody<{ pan?: string; id?: string }>(r)?.pan === target.pan,
+    [`race: ${PAN_TAKEN} says pan_already_registered`]: (r) =>
+      r.status !== PAN_TAKEN || jsonBody<{ error?: { code?: string } }>(r)?.error?.code === 'pan_already_registered',
   });
   if (outcome === 'server_error' || outcome === 'other') {
     console.warn(`race: VU ${exec.vu.idInTest} (PAN group ${group}) got HTTP ${res.status}${res.error ? ` (${res.error})` : ''}`);
