@@ -13,6 +13,7 @@ import {
   sameJson,
   RACE_CONTRACT,
 } from '../../lib/money-races.ts';
+import { doubleSpendThresholds } from '../../thresholds/double-spend.ts';
 import { idempotencyThresholds } from '../../thresholds/idempotency.ts';
 
 function read<T>(env: Record<string, string>, f: (r: EnvReader) => T): T {
@@ -78,4 +79,15 @@ test('idempotency thresholds: one fresh answer per key, the rest replays', () =>
   assert.deepEqual(t.idem_replayed, ['count==16']);
   assert.deepEqual(t.idem_duplicates, ['count==0']);
   assert.deepEqual(t.idem_release_lag_ms, ['max<300']);
+});
+
+test('double-spend thresholds: winners and refusals per race over R rounds; the server total only on a quiet target', () => {
+  const plan = read({ DS_RACERS: '6', DS_ROUNDS: '3' }, readDoubleSpendPlan);
+  const t = doubleSpendThresholds(plan, { quiet: false });
+  assert.deepEqual(t.ds_full_refund_won, ['count==3']);
+  assert.deepEqual(t.ds_full_refund_refused, ['count==15']);
+  assert.deepEqual(t.ds_partial_refund_won, ['count==9']);
+  assert.deepEqual(t.ds_capture_refused, ['count==15']);
+  assert.equal(t.ds_server_refund_excess_minor, undefined);
+  assert.deepEqual(doubleSpendThresholds(plan, { quiet: true }).ds_server_refund_excess_minor, ['count==0']);
 });
