@@ -14,7 +14,7 @@ import { ensureK6, k6Env } from '../k6.ts';
 import { checkRunNames, timestamp } from '../run-scenario.ts';
 import { judgeThresholds, latency, requestsByRunner } from './evaluate.ts';
 import { usePrometheus } from './prometheus.ts';
-import { launch, release, segments, setupOnce, stop, teardownOnce, waitReady, type K6Process } from './runners.ts';
+import { launch, release, segments, setupOnce, stop, stopAll, teardownOnce, waitReady, type K6Process } from './runners.ts';
 
 export interface DistributedOptions {
   scenario: string;
@@ -81,6 +81,7 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
     const errors: string[] = [];
     let skewMs: number | null = null;
     let released = 0;
+    const abort = { by: null as string | null, done: false };
     try {
       await Promise.all(processes.map((p) => waitReady(p)));
       await setupOnce(control, runners);
@@ -88,7 +89,8 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
       skewMs = await release(runners);
       released = Date.now();
       log(`released ${runners.length} runners; start skew ${skewMs.toFixed(1)} ms (first release request to last acknowledgement)`);
-      await watch(runners, errors);
+      const live = { url: prom.url, testId, runners, thresholds, started, released, log };
+      await Promise.all([watch(runners, errors, abort).finally(() => (abort.done = true)), abortOnBreach(live, abort)]);
     } catch (e) {
       errors.push((e as Error).message || String(e));
     }
@@ -135,7 +137,13 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
       summaries: all,
       latencyMs,
       runners: rows,
-      distributed: { testId, runners: runners.length, startSkewMs: skewMs === null ? null : Math.round(skewMs * 10) / 10, prometheus: prom.url },
+      distributed: {
+        testId,
+        runners: runners.length,
+        startSkewMs: skewMs === null ? null : Math.round(skewMs * 10) / 10,
+        prometheus: prom.url,
+        ...(abort.by ? { abortedBy: abort.by } : {}),
+      },
       errors,
     });
     return { report, reportDir, pids };
@@ -149,15 +157,51 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
  * Waits for every runner to end. A runner that exits non-zero (killed, crashed, k6 error) ends the run
  * for all: the others are stopped and the runner is named.
  */
-async function watch(runners: readonly K6Process[], errors: string[]): Promise<void> {
+async function watch(runners: readonly K6Process[], errors: string[], abort: { by: string | null }): Promise<void> {
   const pending = new Set(runners);
   while (pending.size > 0) {
     const p = await Promise.race([...pending].map((r) => r.exited.then(() => r)));
     pending.delete(p);
     const code = p.exitCode()!;
-    if (code !== 0) {
+    // 103: the test was stopped through the REST API, as abortOnBreach does.
+    if (code !== 0 && !(abort.by && code === 103)) {
       errors.push(`runner ${p.id} (segment ${p.segment}) exited with code ${code}${code > 128 ? ' (killed by a signal)' : ''}: ${p.stderrTail().split('\n').slice(-3).join(' ').trim()}`);
       await Promise.all([...pending].map((r) => stop(r)));
+      return;
+    }
+  }
+}
+
+interface Live {
+  url: string;
+  testId: string;
+  runners: readonly K6Process[];
+  thresholds: readonly Threshold[];
+  started: number;
+  released: number;
+  log: (line: string) => void;
+}
+
+/**
+ * abortOnFail thresholds, judged over all runners once a second while they run (each after its
+ * delayAbortEval). The first certain breach stops every runner, as k6 stops itself in a single run.
+ */
+async function abortOnBreach(l: Live, abort: { by: string | null; done: boolean }): Promise<void> {
+  const watched = l.thresholds.filter((t) => t.abortOnFail);
+  while (watched.length > 0 && !abort.done) {
+    await sleep(1000);
+    const elapsed = (Date.now() - l.released) / 1000;
+    const due = watched.filter((t) => elapsed >= t.delayAbortEvalSeconds);
+    if (due.length === 0 || abort.done) continue;
+    const time = Date.now() / 1000;
+    const judged = await judgeThresholds({
+      url: l.url, testId: l.testId, time, rangeSeconds: time - l.started / 1000 + 60, durationSeconds: elapsed, thresholds: due, summaries: [],
+    }).catch(() => []);
+    const breach = judged.find((j) => !j.undecided && !j.result.ok);
+    if (breach && !abort.done) {
+      abort.by = `${breach.result.metric}: ${breach.result.expression}`;
+      l.log(`abortOnFail threshold breached over all runners (${abort.by}, observed ${breach.result.observed}): stopping every runner`);
+      await stopAll(l.runners);
       return;
     }
   }

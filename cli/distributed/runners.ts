@@ -123,6 +123,12 @@ export async function release(runners: readonly K6Process[]): Promise<number> {
   return Math.max(...acks) - t0;
 }
 
+/** Ends every runner's test through the REST API (k6 exits 103 after writing its summary). */
+export async function stopAll(runners: readonly K6Process[]): Promise<void> {
+  const body = { data: { type: 'status', id: 'default', attributes: { stopped: true } } };
+  await Promise.all(runners.map((r) => api(r, 'PATCH', '/v1/status', body).catch(() => undefined)));
+}
+
 /** Stops a process: SIGINT lets k6 flush its outputs and write its summary; SIGKILL after graceMs. */
 export async function stop(p: K6Process, graceMs = 10_000): Promise<number> {
   if (p.exitCode() === null) p.child.kill('SIGINT');

@@ -18,7 +18,7 @@ export type Verdict = 'pass' | 'fail' | 'error';
 
 export interface DistributedReport extends Omit<Report, 'verdict'> {
   verdict: Verdict;
-  distributed: { testId: string; runners: number; startSkewMs: number | null; prometheus: string };
+  distributed: { testId: string; runners: number; startSkewMs: number | null; prometheus: string; abortedBy?: string };
   runners: RunnerRow[];
   /** Why the verdict is `error`, naming the runner or the threshold. */
   error?: string;

@@ -17,9 +17,25 @@ export interface Threshold {
   op: Op;
   bound: number;
   abortOnFail: boolean;
+  /** How long into the run an abortOnFail threshold waits before it is first evaluated. */
+  delayAbortEvalSeconds: number;
 }
 
-type Inspected = Record<string, Array<string | { threshold: string; abortOnFail?: boolean }>>;
+type Inspected = Record<string, Array<string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string | null }>>;
+
+/** k6 durations as thresholds write them: `5s`, `1m30s`, `500ms`; empty is 0. */
+export function durationSeconds(text: string | null | undefined): number {
+  if (!text) return 0;
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+  let total = 0;
+  let used = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    total += Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+    used += m[0].length;
+  }
+  if (used !== text.length) throw new Error(`delayAbortEval '${text}' is not a duration such as 10s`);
+  return total;
+}
 
 /** `http_req_duration{name:POST /a,scenario:x}` -> metric and tags (k6 splits tags on ',' and ':'). */
 export function parseKey(key: string): { metric: string; tags: Record<string, string> } {
@@ -51,7 +67,8 @@ export function thresholdsFromInspect(inspected: Inspected | null | undefined): 
     for (const item of list) {
       const expression = typeof item === 'string' ? item : item.threshold;
       const abortOnFail = typeof item === 'string' ? false : item.abortOnFail === true;
-      out.push({ key, metric, tags, expression, ...parseExpression(expression), abortOnFail });
+      const delayAbortEvalSeconds = typeof item === 'string' ? 0 : durationSeconds(item.delayAbortEval);
+      out.push({ key, metric, tags, expression, ...parseExpression(expression), abortOnFail, delayAbortEvalSeconds });
     }
   }
   return out.sort((a, b) => a.key.localeCompare(b.key) || a.expression.localeCompare(b.expression));

@@ -181,3 +181,24 @@ test('a runner killed mid-run gives an error verdict naming it, and no k6 or Pro
   assert.deepEqual(left, []);
   assert.ok(result.report.durationSeconds < 15, 'the other runners were stopped, not left to finish');
 });
+
+test('an abortOnFail threshold breached over all runners stops every runner early and fails the run', async () => {
+  // 90% of payments fail: about 63% of all requests, over the scenario's catastrophic 50% (abortOnFail, 5 s delay).
+  const faulty = await startSandboxProcess({ SANDBOX_FAULTS: 'errors=0.9@POST /api/v1/payments' });
+  try {
+    const { report } = await runDistributed({
+      scenario: 'payment',
+      profile: 'smoke',
+      runners: 2,
+      env: { ...process.env, ...FAST, PAYMENT_SERVICE_URL: faulty.paymentUrl, BANKING_API_URL: faulty.bankingUrl, PROMETHEUS_URL: prom.url, VUS: '2', DURATION: '40s' },
+      reportsRoot,
+    });
+    assert.equal(report.verdict, 'fail', JSON.stringify({ error: report.error, runners: report.runners }));
+    assert.equal(report.distributed.abortedBy, 'http_req_failed: rate<0.5');
+    assert.ok(report.failedThresholds.includes('http_req_failed: rate<0.5'));
+    assert.ok(report.durationSeconds < 20, `ran ${report.durationSeconds}s of 40s`);
+    for (const r of report.runners.filter((r) => r.segment !== 'setup/teardown')) assert.equal(r.exit, 103, `runner ${r.runner}`);
+  } finally {
+    await faulty.stop();
+  }
+});

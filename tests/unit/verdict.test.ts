@@ -6,7 +6,7 @@ import { parseArgs } from '../../cli/distributed.ts';
 import type { Report } from '../../lib/summary.ts';
 import { planThreshold, resolveSeries, selector } from '../../lib/verdict/promql.ts';
 import { assembleReport, exitCodeOf, judge, mergeTaskMix } from '../../lib/verdict/report.ts';
-import { holds, parseExpression, parseKey, quantileOf, thresholdsFromInspect } from '../../lib/verdict/thresholds.ts';
+import { durationSeconds, holds, parseExpression, parseKey, quantileOf, thresholdsFromInspect } from '../../lib/verdict/thresholds.ts';
 
 test('threshold keys and expressions parse as k6 writes them', () => {
   assert.deepEqual(parseKey('http_req_duration{name:POST /api/v1/payments}'), { metric: 'http_req_duration', tags: { name: 'POST /api/v1/payments' } });
@@ -25,7 +25,7 @@ test('threshold keys and expressions parse as k6 writes them', () => {
 
 test('thresholdsFromInspect keeps abortOnFail and orders by metric', () => {
   const ts = thresholdsFromInspect({
-    http_req_failed: ['rate<0.05', { threshold: 'rate<0.5', abortOnFail: true }],
+    http_req_failed: ['rate<0.05', { threshold: 'rate<0.5', abortOnFail: true, delayAbortEval: '5s' }],
     checks: ['rate>=0.95'],
   });
   assert.deepEqual(ts.map((t) => [t.key, t.expression, t.abortOnFail]), [
@@ -33,6 +33,11 @@ test('thresholdsFromInspect keeps abortOnFail and orders by metric', () => {
     ['http_req_failed', 'rate<0.05', false],
     ['http_req_failed', 'rate<0.5', true],
   ]);
+  assert.equal(ts[2]!.delayAbortEvalSeconds, 5);
+  assert.equal(durationSeconds('1m30s'), 90);
+  assert.equal(durationSeconds('500ms'), 0.5);
+  assert.equal(durationSeconds(null), 0);
+  assert.throws(() => durationSeconds('5 sec'), /delayAbortEval '5 sec' is not a duration/);
 });
 
 const names = new Set(['k6_http_req_duration_seconds', 'k6_http_reqs_total', 'k6_http_req_failed_rate', 'k6_checks_rate', 'k6_vus', 'k6_amount']);
