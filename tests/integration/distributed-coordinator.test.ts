@@ -79,9 +79,14 @@ test('3 runners: one pass, totals add up, payments match the sandbox, merged p95
   durations.sort((a, b) => a - b);
   assert.equal(durations.length, report.requests.count, 'every request has a raw sample');
   for (const [p, merged] of [[95, report.latencyMs.p95], [99, report.latencyMs.p99]] as const) {
+    // The guarantee is against the sample of rank ceil(q*n), which shares the bucket histogram_quantile
+    // reads; k6's own percentile interpolates between that sample and its neighbour below.
     const exact = exactPercentile(durations, p);
-    const err = Math.abs(merged! - exact) / exact;
-    assert.ok(err <= PERCENTILE_BOUND, `p(${p}) merged ${merged} ms vs exact ${exact.toFixed(3)} ms: ${(err * 100).toFixed(2)}% off`);
+    const nearest = durations[Math.ceil((p / 100) * durations.length) - 1]!;
+    const lo = Math.min(exact, nearest) / (1 + PERCENTILE_BOUND);
+    const hi = Math.max(exact, nearest) * (1 + PERCENTILE_BOUND);
+    assert.ok(merged! >= lo && merged! <= hi, `p(${p}) merged ${merged} ms vs exact ${exact.toFixed(3)} ms (nearest rank ${nearest.toFixed(3)} ms)`);
+    assert.ok(Math.abs(merged! - nearest) / nearest <= PERCENTILE_BOUND, `p(${p}) merged ${merged} ms vs nearest rank ${nearest} ms`);
   }
   rmSync(raw, { recursive: true, force: true });
 });
