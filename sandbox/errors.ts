@@ -54,9 +54,6 @@ export class ApiError extends Error {
 export const notFound = (what: string, field?: string): ApiError =>
   new ApiError(404, 'not_found', `${what} not found`, field === undefined ? {} : { field });
 
-export const validationFailed = (field: string, message: string): ApiError =>
-  new ApiError(422, 'validation_failed', message, { field });
-
 /** Convert an ajv instancePath ("/card/number", "/operations/0/type") to "card.number" / "operations[0].type". */
 export function pathToField(instancePath: string, extra?: string): string {
   const parts = instancePath.split('/').filter((p) => p !== '');

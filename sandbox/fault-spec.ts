@@ -84,8 +84,6 @@ export function emptyFaults(): FaultSpec {
   return { rules: [], noUniquePan: false, noRateLimit: false, noIdempotencyLock: false, racyRefunds: false, racyCaptures: false };
 }
 
-export const EMPTY_FAULTS: FaultSpec = Object.freeze(emptyFaults()) as FaultSpec;
-
 const SWITCH_NAMES = Object.keys(SWITCHES) as SwitchName[];
 
 export const MAX_DELAY_MS = 300_000;

@@ -107,19 +107,9 @@ export function registerPaymentRoutes(app: FastifyInstance, ctx: SandboxContext)
       const customer = body.customer_id ?? null;
       const description = body.description ?? null;
       s.insertPayment.run(id, body.merchant_id, customer, body.amount, body.currency, card.brand, card.last4, description, at);
-      const view: PaymentView = {
-        id,
-        status: 'captured',
-        merchant_id: body.merchant_id,
-        customer_id: customer,
-        amount: body.amount,
-        currency: body.currency,
-        refunded_amount: 0,
-        card_brand: card.brand,
-        card_last4: card.last4,
-        description,
-        created_at: at,
-      };
+      // The answer is read back from the row just written: a 201 says exactly what was stored, and the
+      // view is built in one place.
+      const view = paymentView(s.getPayment.get(id) as PaymentRow);
       appendAudit(sdb, 'payment.created', id, view, at);
       return { status: 201, body: view };
     };
