@@ -10,7 +10,7 @@ import type { Thresholds } from '../thresholds.ts';
 import type { ClassWeights } from '../tasks.ts';
 import type { ApiClient } from './http.ts';
 import type { RunInfo } from './runner.ts';
-import { summaryHandler } from './summary.ts';
+import { summaryHandler } from './handle-summary.ts';
 
 export const TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
 
