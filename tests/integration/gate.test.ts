@@ -2,8 +2,9 @@
 // healthy, slow, failing or gone; the suite runner's table and decision; the HTML report in Chromium.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { runScenario } from '../../cli/run-scenario.ts';
 import { startSandboxProcess } from '../../cli/sandbox-process.ts';
@@ -72,6 +73,21 @@ test('target down: a clear error that is neither 0 nor 99, with a summary.json t
   const summary = JSON.parse(readFileSync(join(result.reportDir, 'summary.json'), 'utf8'));
   assert.equal(summary.verdict, 'error');
   assert.match(summary.k6StderrTail, /target unreachable/);
+});
+
+test('a PROFILE that would leave reports/ is refused before anything runs, naming the variable', async () => {
+  const escape = resolve(mkdtempSync(join(tmpdir(), 'paykit-escape-')), 'evil');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/run.ts', 'payment'], {
+    env: { ...process.env, PROFILE: `/../../../../../../../..${escape}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  assert.equal(code, 2, out);
+  assert.match(out, /PROFILE must be one of smoke, load/);
+  assert.deepEqual(readdirSync(dirname(escape)), [], 'nothing was written outside reports/');
 });
 
 test('the production guard refuses a heavy profile against a non-allow-listed host before any load', async () => {
