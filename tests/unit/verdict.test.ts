@@ -1,6 +1,7 @@
 // The distributed verdict's pure parts: thresholds from `k6 inspect`, their PromQL, and the judgement.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { usePrometheus } from '../../cli/distributed/prometheus.ts';
 import { segments } from '../../cli/distributed/runners.ts';
 import { parseArgs } from '../../cli/distributed.ts';
 import type { Report } from '../../lib/summary.ts';
@@ -118,4 +119,9 @@ test('segments cover 0..1 and the CLI names bad arguments', () => {
   assert.deepEqual(parseArgs(['payment', '--runners', '2'], {}), { scenario: 'payment', runners: 2, profile: 'smoke' });
   assert.throws(() => parseArgs(['payment', '--runners', 'x'], {}), /--runners must be a whole number from 1 to 64, got 'NaN'/);
   assert.throws(() => parseArgs(['payment', '--runners', '2', '--vus', '3'], {}), /unknown option --vus/);
+});
+
+test('without PROMETHEUS_URL or a prometheus binary the run stops before any load, saying how to install one', async () => {
+  await assert.rejects(usePrometheus({ PROMETHEUS_BIN: '/nonexistent/prometheus' }), /no PROMETHEUS_URL and no 'prometheus' on PATH; .*apt-get install prometheus/);
+  await assert.rejects(usePrometheus({ PROMETHEUS_URL: 'localhost:9090' }), /PROMETHEUS_URL is not a URL: 'localhost:9090'/);
 });
