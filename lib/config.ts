@@ -9,6 +9,8 @@ export interface Config {
   bankingUrl: string;
   /** The bearer token. Never log it: use `redact()` on anything that might contain it. */
   authToken: string;
+  /** False when the token is the sandbox's default, used because AUTH_TOKEN was not set for a local target. */
+  authTokenFromEnv: boolean;
   minWaitMs: number;
   maxWaitMs: number;
   /** Multiplies persona think times (realistic scenario): 0.1 runs personas ten times faster. */
@@ -144,6 +146,7 @@ export function parseConfig(env: Env, profiles: readonly string[]): Config {
 
   const local = [paymentUrl, bankingUrl].every((u) => isLoopbackHost(urlHost(u) ?? ''));
   let authToken = r.raw('AUTH_TOKEN');
+  const authTokenFromEnv = authToken !== undefined;
   if (authToken) authToken = authToken.replace(/^Bearer\s+/i, '');
   if (authToken) {
     // An HTTP header cannot carry these; k6 would refuse the request and setup() would blame the target.
@@ -164,6 +167,7 @@ export function parseConfig(env: Env, profiles: readonly string[]): Config {
     paymentUrl,
     bankingUrl,
     authToken: authToken ?? '',
+    authTokenFromEnv,
     minWaitMs,
     maxWaitMs,
     thinkTimeScale: r.number('THINK_TIME_SCALE', 1, { min: 0, max: 100 }),

@@ -16,6 +16,16 @@ export interface Endpoint {
   expected: readonly [number, ...number[]];
 }
 
+/**
+ * How setup() tells a target that is down from one that rejects the token, before any load: the health
+ * endpoint must answer its success status, and a lookup of an id that cannot exist must answer one of
+ * `accepted` (a 404 proves the token was accepted; 401 or 403 that it was not).
+ */
+export interface ServiceProbes {
+  health: Endpoint;
+  auth: { endpoint: Endpoint; params?: Record<string, string>; accepted: readonly number[] };
+}
+
 /** The endpoint's `name` tag, the key of its thresholds. */
 export function endpointName(e: Endpoint): string {
   return `${e.method} ${e.path}`;

@@ -1,28 +1,44 @@
 // setup() helpers every scenario shares: fail fast, with a reason a person can act on, when a target
-// is down or rejects the token; and a per-run id for idempotency keys and other unique fields.
+// is down or rejects the token (the probes are the service's, lib/services/*); and a per-run id for
+// idempotency keys and other unique fields.
 import exec from 'k6/execution';
+import { successStatus, type ServiceProbes } from '../endpoints.ts';
 import type { ApiClient } from './http.ts';
 
-/** Paths that cannot exist on the target: a 404 proves the token was accepted, 401/403 that it was not. */
-export const AUTH_PROBE = {
-  payment: '/api/v1/payments/pay_setup_probe_does_not_exist',
-  banking: '/api/v1/transactions/txn_setup_probe_does_not_exist',
-} as const;
+export interface ProbeTarget {
+  api: ApiClient;
+  /** The variable that names the target, for messages: PAYMENT_SERVICE_URL. */
+  label: string;
+  url: string;
+  probes: ServiceProbes;
+  /** Where the token came from: AUTH_TOKEN, or the sandbox's default for a local target. */
+  tokenFromEnv: boolean;
+  /** The URL the sandbox listens on by default: only then is starting the sandbox the advice. */
+  sandboxUrl: string;
+}
 
 /**
  * In setup(): aborts the test (exit 108) with a clear message when the target is down, unhealthy or
  * rejects the token, before any load is sent. Never prints the token.
  */
-export function probeTarget(api: ApiClient, label: string, url: string, authPath: string): void {
-  const health = api.call({ method: 'GET', path: '/health', expected: [200] }, { timeout: '5s', tags: { phase: 'setup' } });
+export function probeTarget(t: ProbeTarget): void {
+  const setupTags = { timeout: '5s', tags: { phase: 'setup' } };
+  const health = t.api.call(t.probes.health, setupTags);
   if (health.status === 0) {
+    const advice = t.url === t.sandboxUrl ? `Start the sandbox with \`npm run sandbox\`, or point ${t.label} at a running service.` : `Is ${t.label} right, and is the service up?`;
+    exec.test.abort(`target unreachable: ${t.label}=${t.url} (${health.error}). ${advice}`);
+  }
+  const healthy = successStatus(t.probes.health);
+  if (health.status !== healthy) exec.test.abort(`target unhealthy: ${t.probes.health.method} ${t.url}${t.probes.health.path} answered ${health.status}, not ${healthy}`);
+  const { endpoint, params, accepted } = t.probes.auth;
+  const auth = t.api.call(endpoint, { ...setupTags, params, expected: accepted });
+  if (auth.status === 401 || auth.status === 403) {
     exec.test.abort(
-      `target unreachable: ${label}=${url} (${health.error}). Start the sandbox with \`npm run sandbox\`, or point ${label} at a running service.`,
+      t.tokenFromEnv
+        ? `AUTH_TOKEN was rejected by ${t.url} (HTTP ${auth.status}); check the token`
+        : `${t.url} rejected the sandbox's default token (HTTP ${auth.status}): AUTH_TOKEN is not set; set it to this service's token`,
     );
   }
-  if (health.status !== 200) exec.test.abort(`target unhealthy: GET ${url}/health answered ${health.status}`);
-  const auth = api.call({ method: 'GET', path: authPath, expected: [404] }, { timeout: '5s', tags: { phase: 'setup' } });
-  if (auth.status === 401 || auth.status === 403) exec.test.abort(`AUTH_TOKEN was rejected by ${url} (HTTP ${auth.status}); check the token`);
 }
 
 /** A short id unique to this run (client ids, idempotency keys). */

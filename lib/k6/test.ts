@@ -3,8 +3,11 @@
 // classes get it through defineScenario (./scenario.ts); the integrity scenarios call it directly with
 // their own k6 scenarios, thresholds, setup and teardown.
 import type { Counter } from 'k6/metrics';
-import { AUTH_PROBE, newRunId, probeTarget } from './setup.ts';
-import { urlHost, type Config } from '../config.ts';
+import { newRunId, probeTarget } from './setup.ts';
+import { DEFAULTS, urlHost, type Config } from '../config.ts';
+import type { ServiceProbes } from '../endpoints.ts';
+import { BANKING_PROBES } from '../services/banking.ts';
+import { PAYMENT_PROBES } from '../services/payment.ts';
 import { guardRisk, hostGuard, type ResolvedProfile } from '../profiles.ts';
 import type { Thresholds } from '../thresholds.ts';
 import type { ClassWeights } from '../tasks.ts';
@@ -16,7 +19,8 @@ export const TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)
 
 export type Service = 'payment' | 'banking';
 
-const TARGET_VAR: Record<Service, string> = { payment: 'PAYMENT_SERVICE_URL', banking: 'BANKING_API_URL' };
+const TARGET_VAR = { payment: 'PAYMENT_SERVICE_URL', banking: 'BANKING_API_URL' } as const satisfies Record<Service, string>;
+const PROBES: Record<Service, ServiceProbes> = { payment: PAYMENT_PROBES, banking: BANKING_PROBES };
 
 export interface TestSpec<D extends object> {
   name: string;
@@ -56,7 +60,16 @@ export function defineTest<D extends object = Record<never, never>>(spec: TestSp
   const options = __VU === 0 ? { summaryTrendStats: TREND_STATS, setupTimeout: '30s', ...spec.options() } : {};
 
   function setup(): SetupData<D> {
-    for (const s of services) probeTarget(spec.targets[s]!, TARGET_VAR[s], urls[s], AUTH_PROBE[s]);
+    for (const s of services) {
+      probeTarget({
+        api: spec.targets[s]!,
+        label: TARGET_VAR[s],
+        url: urls[s],
+        probes: PROBES[s],
+        tokenFromEnv: config.authTokenFromEnv,
+        sandboxUrl: DEFAULTS[TARGET_VAR[s]],
+      });
+    }
     for (const c of spec.zeroCounters ?? []) c.add(0);
     const run: RunInfo = { runId: newRunId() };
     const own = spec.setup ? spec.setup(run) : ({} as D);

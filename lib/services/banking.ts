@@ -1,7 +1,7 @@
 // The banking API as data: each endpoint's name, method, path template and contract statuses, and the
 // request and response shapes the kit uses. Pure, so budgets and tests read it in Node.
 // Pointing the suite at your own banking API starts here (docs/adapting.md).
-import type { Endpoint } from '../endpoints.ts';
+import type { Endpoint, ServiceProbes } from '../endpoints.ts';
 import type { CardInput } from './payment.ts';
 
 export const BANKING_API = {
@@ -16,6 +16,11 @@ export const BANKING_API = {
   auditVerify: { method: 'GET', path: '/api/v1/audit/verify', expected: [200] },
   stats: { method: 'GET', path: '/api/v1/stats', expected: [200] },
 } as const satisfies Record<string, Endpoint>;
+
+export const BANKING_PROBES: ServiceProbes = {
+  health: BANKING_API.health,
+  auth: { endpoint: BANKING_API.transaction, params: { id: 'txn_setup_probe_does_not_exist' }, accepted: [404] },
+};
 
 /** The statuses the banking API documents for refusals (sandbox/openapi.yaml). */
 export const BANKING_STATUS = {

@@ -1,7 +1,7 @@
 // The payment service's API as data: each endpoint's name, method, path template and contract statuses,
 // and the request and response shapes the kit uses. Pure, so budgets and tests read it in Node.
 // Pointing the suite at your own payment service starts here (docs/adapting.md).
-import type { Endpoint } from '../endpoints.ts';
+import type { Endpoint, ServiceProbes } from '../endpoints.ts';
 
 export const PAYMENT_API = {
   health: { method: 'GET', path: '/health', expected: [200] },
@@ -12,6 +12,11 @@ export const PAYMENT_API = {
   stats: { method: 'GET', path: '/api/v1/stats', expected: [200] },
   generateData: { method: 'POST', path: '/api/v1/data/generate', expected: [200] },
 } as const satisfies Record<string, Endpoint>;
+
+export const PAYMENT_PROBES: ServiceProbes = {
+  health: PAYMENT_API.health,
+  auth: { endpoint: PAYMENT_API.getPayment, params: { id: 'pay_setup_probe_does_not_exist' }, accepted: [404] },
+};
 
 /** The statuses the sandbox documents for card problems (sandbox/openapi.yaml). */
 export const PAYMENT_STATUS = {

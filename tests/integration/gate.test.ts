@@ -75,6 +75,17 @@ test('target down: a clear error that is neither 0 nor 99, with a summary.json t
   assert.match(summary.k6StderrTail, /target unreachable/);
 });
 
+test('setup names what to fix: AUTH_TOKEN for a service that refuses the default token, no sandbox advice for another host', async () => {
+  const rejected = await withSandbox({ SANDBOX_TOKEN: 'tok-not-the-default-1' }, (urls) => runK6('payment', { ...urls, AUTH_TOKEN: '' }));
+  assert.equal(rejected.code, 108, rejected.stderr.slice(-1500));
+  assert.match(rejected.stderr, /rejected the sandbox's default token \(HTTP 401\): AUTH_TOKEN is not set/);
+  assert.equal(rejected.report?.verdict, 'error');
+  const down = await runK6('payment', { PAYMENT_SERVICE_URL: 'http://127.0.0.1:9' });
+  assert.equal(down.code, 108);
+  assert.match(down.stderr, /target unreachable: PAYMENT_SERVICE_URL=http:\/\/127\.0\.0\.1:9 .*Is PAYMENT_SERVICE_URL right, and is the service up\?/);
+  assert.doesNotMatch(down.stderr, /npm run sandbox/);
+});
+
 test('a PROFILE that would leave reports/ is refused before anything runs, naming the variable', async () => {
   const escape = resolve(mkdtempSync(join(tmpdir(), 'paykit-escape-')), 'evil');
   const child = spawn(process.execPath, ['--import', 'tsx', 'cli/run.ts', 'payment'], {
