@@ -4,31 +4,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import { findBinary, missingPackageReason } from './system.ts';
 
-const MISSING = 'Debian chromium is not installed (apt-get install chromium); .ci/run installs it';
-
-function findChromium(): string | null {
-  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) {
-    if (spawnSync(p, ['--version']).status === 0) return p;
-  }
-  return null;
-}
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
 export function chromiumPath(): string {
-  const p = findChromium();
-  if (p === null) throw new Error(MISSING);
+  const p = findBinary(CHROMIUM);
+  if (p === null) throw new Error('Debian chromium is not installed (apt-get install chromium); .ci/run installs it');
   return p;
 }
 
-/**
- * Why a browser test cannot run here, or null when it can. Chromium is an optional system package for
- * `npm test`, so without it the test is skipped with this reason; REQUIRE_BROWSER=1 (set by .ci/run)
- * turns its absence into a failure instead, so CI never skips it quietly.
- */
+/** Why a browser test cannot run here, or null when it can (tests/helpers/system.ts). */
 export function browserSkipReason(env: NodeJS.ProcessEnv = process.env): string | null {
-  if (findChromium() !== null) return null;
-  if (env.REQUIRE_BROWSER === '1') throw new Error(`${MISSING}, and REQUIRE_BROWSER=1 requires it`);
-  return MISSING;
+  return missingPackageReason(CHROMIUM, 'chromium', 'REQUIRE_BROWSER', env);
 }
 
 /** Screenshots a local HTML file after letting its scripts run, and returns the decoded image. */

@@ -11,6 +11,11 @@ import { usePrometheus, type Prometheus } from '../../cli/distributed/prometheus
 import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
 import { exitCodeOf } from '../../lib/verdict/report.ts';
 import { FAST, sandboxStats } from '../helpers/k6.ts';
+import { missingPackageReason } from '../helpers/system.ts';
+
+/** Prometheus is an optional system package for `npm test`; without it these skip, saying why. */
+const skip = missingPackageReason(['/usr/bin/prometheus', 'prometheus'], 'prometheus', 'REQUIRE_PROMETHEUS') ?? false;
+const promTest = (name: string, fn: () => Promise<void>) => test(name, { skip }, fn);
 
 /** The documented bound (docs/distributed.md): one bucket of k6's native-histogram schema 3, 2^(1/8) - 1. */
 const PERCENTILE_BOUND = 2 ** (1 / 8) - 1;
@@ -19,6 +24,7 @@ let sandbox: SandboxProcess;
 let prom: Prometheus;
 let reportsRoot: string;
 before(async () => {
+  if (skip) return;
   sandbox = await startSandboxProcess();
   // One server for the in-process runs; the CLI test lets the coordinator start its own.
   prom = await usePrometheus({});
@@ -48,7 +54,7 @@ function alive(pid: number): boolean {
   }
 }
 
-test('3 runners: one pass, totals add up, payments match the sandbox, merged p95/p99 within the bound of the raw samples', async () => {
+promTest('3 runners: one pass, totals add up, payments match the sandbox, merged p95/p99 within the bound of the raw samples', async () => {
   const raw = mkdtempSync(join(tmpdir(), 'paykit-raw-'));
   const statsBefore = await sandboxStats(sandbox.paymentUrl);
   const lines: string[] = [];
@@ -91,7 +97,7 @@ test('3 runners: one pass, totals add up, payments match the sandbox, merged p95
   rmSync(raw, { recursive: true, force: true });
 });
 
-test('setup() and teardown() run once: only the setup process sends their requests, and the audit check passes over the whole run', async () => {
+promTest('setup() and teardown() run once: only the setup process sends their requests, and the audit check passes over the whole run', async () => {
   const raw = mkdtempSync(join(tmpdir(), 'paykit-raw-'));
   const { report } = await runDistributed({
     scenario: 'audit',
@@ -119,7 +125,7 @@ test('setup() and teardown() run once: only the setup process sends their reques
   rmSync(raw, { recursive: true, force: true });
 });
 
-test('a throughput floor that no runner meets alone passes over the whole run', async () => {
+promTest('a throughput floor that no runner meets alone passes over the whole run', async () => {
   // Paced by think time, not CPU: each runner's 1 VU makes about 4.5 requests/s, all three about 13.5.
   const { report } = await runDistributed({
     scenario: 'payment',
@@ -136,7 +142,7 @@ test('a throughput floor that no runner meets alone passes over the whole run', 
   }
 });
 
-test('a latency budget breached over the whole run exits 99 and names the threshold on stdout and in every report', async () => {
+promTest('a latency budget breached over the whole run exits 99 and names the threshold on stdout and in every report', async () => {
   // No PROMETHEUS_URL: the coordinator starts and stops its own.
   const env = { ...process.env, ...FAST, ...targets(), PROMETHEUS_URL: '', VUS: '2', DURATION: '3s', P99_MS: '1' };
   const child = spawn(process.execPath, ['--import', 'tsx', 'cli/distributed.ts', 'payment', '--runners', '2'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -159,7 +165,7 @@ test('a latency budget breached over the whole run exits 99 and names the thresh
   }
 });
 
-test('a runner killed mid-run gives an error verdict naming it, and no k6 or Prometheus process is left', async () => {
+promTest('a runner killed mid-run gives an error verdict naming it, and no k6 or Prometheus process is left', async () => {
   let killed = 0;
   const result = await runDistributed({
     scenario: 'payment',
@@ -187,7 +193,7 @@ test('a runner killed mid-run gives an error verdict naming it, and no k6 or Pro
   assert.ok(result.report.durationSeconds < 15, 'the other runners were stopped, not left to finish');
 });
 
-test('an abortOnFail threshold breached over all runners stops every runner early and fails the run', async () => {
+promTest('an abortOnFail threshold breached over all runners stops every runner early and fails the run', async () => {
   // 90% of payments fail: about 63% of all requests, over the scenario's catastrophic 50% (abortOnFail, 5 s delay).
   const faulty = await startSandboxProcess({ SANDBOX_FAULTS: 'errors=0.9@POST /api/v1/payments' });
   try {

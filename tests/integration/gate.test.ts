@@ -111,7 +111,6 @@ test('the production guard refuses a heavy profile against a non-allow-listed ho
 test('the HTML report renders in headless Chromium (screenshot is not blank)', async (t) => {
   const skip = browserSkipReason();
   if (skip !== null) {
-    console.log(`skipping the HTML report check: ${skip}`);
     t.skip(skip);
     return;
   }
