@@ -17,6 +17,14 @@ import { summaryHandler } from './handle-summary.ts';
 
 export const TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
 
+/**
+ * The system tags something reads: thresholds and reports (name, scenario, expected_response), the
+ * dashboards (method, status, error_code), check and group results. k6's default set also tags every
+ * sample with url, proto, subproto, tls_version and service, which nothing here reads; url is one
+ * value per id, so it multiplies the tag sets k6 and any output must keep (k6's large-test guidance).
+ */
+export const SYSTEM_TAGS = ['name', 'method', 'status', 'scenario', 'group', 'check', 'error', 'error_code', 'expected_response'];
+
 export type Service = 'payment' | 'banking';
 
 const TARGET_VAR = { payment: 'PAYMENT_SERVICE_URL', banking: 'BANKING_API_URL' } as const satisfies Record<Service, string>;
@@ -57,7 +65,7 @@ export function defineTest<D extends object = Record<never, never>>(spec: TestSp
   // k6 reads `options` from the init context it runs first (__VU 0) and ignores what the VUs' own init
   // contexts export, so only that one builds them: at 1000 VUs that is 1000 fewer scenario and
   // threshold tables to build and keep (docs/test-data.md, start-up and memory per VU).
-  const options = __VU === 0 ? { summaryTrendStats: TREND_STATS, setupTimeout: '30s', ...spec.options() } : {};
+  const options = __VU === 0 ? { summaryTrendStats: TREND_STATS, systemTags: SYSTEM_TAGS, setupTimeout: '30s', ...spec.options() } : {};
 
   function setup(): SetupData<D> {
     for (const s of services) {
