@@ -12,7 +12,8 @@ import { assembleReport, type DistributedReport, type Judged, type RunnerRow } f
 import { thresholdsFromInspect, type Threshold } from '../../lib/verdict/thresholds.ts';
 import { ensureK6, k6Env } from '../k6.ts';
 import { checkRunNames, timestamp } from '../run-scenario.ts';
-import { judgeThresholds, latency, requestsByRunner } from './evaluate.ts';
+import { judgeThresholds } from './evaluate.ts';
+import { judgeRun } from './judge-run.ts';
 import { usePrometheus } from './prometheus.ts';
 import { launch, release, segments, setupOnce, stop, stopAll, teardownOnce, waitReady, type K6Process } from './runners.ts';
 
@@ -104,30 +105,34 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
     const rangeSeconds = (Date.now() - started) / 1000 + 60;
 
     const summaries = new Map(processes.map((p) => [p.id, readSummary(p)] as const));
-    const durationSeconds = Math.max(0, ...runners.map((p) => summaries.get(p.id)?.durationSeconds ?? 0)) || (ended - (released || ended)) / 1000;
-    const byRunner = await requestsByRunner(prom.url, testId, time, rangeSeconds);
+    const all = [...summaries.values()].filter((s): s is Report => s !== null);
     const rows: RunnerRow[] = processes.map((p) => ({
       runner: p.id,
       segment: p.segment,
       requests: summaries.get(p.id)?.requests.count ?? null,
       exit: p.exitCode(),
     }));
-    if (released > 0) {
-      for (const p of processes) {
-        const own = summaries.get(p.id)?.requests.count;
-        const stored = byRunner.get(p.id) ?? 0;
-        if (own === undefined) errors.push(`runner ${p.id} wrote no end-of-test summary (exit ${p.exitCode()})`);
-        else if (own !== stored) errors.push(`runner ${p.id}: Prometheus holds ${stored} of its ${own} requests`);
-      }
-    }
-    let judged: Judged[] = [];
+    let judged: Judged[] = thresholds.map((t) => ({ result: { metric: t.key, expression: t.expression, ok: false, stat: t.stat, observed: null } }));
     let latencyMs: Report['latencyMs'] = { avg: null, p95: null, p99: null, max: null };
-    const all = [...summaries.values()].filter((s): s is Report => s !== null);
+    let durationSeconds = (ended - (released || ended)) / 1000;
+    // A run that never started has no data to judge: its error is already named.
     if (released > 0) {
-      judged = await judgeThresholds({ url: prom.url, testId, time, rangeSeconds, durationSeconds, thresholds, summaries: all });
-      latencyMs = await latency(prom.url, testId, time);
-    } else {
-      judged = thresholds.map((t) => ({ result: { metric: t.key, expression: t.expression, ok: false, stat: t.stat, observed: null } }));
+      const longest = Math.max(0, ...runners.map((p) => summaries.get(p.id)?.durationSeconds ?? 0));
+      const v = await judgeRun({
+        url: prom.url,
+        testId,
+        time,
+        rangeSeconds,
+        thresholds,
+        expectedRunners: runners.length,
+        ownRequests: new Map(processes.map((p) => [p.id, summaries.get(p.id)?.requests.count] as const)),
+        summaries: all,
+        durationSeconds: longest || durationSeconds,
+      });
+      judged = v.judged;
+      latencyMs = v.latencyMs;
+      durationSeconds = v.durationSeconds;
+      errors.push(...v.errors);
     }
     const report = assembleReport({
       scenario: o.scenario,

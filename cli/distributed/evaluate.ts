@@ -30,8 +30,9 @@ export async function judgeThresholds(i: EvaluateInput): Promise<Judged[]> {
 
 async function observe(t: Threshold, names: Set<string>, histograms: Set<string>, counters: Record<string, number>, i: EvaluateInput): Promise<Observation> {
   const whole = Object.keys(t.tags).length === 0;
-  // A check's rate series carries no count: the processes' own pass/fail totals are exact.
-  if (t.metric === 'checks' && whole && t.stat === 'rate') {
+  // A check's rate series carries no count: the processes' own pass/fail totals are exact. Without them
+  // (runners elsewhere) the rate is judged between its series' min and max like any other rate.
+  if (t.metric === 'checks' && whole && t.stat === 'rate' && i.summaries.length > 0) {
     const passes = i.summaries.reduce((s, r) => s + r.checks.passes, 0);
     const fails = i.summaries.reduce((s, r) => s + r.checks.fails, 0);
     return passes + fails > 0 ? { value: passes / (passes + fails) } : { missing: 'no check ran' };

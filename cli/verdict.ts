@@ -1,0 +1,108 @@
+// npm run verdict -- --scenario <s> --testid <id> --prometheus <url> [--runners N] [--profile P]
+//
+// The global verdict of a distributed test, from the Prometheus its runners wrote to: for runners the
+// coordinator did not start (docker compose, the k6-operator), or to judge again later. It reads the
+// thresholds from the bundle as the coordinator does, judges them with the same code (judge-run.ts),
+// prints the same table and writes the same reports. Exit 0 pass, 99 a threshold breached, 1 an error:
+// no data for the test id, fewer runners than --runners, a threshold the data cannot decide.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { secretsOf } from '../lib/config.ts';
+import { assembleReport, exitCodeOf, type DistributedReport } from '../lib/verdict/report.ts';
+import { inspectThresholds } from './distributed/coordinator.ts';
+import { judgeRun, SETUP_RUNNER } from './distributed/judge-run.ts';
+import { scalarQuery, usePrometheus } from './distributed/prometheus.ts';
+import { writeReports } from './distributed.ts';
+import { ensureK6 } from './k6.ts';
+import { checkRunNames, timestamp } from './run-scenario.ts';
+import { selector } from '../lib/verdict/promql.ts';
+
+const USAGE = 'usage: npm run verdict -- --scenario <s> --testid <id> --prometheus <url> [--runners N] [--profile P] [--reports DIR]';
+
+export interface VerdictArgs {
+  scenario: string;
+  testId: string;
+  prometheus: string;
+  runners: number | null;
+  profile: string;
+  reportsRoot: string;
+}
+
+export function parseVerdictArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): VerdictArgs {
+  const a: VerdictArgs = { scenario: '', testId: '', prometheus: env.PROMETHEUS_URL ?? '', runners: null, profile: env.PROFILE || 'smoke', reportsRoot: 'reports' };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value (${USAGE})`);
+      return v;
+    };
+    if (flag === '--scenario') a.scenario = value();
+    else if (flag === '--testid') a.testId = value();
+    else if (flag === '--prometheus') a.prometheus = value();
+    else if (flag === '--profile') a.profile = value();
+    else if (flag === '--reports') a.reportsRoot = value();
+    else if (flag === '--runners') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`--runners must be a whole number from 1 to 1000, got '${argv[i]}'`);
+      a.runners = n;
+    } else throw new Error(`unknown option ${flag} (${USAGE})`);
+  }
+  if (!a.scenario) throw new Error(`--scenario is required (${USAGE})`);
+  if (!a.testId.trim()) throw new Error(`--testid is required: the testid tag the runners were started with (${USAGE})`);
+  if (!a.prometheus) throw new Error(`--prometheus (or PROMETHEUS_URL) is required (${USAGE})`);
+  return a;
+}
+
+/**
+ * How far back the test's float series reach: its first sample, found on a one-minute grid (timestamp()
+ * gives the sample's own time), plus margin. A test older than a day is not found: an error, not a pass.
+ */
+async function rangeOf(url: string, testId: string, time: number): Promise<number> {
+  const first = await scalarQuery(url, `min(min_over_time(timestamp(k6_iterations_total${selector(testId)})[24h:1m]))`, time);
+  return first === null ? 3600 : time - first + 120;
+}
+
+export async function verdict(a: VerdictArgs, env: NodeJS.ProcessEnv): Promise<{ report: DistributedReport; reportDir: string }> {
+  checkRunNames(a.scenario, a.profile);
+  const prom = await usePrometheus({ ...env, PROMETHEUS_URL: a.prometheus });
+  const k6 = await ensureK6();
+  const runEnv = { ...env, PROFILE: a.profile };
+  const thresholds = inspectThresholds(k6.path, join('dist', `${a.scenario}.js`), runEnv);
+  const time = Date.now() / 1000;
+  const rangeSeconds = await rangeOf(prom.url, a.testId, time);
+  const v = await judgeRun({ url: prom.url, testId: a.testId, time, rangeSeconds, thresholds, expectedRunners: a.runners });
+  const report = assembleReport({
+    scenario: a.scenario,
+    profile: a.profile,
+    durationSeconds: v.durationSeconds,
+    judged: v.judged,
+    summaries: v.summaries,
+    latencyMs: v.latencyMs,
+    runners: [...v.stored.entries()].sort().map(([runner, requests]) => ({ runner, segment: runner === SETUP_RUNNER ? 'setup/teardown' : '-', requests, exit: null })),
+    distributed: { testId: a.testId, runners: v.labels.length, startSkewMs: null, prometheus: prom.url },
+    errors: v.errors,
+  });
+  const reportDir = join(a.reportsRoot, `${a.scenario}-${a.profile}-verdict-${timestamp()}`);
+  mkdirSync(reportDir, { recursive: true });
+  return { report, reportDir };
+}
+
+async function main(): Promise<number> {
+  const args = parseVerdictArgs(process.argv.slice(2));
+  const { report, reportDir } = await verdict(args, process.env);
+  process.stdout.write(writeReports(reportDir, report, secretsOf({ ...process.env, PROFILE: args.profile })));
+  console.log(`  reports: ${reportDir}/{summary.json,summary.md,junit.xml,summary.txt}`);
+  return exitCodeOf(report.verdict);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().then(
+    (code) => process.exit(code),
+    (e: Error) => {
+      console.error(`verdict: ${e.message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,74 @@
+// `npm run verdict` judges a distributed test from Prometheus alone, with the coordinator's code: after a
+// local distributed run it gives the coordinator's verdict and observed values; no or too little runner
+// data is an error verdict, never a pass (docs/distributed.md).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { runDistributed } from '../../cli/distributed/coordinator.ts';
+import { usePrometheus, type Prometheus } from '../../cli/distributed/prometheus.ts';
+import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
+import { verdict } from '../../cli/verdict.ts';
+import type { DistributedReport } from '../../lib/verdict/report.ts';
+import { FAST } from '../helpers/k6.ts';
+
+let sandbox: SandboxProcess;
+let prom: Prometheus;
+let reportsRoot: string;
+let coordinator: DistributedReport;
+before(async () => {
+  sandbox = await startSandboxProcess();
+  // Kept alive after the run, so the verdict reads what the runners wrote.
+  prom = await usePrometheus({});
+  reportsRoot = mkdtempSync(join(tmpdir(), 'paykit-verdict-'));
+  const env = { ...process.env, ...FAST, PAYMENT_SERVICE_URL: sandbox.paymentUrl, BANKING_API_URL: sandbox.bankingUrl, PROMETHEUS_URL: prom.url, VUS: '2', DURATION: '4s' };
+  coordinator = (await runDistributed({ scenario: 'payment', profile: 'smoke', runners: 2, env, reportsRoot })).report;
+});
+after(async () => {
+  await prom?.stop();
+  await sandbox?.stop();
+  if (reportsRoot) rmSync(reportsRoot, { recursive: true, force: true });
+});
+
+function cli(args: string[]): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/verdict.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out })));
+}
+
+test('npm run verdict gives the coordinator verdict, observed values, latency and requests, on stdout and in the reports', async () => {
+  assert.equal(coordinator.verdict, 'pass', JSON.stringify({ error: coordinator.error, failed: coordinator.failedThresholds }));
+  const testId = coordinator.distributed.testId;
+  const { code, out } = await cli(['--scenario', 'payment', '--testid', testId, '--prometheus', prom.url, '--runners', '2', '--reports', reportsRoot]);
+  assert.equal(code, 0, out.slice(-3000));
+  assert.match(out, /payment \/ smoke: PASS/);
+  const dir = /reports: (\S+)\/\{/.exec(out)?.[1];
+  assert.ok(dir, out);
+  const own = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as DistributedReport;
+  assert.equal(own.verdict, coordinator.verdict);
+  assert.deepEqual(own.thresholds, coordinator.thresholds);
+  assert.deepEqual(own.latencyMs, coordinator.latencyMs);
+  assert.equal(own.requests.count, coordinator.requests.count);
+  assert.equal(own.iterations.count, coordinator.iterations.count);
+  assert.deepEqual(own.counters, coordinator.counters);
+  assert.equal(own.distributed.runners, 2);
+  assert.ok(Math.abs(own.durationSeconds - coordinator.durationSeconds) <= 2, `${own.durationSeconds}s vs ${coordinator.durationSeconds}s`);
+  for (const f of ['summary.md', 'junit.xml', 'summary.txt']) assert.ok(readFileSync(join(dir, f), 'utf8').length > 0, f);
+  // The table is the coordinator's: each threshold line as the single-run renderer prints it.
+  for (const t of coordinator.thresholds) assert.ok(out.includes(t.expression), t.expression);
+});
+
+test('an unknown test id and fewer runners than expected are error verdicts (exit 1), never a pass', async () => {
+  const { code, out } = await cli(['--scenario', 'payment', '--testid', 'no-such-test', '--prometheus', prom.url, '--reports', reportsRoot]);
+  assert.equal(code, 1, out.slice(-2000));
+  assert.match(out, /ERROR/);
+  assert.match(out, /no runner wrote data for test id 'no-such-test'/);
+  const env = { ...process.env };
+  const short = await verdict({ scenario: 'payment', testId: coordinator.distributed.testId, prometheus: prom.url, runners: 3, profile: 'smoke', reportsRoot }, env);
+  assert.equal(short.report.verdict, 'error');
+  assert.match(short.report.error!, /Prometheus holds data of 2 runners \(r0, r1\) for test id '.+', expected 3/);
+});
