@@ -254,3 +254,41 @@ export function statDelta(before: Record<string, unknown> | null, after: Record<
 export function storedAdjustment(delta: number | null): number {
   return delta === null ? 0 : -delta;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reconciliation: money acknowledged per currency versus the target's own sums
+
+/** The money the audit load acknowledges, and the `by_currency` field of /api/v1/stats that sums it. */
+export const RECONCILED = {
+  payments: 'payment_amount',
+  refunds: 'refunded_amount',
+  captures: 'captured_amount',
+  banking_refunds: 'banking_refunded_amount',
+} as const;
+
+export type ReconciledKind = keyof typeof RECONCILED;
+
+export type ByCurrency = Record<string, Record<string, number>>;
+
+/**
+ * Per currency, after[field] - before[field] for every currency either side lists (absent counts as 0),
+ * or null when either snapshot is missing (the caller then fails closed).
+ */
+export function currencyDeltas(before: ByCurrency | null | undefined, after: ByCurrency | null | undefined, field: string): Record<string, number> | null {
+  if (!before || !after) return null;
+  const out: Record<string, number> = {};
+  for (const c of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    out[c] = (after[c]?.[field] ?? 0) - (before[c]?.[field] ?? 0);
+  }
+  return out;
+}
+
+/** RECON_CURRENCIES: comma-separated ISO 4217 codes; an invalid entry is a problem naming the variable. */
+export function readCurrencies(r: EnvReader, name = 'RECON_CURRENCIES'): string[] | null {
+  const v = r.raw(name);
+  if (v === undefined) return null;
+  const list = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const bad = list.filter((c) => !/^[A-Z]{3}$/.test(c));
+  if (bad.length > 0 || list.length === 0) r.problems.push(`${name} must list currency codes like EUR,USD; got '${v}'`);
+  return [...new Set(list)];
+}

@@ -31,6 +31,8 @@
  *                                 "what I read + my amount" (a lost update): concurrent refunds can exceed the amount
  *   racy_captures                 a capture reads the authorization, waits RACE_WINDOW_MS, then captures without
  *                                 re-checking: concurrent captures of one authorization all succeed
+ *   float_amounts                 payment amounts pass through major units rounded to one decimal before they are
+ *                                 stored (money in a float); the answer echoes the request, so the ledger drifts
  *
  * Examples: "latency=300ms@/api/v1/payments*; errors=0.5@POST /api/v1/payments"
  *
@@ -66,6 +68,7 @@ export const SWITCHES = {
   no_idempotency_lock: 'noIdempotencyLock',
   racy_refunds: 'racyRefunds',
   racy_captures: 'racyCaptures',
+  float_amounts: 'floatAmounts',
 } as const;
 
 export type SwitchName = keyof typeof SWITCHES;
@@ -81,7 +84,7 @@ export type FaultSpec = { rules: FaultRule[] } & Record<SwitchField, boolean>;
 export const RACE_WINDOW_MS = 100;
 
 export function emptyFaults(): FaultSpec {
-  return { rules: [], noUniquePan: false, noRateLimit: false, noIdempotencyLock: false, racyRefunds: false, racyCaptures: false };
+  return { rules: [], noUniquePan: false, noRateLimit: false, noIdempotencyLock: false, racyRefunds: false, racyCaptures: false, floatAmounts: false };
 }
 
 const SWITCH_NAMES = Object.keys(SWITCHES) as SwitchName[];

@@ -1,10 +1,13 @@
-// Audit and "nothing lost": a short load of payments, refunds and user registrations, counting every
-// state change the target acknowledged; then teardown() verifies the audit hash chain
-// (GET /api/v1/audit/verify) and compares what was acknowledged with what the target stores
-// (GET /api/v1/stats deltas against the numbers setup() took before the load).
+// Audit and "nothing lost": a short load of payments, refunds, user registrations, banking authorizations,
+// captures and banking refunds, counting every state change the target acknowledged; then teardown()
+// verifies the audit hash chain (GET /api/v1/audit/verify) and compares what was acknowledged with what the
+// target stores (GET /api/v1/stats deltas against the numbers setup() took before the load): the counts, and
+// per currency the money of each kind to the minor unit (by_currency).
 //   k6 run dist/audit.js                                   (sandbox on 127.0.0.1:8000 / :8001)
 //   AUDIT_VUS=8 AUDIT_DURATION=30s AUDIT_QUIET=true k6 run dist/audit.js
 //
+// "recon_minor{kind,currency}": + the minor units of every acknowledged payment, refund, capture and banking
+// refund, then teardown adds -(the server's by_currency delta); each ends as acknowledged - stored.
 // "missing_<type>" counters: +1 per acknowledged change during the load, then teardown adds -(stored delta),
 // so each ends as acknowledged - stored. Metrics emitted in teardown() reach thresholds (checked on k6 v2.2.0).
 import { check } from 'k6';
@@ -13,16 +16,31 @@ import { Counter, Gauge, Rate } from 'k6/metrics';
 import { BANKING_API } from '../lib/services/banking.ts';
 import { PAYMENT_API, type Payment } from '../lib/services/payment.ts';
 import { EnvReader } from '../lib/config.ts';
-import { AUDITED, runPan, runPanSeries, statDelta, storedAdjustment, type AuditedType, type PanSeries } from '../lib/integrity.ts';
+import {
+  AUDITED,
+  currencyDeltas,
+  readCurrencies,
+  RECONCILED,
+  runPan,
+  runPanSeries,
+  statDelta,
+  storedAdjustment,
+  type AuditedType,
+  type ByCurrency,
+  type PanSeries,
+  type ReconciledKind,
+} from '../lib/integrity.ts';
 import { jsonBody } from '../lib/k6/http.ts';
 import { acknowledged } from '../lib/k6/metrics.ts';
 import { createRunner } from '../lib/k6/runner.ts';
 import { defineTest, type SetupData } from '../lib/k6/test.ts';
 import { durationSeconds } from '../lib/profiles.ts';
-import { pickRefundable } from '../lib/refunds.ts';
+import { pickRefundable, refundAmount } from '../lib/refunds.ts';
 import { defineTasks } from '../lib/tasks.ts';
 import { userContext } from '../lib/users/context.ts';
-import { processPayment, refundOwnPayment, type PaymentState } from '../lib/users/payment.ts';
+import { authorize, type BankingState } from '../lib/users/banking.ts';
+import { processPayment, type PaymentState } from '../lib/users/payment.ts';
+import { remember } from '../lib/vu-pools.ts';
 import { auditThresholds } from '../thresholds/audit.ts';
 
 const ctx = userContext();
@@ -32,7 +50,27 @@ const vus = env.number('AUDIT_VUS', 4, { min: 1, max: 1000, integer: true });
 const duration = env.raw('AUDIT_DURATION') ?? '10s';
 if (!(durationSeconds(duration) >= 1)) env.problems.push(`AUDIT_DURATION must be a k6 duration of at least 1s like 10s or 2m; got '${duration}'`);
 const quiet = env.bool('AUDIT_QUIET', false);
+const currencyOverride = readCurrencies(env);
 env.done();
+
+let currencyList: string[] | null = null;
+/**
+ * The currencies reconciled one by one: RECON_CURRENCIES, or those of the merchants the load pays (readable
+ * in the init context for the built-in and JSON datasets). A CSV dataset is readable only after init, when
+ * the thresholds are already built: then every currency is reconciled together in recon_other_currencies_minor.
+ */
+function currencies(): string[] {
+  if (currencyList) return currencyList;
+  const list = new Set<string>(currencyOverride ?? []);
+  if (!currencyOverride && ctx.data.formats.merchants !== 'csv') {
+    const n = Math.min(config.merchantCount, ctx.data.merchants.length);
+    for (let i = 0; i < n; i++) {
+      const c = ctx.data.merchants[i]?.currency;
+      if (typeof c === 'string') list.add(c);
+    }
+  }
+  return (currencyList = [...list].sort());
+}
 
 const missing: Record<AuditedType, Counter> = {
   payments: new Counter(AUDITED.payments.counter),
@@ -43,21 +81,41 @@ const auditEntriesMissing = new Counter('audit_entries_missing');
 const chainValid = new Rate('audit_chain_valid');
 const chainEntries = new Gauge('audit_chain_entries');
 const firstInvalidSeq = new Gauge('audit_first_invalid_seq');
+const recon = new Counter('recon_minor');
+const reconOther = new Counter('recon_other_currencies_minor');
+const duplicateIds = new Counter('recon_duplicate_ids');
 
 interface AuditData {
   pans: PanSeries;
   paymentStats: Record<string, number> | null;
   bankingStats: Record<string, number> | null;
+  byCurrency: ByCurrency | null;
 }
 
-interface AuditState extends PaymentState {
+interface AuditState extends PaymentState, BankingState {
   pans: PanSeries;
   registered: number;
+  /** Ids this VU saw acknowledged, per kind: one acknowledged twice is counted. */
+  seen: Set<string>;
 }
 
 function paymentStats(): Record<string, number> | null {
   const res = ctx.payment.raw().call(PAYMENT_API.stats, { tags: { phase: 'verify' } });
   return res.status === 200 ? jsonBody<Record<string, number>>(res) : null;
+}
+
+function byCurrencyOf(stats: Record<string, unknown> | null): ByCurrency | null {
+  const b = stats?.by_currency;
+  return b && typeof b === 'object' ? (b as ByCurrency) : null;
+}
+
+/** Money the target acknowledged: + minor units on its kind and currency, once per id. */
+function reconcile(s: AuditState, kind: ReconciledKind, id: string, currency: string, minor: number): void {
+  const key = `${kind}:${id}`;
+  if (s.seen.has(key)) duplicateIds.add(1);
+  s.seen.add(key);
+  if (currencies().includes(currency)) recon.add(minor, { kind, currency });
+  else reconOther.add(minor);
 }
 
 function bankingStats(): Record<string, number> | null {
@@ -73,14 +131,55 @@ function ledger(type: AuditedType): void {
 
 function pay(s: AuditState): Payment | null {
   const p = processPayment(ctx, s);
-  if (p) ledger('payments');
+  if (p) {
+    ledger('payments');
+    reconcile(s, 'payments', p.id, p.currency, p.amount);
+  }
   return p;
 }
 
 /** Refunds one of this VU's payments, paying first when none has anything left (both changes are ledgered). */
 function refund(s: AuditState): void {
   const p = pickRefundable(s.rng, s.payments, 'amount', 'refunded_amount') ?? pay(s);
-  if (p && refundOwnPayment(ctx, s, p)) ledger('refunds');
+  if (!p) return;
+  const amount = refundAmount(s.rng, p.amount - p.refunded_amount);
+  const r = ctx.payment.refund(p.id, amount);
+  if (!r) return;
+  acknowledged.refunds.add(1);
+  p.refunded_amount += amount;
+  ledger('refunds');
+  reconcile(s, 'refunds', r.id, p.currency, amount);
+}
+
+/** Captures this VU's oldest open authorization in full, authorizing one first when none is open. */
+function capture(s: AuditState) {
+  let a = s.open.shift();
+  if (!a) {
+    a = authorize(ctx, s) ?? undefined;
+    if (!a) return null;
+    s.open.pop();
+    auditEntriesMissing.add(1);
+  }
+  const c = ctx.banking.capture(a.id);
+  if (!c) return null;
+  acknowledged.captures.add(1);
+  auditEntriesMissing.add(1);
+  remember(s.captured, c);
+  reconcile(s, 'captures', c.id, c.currency, c.captured_amount);
+  return c;
+}
+
+/** Refunds part of one of this VU's captures, capturing first when none has anything left. */
+function bankRefund(s: AuditState): void {
+  const c = pickRefundable(s.rng, s.captured, 'captured_amount', 'refunded_amount') ?? capture(s);
+  if (!c) return;
+  const amount = refundAmount(s.rng, c.captured_amount - c.refunded_amount);
+  const r = ctx.banking.refund(c.id, amount);
+  if (!r) return;
+  acknowledged.bankingRefunds.add(1);
+  auditEntriesMissing.add(1);
+  c.refunded_amount += amount;
+  reconcile(s, 'banking_refunds', r.id, c.currency, amount);
 }
 
 function register(s: AuditState): void {
@@ -93,16 +192,18 @@ function register(s: AuditState): void {
   }
 }
 
-// The state changes the audit follows, in the proportions of a payment-heavy day.
+// The state changes the audit follows, in the proportions of a payment-heavy day with a card-present side.
 const tasks = defineTasks<AuditState>([
-  { name: 'pay', weight: 60, run: (s) => void pay(s) },
-  { name: 'refund', weight: 20, run: refund },
-  { name: 'register_user', weight: 20, run: register },
+  { name: 'pay', weight: 45, run: (s) => void pay(s) },
+  { name: 'refund', weight: 15, run: refund },
+  { name: 'register_user', weight: 15, run: register },
+  { name: 'capture', weight: 15, run: (s) => void capture(s) },
+  { name: 'bank_refund', weight: 10, run: bankRefund },
 ]);
 
 export const load = createRunner<AuditState, SetupData<AuditData>>('audit', tasks, {
   seed: config.seed,
-  newState: (rng, run) => ({ rng, runId: run.runId, payments: [], pans: run.pans, registered: 0 }),
+  newState: (rng, run) => ({ rng, runId: run.runId, payments: [], pans: run.pans, registered: 0, open: [], captured: [], known: [], seen: new Set() }),
   // Pacing comes from MIN_WAIT_TIME/MAX_WAIT_TIME: the audit has no load profile.
   thinkTime: { minMs: config.minWaitMs, maxMs: config.maxWaitMs },
 });
@@ -117,16 +218,18 @@ const test = defineTest<AuditData>({
     scenarios: {
       load: { executor: 'constant-vus', vus, duration, gracefulStop: '10s', exec: 'load' },
     },
-    thresholds: auditThresholds({ quiet }),
+    thresholds: auditThresholds({ quiet, currencies: currencies() }),
     teardownTimeout: '90s',
   }),
   // Every ledger exists in the summary even for a type the load never touches.
-  zeroCounters: [...Object.values(missing), auditEntriesMissing],
+  zeroCounters: [...Object.values(missing), auditEntriesMissing, reconOther, duplicateIds],
   setup: () => {
+    // Every reconciliation sub-metric gets a sample, so its threshold is evaluated even for money never moved.
+    for (const currency of currencies()) for (const kind of Object.keys(RECONCILED)) recon.add(0, { kind, currency });
     const before = { paymentStats: paymentStats(), bankingStats: bankingStats() };
     if (!before.paymentStats || !before.bankingStats) exec.test.abort('GET /api/v1/stats did not answer 200 with JSON before the load; the audit comparison needs it');
     // Company-holder PANs: disjoint from the registration race's person PANs.
-    return { pans: runPanSeries(Date.now(), Math.random(), 'C'), ...before };
+    return { pans: runPanSeries(Date.now(), Math.random(), 'C'), byCurrency: byCurrencyOf(before.paymentStats), ...before };
   },
   classes: [{ name: 'audit', tasks }],
 });
@@ -158,4 +261,16 @@ export function teardown(data: SetupData<AuditData>): void {
   };
   for (const type of Object.keys(deltas) as AuditedType[]) missing[type].add(storedAdjustment(deltas[type]));
   auditEntriesMissing.add(storedAdjustment(statDelta(data.bankingStats, afterBanking, 'audit_entries')));
+
+  const listed = currencies();
+  for (const kind of Object.keys(RECONCILED) as ReconciledKind[]) {
+    const deltas = currencyDeltas(data.byCurrency, byCurrencyOf(afterPayment), RECONCILED[kind]);
+    // Without the server's sums nothing is subtracted: everything acknowledged stays unreconciled (fail closed).
+    if (!deltas) continue;
+    for (const [currency, stored] of Object.entries(deltas)) {
+      if (stored === 0) continue;
+      if (listed.includes(currency)) recon.add(-stored, { kind, currency });
+      else reconOther.add(-stored);
+    }
+  }
 }

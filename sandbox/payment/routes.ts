@@ -106,10 +106,14 @@ export function registerPaymentRoutes(app: FastifyInstance, ctx: SandboxContext)
       const at = nowIso();
       const customer = body.customer_id ?? null;
       const description = body.description ?? null;
-      s.insertPayment.run(id, body.merchant_id, customer, body.amount, body.currency, card.brand, card.last4, description, at);
+      // float_amounts: what a service that keeps money as a float in major units stores (at least 1, the CHECK's floor).
+      const stored = ctx.faults.current.floatAmounts ? Math.max(1, Math.round(Number((body.amount / 100).toFixed(1)) * 100)) : body.amount;
+      s.insertPayment.run(id, body.merchant_id, customer, stored, body.currency, card.brand, card.last4, description, at);
       // The answer is read back from the row just written: a 201 says exactly what was stored, and the
       // view is built in one place.
-      const view = paymentView(s.getPayment.get(id) as PaymentRow);
+      const row = paymentView(s.getPayment.get(id) as PaymentRow);
+      // ...except under float_amounts, whose answer echoes the request while the row holds the rounded float.
+      const view = stored === body.amount ? row : { ...row, amount: body.amount };
       appendAudit(sdb, 'payment.created', id, view, at);
       return { status: 201, body: view };
     };

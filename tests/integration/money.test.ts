@@ -1,6 +1,7 @@
 // The money races, run by the real k6 against the real sandbox: the idempotency and double-spend scenarios
 // pass against an exact sandbox and fail the gate (exit 99, the property named) with the switch that
-// brings back the race: no_idempotency_lock, racy_refunds, racy_captures (docs/integrity.md).
+// brings back the race: no_idempotency_lock, racy_refunds, racy_captures (docs/integrity.md). The audit
+// scenario's reconciliation per currency passes, and fails with float_amounts.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
@@ -99,6 +100,30 @@ test('double-spend with racy_captures fails the gate on ds_capture_won only', as
   await switches('racy_captures');
   const r = assertBreached(await runK6('double-spend', { ...targets(racy), ...DS, DS_RACES: 'capture' }), 'ds_capture_won');
   assert.ok(r.failedThresholds.every((t) => t.startsWith('ds_capture')), JSON.stringify(r.failedThresholds));
+});
+
+const AUDIT = { AUDIT_QUIET: 'true', AUDIT_VUS: '3', AUDIT_DURATION: '4s', MIN_WAIT_TIME: '0', MAX_WAIT_TIME: '20' };
+
+test('reconciliation: after a mixed load every kind of money reconciles per currency, to the minor unit', async () => {
+  await switches('');
+  const r = assertPass(await runK6('audit', { ...targets(racy), ...AUDIT }));
+  const recon = r.thresholds.filter((t) => t.metric.startsWith('recon_minor{'));
+  // The built-in dataset's merchants pay in 3 currencies; 4 kinds each.
+  assert.equal(recon.length, 12, JSON.stringify(recon.map((t) => t.metric)));
+  assert.ok(recon.every((t) => t.observed === 0));
+  assert.ok(r.counters.captures_created! > 0 && r.counters.banking_refunds_created! > 0);
+});
+
+test('reconciliation: amounts stored through a float (float_amounts) fail the gate naming the kind, currency and difference', async () => {
+  await switches('float_amounts');
+  const run = await runK6('audit', { ...targets(racy), ...AUDIT });
+  assert.equal(run.code, 99, diag(run));
+  const failed = run.report?.failedThresholds ?? [];
+  const payments = failed.filter((t) => /^recon_minor\{kind:payments,currency:[A-Z]{3}\}: count==0$/.test(t));
+  assert.ok(payments.length > 0, JSON.stringify(failed));
+  const named = run.report!.thresholds.find((t) => t.metric.startsWith('recon_minor{kind:payments,') && !t.ok);
+  assert.ok(named && named.observed !== 0, 'the difference is the observed value');
+  assert.match(run.stdout, /FAIL\s+recon_minor\{kind:payments,currency:[A-Z]{3}\}\s+count==0\s+observed -?\d+/);
 });
 
 test('money races: bad settings stop k6 before any request, naming the variable', async () => {

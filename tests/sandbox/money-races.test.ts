@@ -1,6 +1,6 @@
 /**
  * Money under concurrency: each racy switch (no_idempotency_lock, racy_refunds, racy_captures) changes the
- * outcome of a race, and without it the same race is exact. The races here are Promise.all bursts against
+ * outcome of a race, and without it the same race is exact; float_amounts makes the stored money drift. The races here are Promise.all bursts against
  * the in-process sandbox; the k6 scenarios (idempotency, double-spend) run the same races over the network.
  */
 import assert from 'node:assert/strict';
@@ -122,9 +122,20 @@ describe('money races', () => {
     assert.equal(racyRefunds.refunded, M * 2000);
   });
 
+  test('float_amounts: the answer echoes the amount, the stored payment and by_currency drift from it', async () => {
+    const paid = async () => {
+      const before = (await api.pay('GET', '/api/v1/stats')).body.by_currency.DKK?.payment_amount ?? 0;
+      const p = await api.pay('POST', '/api/v1/payments', { body: paymentBody({ amount: 1234, currency: 'DKK' }) });
+      const after = (await api.pay('GET', '/api/v1/stats')).body.by_currency.DKK.payment_amount as number;
+      return { answered: p.body.amount, stored: (await api.pay('GET', `/api/v1/payments/${p.body.id}`)).body.amount, sum: after - before };
+    };
+    assert.deepEqual(await paid(), { answered: 1234, stored: 1234, sum: 1234 });
+    assert.deepEqual(await withSwitch('float_amounts', paid), { answered: 1234, stored: 1230, sum: 1230 });
+  });
+
   test('the switches parse, show in GET /admin/faults, and clear', async () => {
-    const set = await api.bank('PUT', '/admin/faults', { body: { spec: 'no_idempotency_lock; racy_refunds; racy_captures' } });
-    assert.equal(set.body.spec, 'no_idempotency_lock; racy_refunds; racy_captures');
+    const set = await api.bank('PUT', '/admin/faults', { body: { spec: 'float_amounts; no_idempotency_lock; racy_refunds; racy_captures' } });
+    assert.equal(set.body.spec, 'no_idempotency_lock; racy_refunds; racy_captures; float_amounts');
     const cleared = await api.bank('DELETE', '/admin/faults');
     assert.equal(cleared.body.spec, '');
   });

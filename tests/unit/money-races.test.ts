@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, EnvReader } from '../../lib/config.ts';
+import { currencyDeltas, readCurrencies, RECONCILED } from '../../lib/integrity.ts';
 import {
   canonicalJson,
   doubleSpendExpectation,
@@ -13,6 +14,7 @@ import {
   sameJson,
   RACE_CONTRACT,
 } from '../../lib/money-races.ts';
+import { auditThresholds, reconMetric } from '../../thresholds/audit.ts';
 import { doubleSpendThresholds } from '../../thresholds/double-spend.ts';
 import { idempotencyThresholds } from '../../thresholds/idempotency.ts';
 
@@ -90,4 +92,19 @@ test('double-spend thresholds: winners and refusals per race over R rounds; the 
   assert.deepEqual(t.ds_capture_refused, ['count==15']);
   assert.equal(t.ds_server_refund_excess_minor, undefined);
   assert.deepEqual(doubleSpendThresholds(plan, { quiet: true }).ds_server_refund_excess_minor, ['count==0']);
+});
+
+test('reconciliation: per-currency deltas, RECON_CURRENCIES, one threshold per kind and currency', () => {
+  const before = { EUR: { payment_amount: 100, refunded_amount: 0 } };
+  const after = { EUR: { payment_amount: 350, refunded_amount: 20 }, GBP: { payment_amount: 7 } };
+  assert.deepEqual(currencyDeltas(before, after, 'payment_amount'), { EUR: 250, GBP: 7 });
+  assert.deepEqual(currencyDeltas(before, after, 'refunded_amount'), { EUR: 20, GBP: 0 });
+  assert.equal(currencyDeltas(null, after, 'payment_amount'), null);
+  assert.deepEqual(read({ RECON_CURRENCIES: 'EUR, USD,EUR' }, readCurrencies), ['EUR', 'USD']);
+  assert.equal(read({}, readCurrencies), null);
+  assert.throws(() => read({ RECON_CURRENCIES: 'euro' }, readCurrencies), /RECON_CURRENCIES must list currency codes/);
+  const t = auditThresholds({ quiet: true, currencies: ['EUR', 'USD'] });
+  assert.deepEqual(t[reconMetric('refunds', 'USD')], ['count==0']);
+  assert.equal(Object.keys(t).filter((k) => k.startsWith('recon_minor{')).length, 2 * Object.keys(RECONCILED).length);
+  assert.deepEqual(auditThresholds({ quiet: false, currencies: ['EUR'] })[reconMetric('payments', 'EUR')], ['count<=0']);
 });
