@@ -1,4 +1,6 @@
 // npm run distributed -- <scenario> --runners N [--profile P]
+// npm run distributed -- <scenario> --remote host:port,... --setup host:port --testid ID [--profile P]
+//   (remote mode: runners started elsewhere, paused with --linger; PROMETHEUS_URL is the one they write to)
 //
 // Runs one test as N k6 processes on this host and gives one verdict over all of them: thresholds read
 // from the bundle, judged over the merged data in Prometheus. Exit codes as a single run: 0 pass,
@@ -10,6 +12,9 @@ import { secretsOf } from '../lib/config.ts';
 import { renderJunit, renderMarkdown, renderText, type Report } from '../lib/summary.ts';
 import { exitCodeOf, type DistributedReport } from '../lib/verdict/report.ts';
 import { runDistributed } from './distributed/coordinator.ts';
+import { runRemote } from './distributed/remote.ts';
+import { timestamp } from './run-scenario.ts';
+import { mkdirSync } from 'node:fs';
 import { redactReportDir, writeReportFile } from './report-files.ts';
 import { targetsOrSandbox } from './sandbox-process.ts';
 
@@ -17,20 +22,35 @@ export interface CliArgs {
   scenario: string;
   runners: number;
   profile: string;
+  /** Remote mode: the runners' `[label=]host:port`, the setup runner's address, the runners' testid tag. */
+  remote?: { runners: string[]; setup: string | null; testId: string };
 }
+
+const USAGE = 'usage: npm run distributed -- <scenario> --runners N [--profile P] | --remote host:port,... [--setup host:port] --testid ID';
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
   let scenario = '';
   let runners = NaN;
   let profile = env.PROFILE || 'smoke';
+  let remote: string[] | null = null;
+  let setup: string | null = null;
+  let testId = '';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--runners') runners = Number(argv[++i]);
     else if (a === '--profile') profile = argv[++i] ?? '';
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (usage: npm run distributed -- <scenario> --runners N [--profile P])`);
+    else if (a === '--remote') remote = (argv[++i] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+    else if (a === '--setup') setup = argv[++i] ?? null;
+    else if (a === '--testid') testId = argv[++i] ?? '';
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (${USAGE})`);
     else scenario = a;
   }
-  if (!scenario) throw new Error('usage: npm run distributed -- <scenario> --runners N [--profile P]');
+  if (!scenario) throw new Error(USAGE);
+  if (remote) {
+    if (remote.length === 0) throw new Error(`--remote needs at least one host:port (${USAGE})`);
+    if (!testId) throw new Error(`--testid is required with --remote: the testid tag the runners were started with (${USAGE})`);
+    return { scenario, runners: remote.length, profile, remote: { runners: remote, setup, testId } };
+  }
   if (!Number.isInteger(runners) || runners < 1 || runners > 64) throw new Error(`--runners must be a whole number from 1 to 64, got '${runners}'`);
   return { scenario, runners, profile };
 }
@@ -59,6 +79,14 @@ export function writeReports(dir: string, r: DistributedReport, secrets: readonl
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.remote) {
+    const { report } = await runRemote({ scenario: args.scenario, profile: args.profile, remote: args.remote.runners, setup: args.remote.setup, testId: args.remote.testId, env: process.env, log: (l) => console.log(l) });
+    const dir = join('reports', `${args.scenario}-${args.profile}-distributed-${timestamp()}`);
+    mkdirSync(dir, { recursive: true });
+    process.stdout.write(writeReports(dir, report, secretsOf({ ...process.env, PROFILE: args.profile })));
+    console.log(`  reports: ${dir}/{summary.json,summary.md,junit.xml,summary.txt}`);
+    return exitCodeOf(report.verdict);
+  }
   const { env, sandbox } = await targetsOrSandbox();
   try {
     const result = await runDistributed({ ...args, env, log: (l) => console.log(l) });

@@ -15,7 +15,7 @@ import { checkRunNames, timestamp } from '../run-scenario.ts';
 import { judgeThresholds } from './evaluate.ts';
 import { judgeRun } from './judge-run.ts';
 import { usePrometheus } from './prometheus.ts';
-import { launch, release, segments, setupOnce, stop, stopAll, teardownOnce, waitReady, type K6Process } from './runners.ts';
+import { launch, release, segments, setupOnce, stop, stopAll, teardownOnce, waitReady, type Endpoint, type K6Process } from './runners.ts';
 
 export interface DistributedOptions {
   scenario: string;
@@ -177,10 +177,10 @@ async function watch(runners: readonly K6Process[], errors: string[], abort: { b
   }
 }
 
-interface Live {
+export interface Live {
   url: string;
   testId: string;
-  runners: readonly K6Process[];
+  runners: readonly Endpoint[];
   thresholds: readonly Threshold[];
   started: number;
   released: number;
@@ -191,7 +191,7 @@ interface Live {
  * abortOnFail thresholds, judged over all runners once a second while they run (each after its
  * delayAbortEval). The first certain breach stops every runner, as k6 stops itself in a single run.
  */
-async function abortOnBreach(l: Live, abort: { by: string | null; done: boolean }): Promise<void> {
+export async function abortOnBreach(l: Live, abort: { by: string | null; done: boolean }): Promise<void> {
   const watched = l.thresholds.filter((t) => t.abortOnFail);
   while (watched.length > 0 && !abort.done) {
     await sleep(1000);

@@ -8,10 +8,15 @@ import { k6Env } from '../k6.ts';
 import { redactingStream } from '../report-files.ts';
 import { freePort } from './prometheus.ts';
 
-export interface K6Process {
+/** A k6 process's REST API: all the coordinator needs of a runner that runs elsewhere. */
+export interface Endpoint {
   id: string;
   segment: string;
+  /** host:port of `k6 run --address`. */
   address: string;
+}
+
+export interface K6Process extends Endpoint {
   reportDir: string;
   child: ChildProcess;
   /** The exit code, or 128+n for a signal; resolves when the process is gone. */
@@ -70,7 +75,7 @@ export async function launch(id: string, segment: string | null, sequence: strin
   return { id, segment: segment ?? 'setup/teardown', address, reportDir, child, exited, exitCode: () => code, stderrTail: () => tail };
 }
 
-async function api(p: K6Process, method: string, path: string, body?: unknown): Promise<unknown> {
+export async function api(p: Endpoint, method: string, path: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`http://${p.address}${path}`, {
     method,
     headers: { 'Content-Type': 'application/json' },
@@ -101,14 +106,14 @@ export async function waitReady(p: K6Process, timeoutMs = 60_000): Promise<void>
 }
 
 /** Runs setup() in the setup process and hands its data to every runner (PUT takes the raw data). */
-export async function setupOnce(control: K6Process, runners: readonly K6Process[]): Promise<void> {
+export async function setupOnce(control: Endpoint, runners: readonly Endpoint[]): Promise<void> {
   const res = (await api(control, 'POST', '/v1/setup')) as { data?: { attributes?: { data?: unknown } } };
   const data = res.data?.attributes?.data;
   if (data === undefined || data === null) return;
   await Promise.all(runners.map((r) => api(r, 'PUT', '/v1/setup', data)));
 }
 
-export async function teardownOnce(control: K6Process): Promise<void> {
+export async function teardownOnce(control: Endpoint): Promise<void> {
   await api(control, 'POST', '/v1/teardown');
 }
 
@@ -116,7 +121,7 @@ export async function teardownOnce(control: K6Process): Promise<void> {
  * Releases every runner at once. The skew is the time from the first release request to the last
  * runner's acknowledgement: an upper bound on how far apart the runners started.
  */
-export async function release(runners: readonly K6Process[]): Promise<number> {
+export async function release(runners: readonly Endpoint[]): Promise<number> {
   const body = { data: { type: 'status', id: 'default', attributes: { paused: false } } };
   const t0 = performance.now();
   const acks = await Promise.all(runners.map((r) => api(r, 'PATCH', '/v1/status', body).then(() => performance.now())));
@@ -124,7 +129,7 @@ export async function release(runners: readonly K6Process[]): Promise<number> {
 }
 
 /** Ends every runner's test through the REST API (k6 exits 103 after writing its summary). */
-export async function stopAll(runners: readonly K6Process[]): Promise<void> {
+export async function stopAll(runners: readonly Endpoint[]): Promise<void> {
   const body = { data: { type: 'status', id: 'default', attributes: { stopped: true } } };
   await Promise.all(runners.map((r) => api(r, 'PATCH', '/v1/status', body).catch(() => undefined)));
 }

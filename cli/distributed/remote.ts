@@ -1,0 +1,168 @@
+// The coordinator's remote mode: k6 runners already started elsewhere (docker compose, pods), each
+// `k6 run --paused --linger --address 0.0.0.0:6565 --execution-segment … --tag runner=<label>
+// --tag testid=<id> -o experimental-prometheus-rw`, plus one never-released setup runner. The same loop
+// as the local mode over their REST APIs: wait for all, setup() once, release together, watch, abort
+// on abortOnFail, teardown() once, judge with judge-run.ts. --linger keeps a finished runner's API up,
+// so a runner that stops answering before its test ended is dead, not done (docs/distributed.md).
+import { join } from 'node:path';
+import type { Report } from '../../lib/summary.ts';
+import { assembleReport, type DistributedReport } from '../../lib/verdict/report.ts';
+import { ensureK6 } from '../k6.ts';
+import { checkRunNames } from '../run-scenario.ts';
+import { abortOnBreach, inspectThresholds } from './coordinator.ts';
+import { judgeRun, SETUP_RUNNER } from './judge-run.ts';
+import { usePrometheus } from './prometheus.ts';
+import { api, release, setupOnce, stopAll, teardownOnce, type Endpoint } from './runners.ts';
+
+export interface RemoteOptions {
+  scenario: string;
+  profile: string;
+  /** `[label=]host:port` of each load runner; the label defaults to r<i>, as the runners' `runner` tag. */
+  remote: readonly string[];
+  /** The setup runner's host:port; without one each runner must run setup() itself. */
+  setup: string | null;
+  testId: string;
+  env: NodeJS.ProcessEnv;
+  readyTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+/** `r1=k6-r1:6565` or `k6-r1:6565` (label r<i>). */
+export function parseRemote(list: readonly string[]): Endpoint[] {
+  const out = list.map((entry, i) => {
+    const eq = entry.indexOf('=');
+    const id = eq > 0 ? entry.slice(0, eq) : `r${i}`;
+    const address = eq > 0 ? entry.slice(eq + 1) : entry;
+    if (!/^[A-Za-z0-9._-]+:\d+$/.test(address)) throw new Error(`--remote entry '${entry}' is not [label=]host:port`);
+    return { id, segment: 'remote', address };
+  });
+  const ids = out.map((e) => e.id);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new Error(`--remote names runner '${dup}' twice: every runner needs its own label`);
+  return out;
+}
+
+interface Status { status: number; paused: boolean; running: boolean }
+const ENDED = 9;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function status(e: Endpoint): Promise<Status> {
+  const r = (await api(e, 'GET', '/v1/status')) as { data: { attributes: Status } };
+  return r.data.attributes;
+}
+
+async function waitPaused(e: Endpoint, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const s = await status(e);
+      if (s.paused && !s.running) return;
+      throw new Error(`runner ${e.id} at ${e.address} is not paused (status ${s.status}): start it with --paused`);
+    } catch (err) {
+      if ((err as Error).message.includes('is not paused')) throw err;
+      last = (err as Error).message;
+    }
+    await sleep(250);
+  }
+  throw new Error(`runner ${e.id} did not answer GET /v1/status on ${e.address} within ${timeoutMs} ms (${last})`);
+}
+
+/** Polls every runner until its test ended; one that stops answering first is dead and ends the run. */
+async function watchRemote(runners: readonly Endpoint[], errors: string[], abort: { by: string | null }): Promise<void> {
+  const pending = new Set(runners);
+  const misses = new Map<Endpoint, number>();
+  while (pending.size > 0) {
+    await sleep(500);
+    for (const r of [...pending]) {
+      try {
+        const s = await status(r);
+        misses.set(r, 0);
+        if (s.status >= ENDED && !s.running) pending.delete(r);
+      } catch (e) {
+        // Three misses in a row (1.5 s): a runner restarting its network does not count as dead.
+        const n = (misses.get(r) ?? 0) + 1;
+        misses.set(r, n);
+        if (n >= 3 && !abort.by) {
+          errors.push(`runner ${r.id} at ${r.address} stopped answering before its test ended: ${(e as Error).message}`);
+          await stopAll([...pending].filter((p) => p !== r));
+          return;
+        }
+      }
+    }
+  }
+}
+
+async function ownRequests(e: Endpoint): Promise<number | undefined> {
+  try {
+    const r = (await api(e, 'GET', '/v1/metrics/http_reqs')) as { data: { attributes: { sample: { count?: number } } } };
+    return r.data.attributes.sample.count ?? 0;
+  } catch (err) {
+    // A process that never sent a request has no http_reqs metric yet.
+    return /404/.test((err as Error).message) ? 0 : undefined;
+  }
+}
+
+export async function runRemote(o: RemoteOptions): Promise<{ report: DistributedReport }> {
+  checkRunNames(o.scenario, o.profile);
+  const log = o.log ?? (() => {});
+  const runners = parseRemote(o.remote);
+  if (runners.length === 0) throw new Error('--remote needs at least one runner address');
+  const control: Endpoint | null = o.setup ? { id: SETUP_RUNNER, segment: 'setup/teardown', address: o.setup } : null;
+  if (!o.env.PROMETHEUS_URL) throw new Error('remote mode needs PROMETHEUS_URL: the Prometheus the runners write to');
+  const prom = await usePrometheus(o.env);
+  const env: NodeJS.ProcessEnv = { ...o.env, PROFILE: o.profile };
+  const thresholds = inspectThresholds((await ensureK6()).path, join('dist', `${o.scenario}.js`), env);
+  const all = control ? [control, ...runners] : runners;
+  const started = Date.now();
+  const errors: string[] = [];
+  const abort = { by: null as string | null, done: false };
+  let skewMs: number | null = null;
+  let released = 0;
+  try {
+    await Promise.all(all.map((e) => waitPaused(e, o.readyTimeoutMs ?? 120_000)));
+    if (control) await setupOnce(control, runners);
+    skewMs = await release(runners);
+    released = Date.now();
+    log(`released ${runners.length} remote runners; start skew ${skewMs.toFixed(1)} ms; test id ${o.testId}`);
+    const live = { url: prom.url, testId: o.testId, runners, thresholds, started, released, log };
+    await Promise.all([watchRemote(runners, errors, abort).finally(() => (abort.done = true)), abortOnBreach(live, abort)]);
+  } catch (e) {
+    errors.push((e as Error).message || String(e));
+    await stopAll(runners);
+  }
+  const ended = Date.now();
+  if (released > 0 && control) await teardownOnce(control).catch((e: Error) => errors.push(`teardown: ${e.message}`));
+  // Every runner pushes once a second: wait for the last push before reading.
+  await sleep(2500);
+  const own = new Map<string, number | undefined>();
+  for (const e of all) own.set(e.id, await ownRequests(e));
+  const time = Date.now() / 1000;
+  let judged = thresholds.map((t) => ({ result: { metric: t.key, expression: t.expression, ok: false, stat: t.stat, observed: null as number | null } }));
+  let latencyMs: Report['latencyMs'] = { avg: null, p95: null, p99: null, max: null };
+  let summaries: Report[] = [];
+  let durationSeconds = (ended - (released || ended)) / 1000;
+  if (released > 0) {
+    const v = await judgeRun({ url: prom.url, testId: o.testId, time, rangeSeconds: (Date.now() - started) / 1000 + 60, thresholds, expectedRunners: runners.length, ownRequests: own });
+    ({ judged, latencyMs, summaries, durationSeconds } = v);
+    errors.push(...v.errors);
+  }
+  const report = assembleReport({
+    scenario: o.scenario,
+    profile: o.profile,
+    durationSeconds,
+    judged,
+    summaries,
+    latencyMs,
+    runners: all.map((e) => ({ runner: e.id, segment: e.segment, requests: own.get(e.id) ?? null, exit: null })),
+    distributed: {
+      testId: o.testId,
+      runners: runners.length,
+      startSkewMs: skewMs === null ? null : Math.round(skewMs * 10) / 10,
+      prometheus: prom.url,
+      ...(abort.by ? { abortedBy: abort.by } : {}),
+    },
+    errors,
+  });
+  return { report };
+}
