@@ -3,9 +3,11 @@
 // brings back the race: no_idempotency_lock, racy_refunds, racy_captures (docs/integrity.md). The audit
 // scenario's reconciliation per currency passes, and fails with float_amounts.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
 import { runK6, sandboxStats, type K6Run } from '../helpers/k6.ts';
+import { missingPackageReason } from '../helpers/system.ts';
 
 let exact: SandboxProcess;
 let racy: SandboxProcess;
@@ -124,6 +126,37 @@ test('reconciliation: amounts stored through a float (float_amounts) fail the ga
   const named = run.report!.thresholds.find((t) => t.metric.startsWith('recon_minor{kind:payments,') && !t.ok);
   assert.ok(named && named.observed !== 0, 'the difference is the observed value');
   assert.match(run.stdout, /FAIL\s+recon_minor\{kind:payments,currency:[A-Z]{3}\}\s+count==0\s+observed -?\d+/);
+});
+
+// ---------------------------------------------------------------------------------- 2 runners
+
+/** Prometheus is an optional system package for `npm test` (as for the distributed tests): without it these skip. */
+const noPrometheus = missingPackageReason(['/usr/bin/prometheus', 'prometheus'], 'prometheus', 'REQUIRE_PROMETHEUS') ?? false;
+
+/** `npm run distributed -- <scenario> --runners 2`: the racers of each key or object are split over both runners. */
+function distributed(scenario: string, env: Record<string, string>): Promise<{ code: number; stdout: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/distributed.ts', scenario, '--runners', '2'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stdout += b.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout })));
+}
+
+test('2 runners: the idempotency race passes with each key raced from both runners at once', { skip: noPrometheus }, async () => {
+  const run = await distributed('idempotency', { ...targets(exact), ...IDEM });
+  assert.equal(run.code, 0, run.stdout);
+  assert.match(run.stdout, /ok\s+idem_duplicates\s+count==0\s+observed 0/);
+  assert.match(run.stdout, /ok\s+idem_release_lag_ms\s+max<500/);
+});
+
+test('2 runners: the double-spend races still fail the gate under racy_refunds', { skip: noPrometheus }, async () => {
+  await switches('racy_refunds');
+  const run = await distributed('double-spend', { ...targets(racy), ...DS, DS_RACES: 'full_refund' });
+  assert.equal(run.code, 99, run.stdout);
+  assert.match(run.stdout, /failed thresholds: .*ds_full_refund_won: count==3/);
 });
 
 test('money races: bad settings stop k6 before any request, naming the variable', async () => {
