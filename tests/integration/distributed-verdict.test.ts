@@ -1,6 +1,6 @@
 // `npm run verdict` judges a distributed test from Prometheus alone, with the coordinator's code: after a
 // local distributed run it gives the coordinator's verdict and observed values; no or too little runner
-// data is an error verdict, never a pass (docs/distributed.md).
+// data is an error verdict, never a pass. The same run feeds every query of the Grafana dashboard.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,10 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runDistributed } from '../../cli/distributed/coordinator.ts';
-import { usePrometheus, type Prometheus } from '../../cli/distributed/prometheus.ts';
+import { instantQuery, usePrometheus, type Prometheus } from '../../cli/distributed/prometheus.ts';
 import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
 import { verdict } from '../../cli/verdict.ts';
 import type { DistributedReport } from '../../lib/verdict/report.ts';
+import { expressions } from '../../lib/verdict/dashboard.ts';
+import { dashboardPath, renderDashboard } from '../../deploy/grafana/generate.ts';
 import { FAST } from '../helpers/k6.ts';
 
 let sandbox: SandboxProcess;
@@ -71,4 +73,25 @@ test('an unknown test id and fewer runners than expected are error verdicts (exi
   const short = await verdict({ scenario: 'payment', testId: coordinator.distributed.testId, prometheus: prom.url, runners: 3, profile: 'smoke', reportsRoot }, env);
   assert.equal(short.report.verdict, 'error');
   assert.match(short.report.error!, /Prometheus holds data of 2 runners \(r0, r1\) for test id '.+', expected 3/);
+});
+
+test('the Grafana dashboard: generated from the thresholds; every query returns data for the run; its p95 of an endpoint is the verdict\'s', async () => {
+  const committed = readFileSync(dashboardPath('payment'), 'utf8');
+  assert.equal(committed, await renderDashboard('payment', coordinator.taskMix), 'deploy/grafana/dashboards/payment.json is stale: run deploy/grafana/generate.ts');
+  const board = JSON.parse(committed) as Record<string, unknown>;
+  const time = Date.now() / 1000;
+  const values = new Map<string, Array<{ metric: Record<string, string>; value: [number, string] }>>();
+  for (const { panel, expr } of expressions(board)) {
+    const promql = expr.replaceAll('$testid', coordinator.distributed.testId).replaceAll('$__rate_interval', '1m');
+    const result = await instantQuery(prom.url, promql, time);
+    assert.ok(result.length > 0, `panel '${panel}': no data for ${promql}`);
+    values.set(expr, result);
+  }
+  const p95 = [...values.entries()].find(([e]) => e.startsWith('histogram_quantile(0.95, sum by (name)'))![1];
+  const payments = Number(p95.find((s) => s.metric.name === 'POST /api/v1/payments')!.value[1]);
+  const judged = coordinator.thresholds.find((t) => t.metric === 'http_req_duration{name:POST /api/v1/payments}' && t.stat === 'p(95)')!;
+  assert.ok(Math.abs(payments - judged.observed!) < 1e-9, `dashboard ${payments} ms vs verdict ${judged.observed} ms`);
+  // One line per runner.
+  const perRunner = [...values.entries()].find(([e]) => e.startsWith('sum by (runner) (rate('))![1];
+  assert.deepEqual(perRunner.map((s) => s.metric.runner).filter((r) => r !== 'setup').sort(), ['r0', 'r1']);
 });

@@ -1,0 +1,32 @@
+// Writes deploy/grafana/dashboards/<scenario>.json from the bundle's thresholds (k6 inspect, as the
+// coordinator reads them) and the task weights of a finished run's summary.json:
+//   npm run build && npx tsx deploy/grafana/generate.ts payment reports/<run>/summary.json
+// Regenerate after changing a budget or a weight; tests/integration/distributed-verdict.test.ts fails
+// while the committed dashboard differs from what this writes.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inspectThresholds } from '../../cli/distributed/coordinator.ts';
+import { ensureK6 } from '../../cli/k6.ts';
+import type { Report } from '../../lib/summary.ts';
+import { dashboard } from '../../lib/verdict/dashboard.ts';
+
+export function dashboardPath(scenario: string): string {
+  return join('deploy', 'grafana', 'dashboards', `${scenario}.json`);
+}
+
+export async function renderDashboard(scenario: string, mix: Report['taskMix'], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const thresholds = inspectThresholds((await ensureK6()).path, join('dist', `${scenario}.js`), { ...env, PROFILE: env.PROFILE || 'smoke' });
+  return JSON.stringify(dashboard(scenario, thresholds, mix), null, 2) + '\n';
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const [scenario, summary] = process.argv.slice(2);
+  if (!scenario || !summary) {
+    console.error('usage: npx tsx deploy/grafana/generate.ts <scenario> <summary.json of a run of it>');
+    process.exit(1);
+  }
+  const mix = (JSON.parse(readFileSync(summary, 'utf8')) as Report).taskMix;
+  writeFileSync(dashboardPath(scenario), await renderDashboard(scenario, mix));
+  console.log(`wrote ${dashboardPath(scenario)}`);
+}
