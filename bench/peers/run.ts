@@ -5,6 +5,10 @@
 //
 //   npx tsx bench/peers/run.ts [--scenario payment|banking|both] [--rounds 3] [--duration 15s] [--users 20]
 //                              [--only ours,minimal,locust-fast,locust-http,artillery] [--no-build] [--json out.json]
+//                              [--variant NAME=path/to/<scenario>.js ...]
+//
+// --variant adds a contender run exactly like ours but from another bundle (e.g. ours built at an older
+// commit, to measure one hot-path change); <scenario> in the path is replaced by the scenario's name.
 //
 // On first use it installs the peers into bench/peers/: a Python venv with locust==2.47.* from PyPI and
 // Artillery 2.0.21 from bench/peers/package-lock.json (npm ci). Nothing is added to the kit's own
@@ -39,7 +43,8 @@ const NO_THINK = { THINK_TIME_SCALE: '0', MIN_WAIT_TIME: '0', MAX_WAIT_TIME: '0'
 
 type Scenario = 'payment' | 'banking';
 const CONTENDERS = ['ours', 'minimal', 'locust-fast', 'locust-http', 'artillery'] as const;
-type Contender = (typeof CONTENDERS)[number];
+/** One of CONTENDERS, or the name of a --variant. */
+type Contender = string;
 
 /** The routes of each mix in task order, with the statuses the task expects, as the sandbox names them. */
 const ROUTES: Record<Scenario, Array<{ route: string; task: string; expected: number[] }>> = {
@@ -72,9 +77,16 @@ const scenarios: Scenario[] = scenarioArg === 'both' ? ['payment', 'banking'] : 
 const rounds = Number(arg('rounds', '3'));
 const duration = arg('duration', '15s');
 const users = Number(arg('users', '20'));
-const only = arg('only', CONTENDERS.join(',')).split(',') as Contender[];
+const variants = new Map<string, string>();
+process.argv.forEach((a, i) => {
+  if (a !== '--variant') return;
+  const [name, path] = (process.argv[i + 1] ?? '').split('=');
+  if (!name || !path || (CONTENDERS as readonly string[]).includes(name)) throw new Error('--variant takes NAME=path/to/<scenario>.js, NAME not a contender');
+  variants.set(name, resolve(path));
+});
+const only: Contender[] = [...arg('only', CONTENDERS.join(',')).split(','), ...variants.keys()];
 for (const s of scenarios) if (s !== 'payment' && s !== 'banking') throw new Error(`--scenario must be payment, banking or both, not ${s}`);
-for (const c of only) if (!CONTENDERS.includes(c)) throw new Error(`unknown contender ${c}; one of ${CONTENDERS.join(', ')}`);
+for (const c of only) if (!(CONTENDERS as readonly string[]).includes(c) && !variants.has(c)) throw new Error(`unknown contender ${c}; one of ${CONTENDERS.join(', ')}`);
 if (!/^\d+s$/.test(duration)) throw new Error('--duration must be in seconds, like 15s');
 if (!(rounds >= 1) || !(users >= 1)) throw new Error('--rounds and --users must be positive');
 const seconds = Number(duration.slice(0, -1));
@@ -182,6 +194,10 @@ interface Plan { cmd: string; args: string[]; env: Record<string, string>; cwd: 
 function plan(c: Contender, s: Scenario, url: string, id: string, k6: string): Plan {
   const report = join(OUT, `${id}`);
   const base = { cwd: ROOT, report };
+  const variant = variants.get(c);
+  if (variant) {
+    return { ...base, cmd: k6, args: ['run', '-q', '--no-usage-report', `--summary-export=${report}.json`, variant.replace('<scenario>', s)], env: { VUS: String(users), DURATION: duration, REPORT_DIR: `${report}-reports`, ...NO_THINK } };
+  }
   switch (c) {
     case 'ours':
       return { ...base, cmd: k6, args: ['run', '-q', '--no-usage-report', `--summary-export=${report}.json`, `dist/${s}.js`], env: { VUS: String(users), DURATION: duration, REPORT_DIR: `${report}-reports`, ...NO_THINK } };
@@ -206,13 +222,15 @@ function plan(c: Contender, s: Scenario, url: string, id: string, k6: string): P
         args: [ARTILLERY, 'run', '--target', url, '--overrides', JSON.stringify({ config: { phases: [{ duration: 1, arrivalCount: users }] } }), '--output', `${report}.json`, `artillery/${s}.yml`],
         env: { PEERS_DURATION_S: String(seconds), ARTILLERY_DISABLE_TELEMETRY: 'true' },
       };
+    default:
+      throw new Error(`unknown contender ${c}`);
   }
 }
 
 /** The contender's own check failures and its raw figures, from its report. */
 function toolReport(c: Contender, p: Plan): { checkFailureRate: number; tool: Record<string, unknown> } {
   try {
-    if (c === 'ours' || c === 'minimal') {
+    if (c === 'ours' || c === 'minimal' || variants.has(c)) {
       const m = (JSON.parse(readFileSync(`${p.report}.json`, 'utf8')) as { metrics: Record<string, Record<string, number>> }).metrics;
       const checks = m.checks;
       const tasks: Record<string, number> = {};
@@ -409,6 +427,10 @@ async function main() {
   for (const s of scenarios) {
     const o = summary[s]?.ours;
     if (!o) continue;
+    for (const name of variants.keys()) {
+      const v = summary[s]?.[name];
+      if (v) lines.push(`${s}: ours / ${name} = ${(o.reqPerCpuS / v.reqPerCpuS).toFixed(2)} per client CPU-second, steady; whole run ${(o.whole / v.whole).toFixed(2)}`);
+    }
     for (const [c, goal] of [['locust-fast', 1.0], ['minimal', 0.9]] as const) {
       const x = summary[s]?.[c];
       if (!x) continue;
