@@ -144,7 +144,10 @@ export default function race(data: SetupData<DsData>): void {
   const id = data.targets[race][round];
   if (id === undefined) throw new Error(`no ${race} target for round ${round}`);
   // The keep-alive connection is opened before the first round, so no racer pays for a handshake at the start line.
-  if (round === 0) (race === 'full_refund' || race === 'partial_refund' ? pay : bank).call(PAYMENT_API.health, { timeout: '5s', tags: { phase: 'warmup' } });
+  if (round === 0) {
+    if (race === 'full_refund' || race === 'partial_refund') pay.call(PAYMENT_API.health, { timeout: '5s', tags: { phase: 'warmup' } });
+    else bank.call(BANKING_API.health, { timeout: '5s', tags: { phase: 'warmup' } });
+  }
 
   releaseLag.add(waitForRelease(data.releaseAt + round * plan.roundMs));
   const res = fire(race, id, { pay, bank });
