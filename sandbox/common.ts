@@ -1,25 +1,25 @@
 /** Routes served on both ports: /health, /api/v1/stats and the /admin API. */
 import type { FastifyInstance } from 'fastify';
 import { tamperAudit } from './audit.ts';
-import type { SandboxContext } from './context.ts';
+import type { SandboxState } from './state.ts';
 import type { CurrencyTotalsRow } from './db.ts';
 import { ApiError } from './errors.ts';
 import { describeFaults, FaultSpecError, parseFaultSpec, structuredToSpec, type StructuredRule } from './faults.ts';
 
-export function registerCommonRoutes(app: FastifyInstance, ctx: SandboxContext, service: 'payment' | 'banking'): void {
+export function registerCommonRoutes(app: FastifyInstance, state: SandboxState, service: 'payment' | 'banking'): void {
   const healthBody = JSON.stringify({ status: 'ok', service });
   app.get('/health', (_req, reply) => {
     reply.type('application/json; charset=utf-8').send(healthBody);
   });
 
   app.get('/api/v1/stats', () => {
-    const { stmts } = ctx.sdb;
+    const { stmts } = state.sdb;
     const byCurrency: Record<string, Omit<CurrencyTotalsRow, 'currency'>> = {};
     for (const { currency, ...totals } of stmts.currencyTotals.all()) byCurrency[currency] = totals;
     return { ...stmts.stats.get(), by_currency: byCurrency };
   });
 
-  app.get('/admin/faults', () => describeFaults(ctx.faults.current));
+  app.get('/admin/faults', () => describeFaults(state.faults.current));
 
   app.put<{ Body: { spec?: string; rules?: StructuredRule[] } }>(
     '/admin/faults',
@@ -54,27 +54,27 @@ export function registerCommonRoutes(app: FastifyInstance, ctx: SandboxContext, 
       }
       try {
         const text = spec ?? structuredToSpec(rules ?? []);
-        ctx.faults.set(parseFaultSpec(text));
+        state.faults.set(parseFaultSpec(text));
       } catch (err) {
         if (err instanceof FaultSpecError) {
           throw new ApiError(422, 'invalid_fault_spec', err.message, { field: spec !== undefined ? 'spec' : 'rules' });
         }
         throw err;
       }
-      return describeFaults(ctx.faults.current);
+      return describeFaults(state.faults.current);
     },
   );
 
   app.delete('/admin/faults', () => {
-    ctx.faults.clear();
-    return describeFaults(ctx.faults.current);
+    state.faults.clear();
+    return describeFaults(state.faults.current);
   });
 
   app.post<{ Body: { seq?: number } }>(
     '/admin/audit/tamper',
     { schema: { body: { type: 'object', properties: { seq: { type: 'integer', minimum: 1 } } } } },
     (req) => {
-      const seq = tamperAudit(ctx.sdb, req.body.seq);
+      const seq = tamperAudit(state.sdb, req.body.seq);
       if (seq === null) throw new ApiError(404, 'not_found', 'no such audit entry', { field: 'seq' });
       return { tampered_seq: seq };
     },

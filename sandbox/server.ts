@@ -14,7 +14,7 @@ import { bearerChecker } from './auth.ts';
 import { registerBankingRoutes } from './banking/routes.ts';
 import { registerCommonRoutes } from './common.ts';
 import { loadConfig, parseRateLimit, parseTokens, type RateLimitConfig, type SandboxConfig } from './config.ts';
-import type { SandboxContext } from './context.ts';
+import type { SandboxState } from './state.ts';
 import { openDatabase, type SandboxDb } from './db.ts';
 import { ApiError, clientErrorHandler, installErrorHandling, sendError } from './errors.ts';
 import { FaultInjector, parseFaultSpec, type FaultSpec } from './faults.ts';
@@ -75,8 +75,8 @@ function rateLimited(limiter: RateLimiter, d: RateDecision): ApiError {
   });
 }
 
-function buildApp(ctx: SandboxContext, service: 'payment' | 'banking'): FastifyInstance {
-  const { config } = ctx;
+function buildApp(state: SandboxState, service: 'payment' | 'banking'): FastifyInstance {
+  const { config } = state;
   const app = Fastify({
     logger: config.logLevel === 'off' ? false : { level: config.logLevel, stream: process.stderr },
     bodyLimit: config.bodyLimit,
@@ -105,7 +105,7 @@ function buildApp(ctx: SandboxContext, service: 'payment' | 'banking'): FastifyI
   });
 
   const authenticate = bearerChecker(parseTokens(config.token));
-  const { limiter, faults } = ctx;
+  const { limiter, faults } = state;
   app.addHook('onRequest', (req, reply, done) => {
     const route = req.routeOptions.url; // undefined when no route matched (404)
     if (route !== undefined && PUBLIC_ROUTES.has(`${req.method} ${route}`)) {
@@ -158,9 +158,9 @@ function buildApp(ctx: SandboxContext, service: 'payment' | 'banking'): FastifyI
     else done(null, payload);
   });
 
-  registerCommonRoutes(app, ctx, service);
-  if (service === 'payment') registerPaymentRoutes(app, ctx);
-  else registerBankingRoutes(app, ctx);
+  registerCommonRoutes(app, state, service);
+  if (service === 'payment') registerPaymentRoutes(app, state);
+  else registerBankingRoutes(app, state);
   return app;
 }
 
@@ -181,7 +181,7 @@ function resolveConfig(options: SandboxOptions): SandboxConfig {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const config = resolveConfig(options);
   const sdb = openDatabase(config.dbPath);
-  const ctx: SandboxContext = {
+  const state: SandboxState = {
     config,
     sdb,
     faults: new FaultInjector(config.faults),
@@ -189,8 +189,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     generation: { active: false },
     closing: false,
   };
-  const payment = buildApp(ctx, 'payment');
-  const banking = buildApp(ctx, 'banking');
+  const payment = buildApp(state, 'payment');
+  const banking = buildApp(state, 'banking');
   try {
     await payment.listen({ port: config.paymentPort, host: config.host });
     await banking.listen({ port: config.bankingPort, host: config.host });
@@ -216,11 +216,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     config,
     db: sdb.db,
     sdb,
-    faults: ctx.faults,
+    faults: state.faults,
     close() {
       closing ??= (async () => {
-        ctx.closing = true;
-        ctx.faults.releaseAll();
+        state.closing = true;
+        state.faults.releaseAll();
         await Promise.allSettled([payment.close(), banking.close()]);
         sdb.close();
       })();

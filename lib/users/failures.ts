@@ -30,7 +30,7 @@ function validPayment(ctx: UserContext, rng: Rng): ValidPayment {
   return { merchant_id: merchant.id, amount, currency, card: cardInput(pickCard(ctx, rng)) };
 }
 
-// The valid part of a bad request, per VU, with its JSON, from a pool (lib/users/context.ts `pooled`):
+// The valid part of a bad request, per VU, with its JSON, from a pool (lib/vu-pools.ts `pooled`):
 // only the defect matters to a refusal, and building and serialising a fresh valid payment for each
 // one was the largest share of this user's own k6 CPU.
 const validPool: Array<{ body: Readonly<ValidPayment>; json: string }> = [];

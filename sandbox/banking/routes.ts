@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ValidateFunction } from 'ajv';
 import { appendAudit, verifyAudit } from '../audit.ts';
 import { checkCard, type CardInput } from '../cards.ts';
-import type { SandboxContext } from '../context.ts';
+import type { SandboxState } from '../state.ts';
 import { isUniqueViolation, type AuthorizationRow } from '../db.ts';
 import { ApiError, notFound, validationToApiError } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
@@ -97,8 +97,8 @@ export function authorizationView(r: AuthorizationRow) {
   };
 }
 
-export function registerBankingRoutes(app: FastifyInstance, ctx: SandboxContext): void {
-  const { sdb } = ctx;
+export function registerBankingRoutes(app: FastifyInstance, state: SandboxState): void {
+  const { sdb } = state;
   const s = sdb.stmts;
 
   // Each change is prepare (read, validate) then apply (write); runIdempotent runs them in one transaction,
@@ -185,7 +185,7 @@ export function registerBankingRoutes(app: FastifyInstance, ctx: SandboxContext)
     const at = nowIso();
     const email = body.email ?? null;
     try {
-      if (ctx.faults.current.noUniquePan) s.insertUserNoUnique.run(id, body.name, body.pan, email, at);
+      if (state.faults.current.noUniquePan) s.insertUserNoUnique.run(id, body.name, body.pan, email, at);
       else s.insertUser.run(id, body.name, body.pan, email, at);
     } catch (err) {
       if (isUniqueViolation(err, 'users.pan')) {
@@ -201,7 +201,7 @@ export function registerBankingRoutes(app: FastifyInstance, ctx: SandboxContext)
   app.post<{ Body: AuthorizeBody }>('/api/v1/authorizations', { schema: { body: authorizeSchema } }, async (req, reply) => {
     const key = readIdempotencyKey(req);
     const body = req.body;
-    const gap = ctx.faults.current.noIdempotencyLock && key !== undefined ? RACE_WINDOW_MS : 0;
+    const gap = state.faults.current.noIdempotencyLock && key !== undefined ? RACE_WINDOW_MS : 0;
     const request = { path: '/api/v1/authorizations', body };
     return sendOutcome(reply, await runIdempotent(sdb, 'POST /api/v1/authorizations', key, request, prepareAuthorize(body), gap));
   });
@@ -210,14 +210,14 @@ export function registerBankingRoutes(app: FastifyInstance, ctx: SandboxContext)
     '/api/v1/authorizations/:id/capture',
     { schema: { params: idParam('id'), body: captureSchema } },
     async (req, reply) => {
-      const gap = ctx.faults.current.racyCaptures ? RACE_WINDOW_MS : 0;
+      const gap = state.faults.current.racyCaptures ? RACE_WINDOW_MS : 0;
       const request = { path: req.url, body: req.body };
       return sendOutcome(reply, await runIdempotent(sdb, 'capture', undefined, request, prepareCapture(req.params.id, req.body), gap));
     },
   );
 
   app.post<{ Body: RefundBody }>('/api/v1/refunds', { schema: { body: refundSchema } }, async (req, reply) => {
-    const gap = ctx.faults.current.racyRefunds ? RACE_WINDOW_MS : 0;
+    const gap = state.faults.current.racyRefunds ? RACE_WINDOW_MS : 0;
     const request = { path: '/api/v1/refunds', body: req.body };
     return sendOutcome(reply, await runIdempotent(sdb, 'refund', undefined, request, prepareRefund(req.body), gap));
   });

@@ -8,7 +8,7 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { SandboxContext } from '../context.ts';
+import type { SandboxState } from '../state.ts';
 import { ApiError } from '../errors.ts';
 
 interface GenerateBody {
@@ -99,20 +99,20 @@ class TransactionStream extends Readable {
   }
 }
 
-export function registerGenerate(app: FastifyInstance, ctx: SandboxContext): void {
+export function registerGenerate(app: FastifyInstance, state: SandboxState): void {
   app.post<{ Body: GenerateBody }>('/api/v1/data/generate', { schema: { body: generateSchema } }, async (req, reply) => {
-    if (ctx.generation.active) {
+    if (state.generation.active) {
       req.faultTtfbMs = 0; // a refusal is answered at once; the ttfb fault delays only a stream
       throw new ApiError(409, 'generation_in_progress', 'another data generation is running; retry later', {
         headers: { 'Retry-After': '1' },
       });
     }
-    ctx.generation.active = true;
+    state.generation.active = true;
     let released = false;
     const release = (): void => {
       if (!released) {
         released = true;
-        ctx.generation.active = false;
+        state.generation.active = false;
       }
     };
     try {

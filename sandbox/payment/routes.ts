@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { appendAudit } from '../audit.ts';
 import { checkCard, type CardInput } from '../cards.ts';
-import type { SandboxContext } from '../context.ts';
+import type { SandboxState } from '../state.ts';
 import type { PaymentRow } from '../db.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
@@ -93,8 +93,8 @@ function decodeCursor(cursor: string): number {
   return Number(m[1]);
 }
 
-export function registerPaymentRoutes(app: FastifyInstance, ctx: SandboxContext): void {
-  const { sdb } = ctx;
+export function registerPaymentRoutes(app: FastifyInstance, state: SandboxState): void {
+  const { sdb } = state;
   const s = sdb.stmts;
 
   // Each change is prepare (read, validate) then apply (write); runIdempotent decides whether a gap opens
@@ -107,7 +107,7 @@ export function registerPaymentRoutes(app: FastifyInstance, ctx: SandboxContext)
       const customer = body.customer_id ?? null;
       const description = body.description ?? null;
       // float_amounts: what a service that keeps money as a float in major units stores (at least 1, the CHECK's floor).
-      const stored = ctx.faults.current.floatAmounts ? Math.max(1, Math.round(Number((body.amount / 100).toFixed(1)) * 100)) : body.amount;
+      const stored = state.faults.current.floatAmounts ? Math.max(1, Math.round(Number((body.amount / 100).toFixed(1)) * 100)) : body.amount;
       s.insertPayment.run(id, body.merchant_id, customer, stored, body.currency, card.brand, card.last4, description, at);
       // The answer is read back from the row just written: a 201 says exactly what was stored, and the
       // view is built in one place.
@@ -150,7 +150,7 @@ export function registerPaymentRoutes(app: FastifyInstance, ctx: SandboxContext)
   app.post<{ Body: CreatePaymentBody }>('/api/v1/payments', { schema: { body: createPaymentSchema } }, async (req, reply) => {
     const key = readIdempotencyKey(req);
     const body = req.body;
-    const gap = ctx.faults.current.noIdempotencyLock && key !== undefined ? RACE_WINDOW_MS : 0;
+    const gap = state.faults.current.noIdempotencyLock && key !== undefined ? RACE_WINDOW_MS : 0;
     const outcome = await runIdempotent(sdb, 'POST /api/v1/payments', key, { path: '/api/v1/payments', body }, preparePayment(body), gap);
     return sendOutcome(reply, outcome);
   });
@@ -169,7 +169,7 @@ export function registerPaymentRoutes(app: FastifyInstance, ctx: SandboxContext)
       const paymentId = req.params.id;
       const body = req.body;
       const path = `/api/v1/payments/${paymentId}/refunds`;
-      const f = ctx.faults.current;
+      const f = state.faults.current;
       const gap = f.racyRefunds || (f.noIdempotencyLock && key !== undefined) ? RACE_WINDOW_MS : 0;
       const outcome = await runIdempotent(sdb, 'POST /api/v1/payments/:id/refunds', key, { path, body }, prepareRefund(paymentId, body), gap);
       return sendOutcome(reply, outcome);
@@ -196,5 +196,5 @@ export function registerPaymentRoutes(app: FastifyInstance, ctx: SandboxContext)
     },
   );
 
-  registerGenerate(app, ctx);
+  registerGenerate(app, state);
 }

@@ -10,7 +10,7 @@ import Fastify, { type RouteOptions } from 'fastify';
 import { registerBankingRoutes } from '../../sandbox/banking/routes.ts';
 import { registerCommonRoutes } from '../../sandbox/common.ts';
 import { loadConfig } from '../../sandbox/config.ts';
-import type { SandboxContext } from '../../sandbox/context.ts';
+import type { SandboxState } from '../../sandbox/state.ts';
 import { openDatabase } from '../../sandbox/db.ts';
 import { FaultInjector, parseFaultSpec } from '../../sandbox/faults.ts';
 import { registerPaymentRoutes } from '../../sandbox/payment/routes.ts';
@@ -50,7 +50,7 @@ function normalise(node: unknown): unknown {
 
 function sandboxRoutes(): RouteOptions[] {
   const config = loadConfig({});
-  const ctx: SandboxContext = {
+  const ctx: SandboxState = {
     config,
     sdb: openDatabase(':memory:'),
     faults: new FaultInjector(parseFaultSpec('')),

@@ -4,7 +4,7 @@ import type { FaultInjector } from './faults.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 /** Process-wide state shared by the payment and banking listeners. */
-export interface SandboxContext {
+export interface SandboxState {
   config: SandboxConfig;
   sdb: SandboxDb;
   faults: FaultInjector;
