@@ -2,7 +2,7 @@
 // and concurrent triggers get only the answers the contract allows (2xx, 409, 429, 503).
 import { endpointName } from '../lib/endpoints.ts';
 import { PAYMENT_API } from '../lib/services/payment.ts';
-import { endpointMetric, type Thresholds } from '../lib/thresholds.ts';
+import { endpointMetric, type Thresholds } from '../lib/budgets.ts';
 
 export const GENERATE_ENDPOINT = endpointName(PAYMENT_API.generateData);
 

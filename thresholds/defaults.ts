@@ -1,6 +1,6 @@
 // The numbers every budget starts from, from the Locust suite's local baseline (errors under 5%,
 // p95 under 500 ms): a scenario's file changes only what differs for it.
-import type { Budget, ScenarioBudget } from '../lib/thresholds.ts';
+import type { Budget, ScenarioBudget } from '../lib/budgets.ts';
 
 export const DEFAULT_BUDGET: Omit<Budget, 'endpoints'> = {
   errorRate: 0.05,

@@ -1,7 +1,7 @@
 // Thresholds for scenarios/double-spend.ts: per race, exactly the documented number of winners and
 // refusals over R rounds, no 5xx or other answer, and the server's balances and refund totals exact.
 import { doubleSpendExpectation, type DoubleSpendPlan } from '../lib/money-races.ts';
-import type { Thresholds } from '../lib/thresholds.ts';
+import type { Thresholds } from '../lib/budgets.ts';
 
 export const doubleSpendBudget = {
   /** How late (ms) the last racer of a round may fire (as the registration race). Override: RACE_MAX_LAG_MS. */

@@ -3,7 +3,7 @@
 import { endpointBudgets } from '../lib/endpoints.ts';
 import { BANKING_API } from '../lib/services/banking.ts';
 import { PAYMENT_API } from '../lib/services/payment.ts';
-import type { ScenarioBudget, Thresholds } from '../lib/thresholds.ts';
+import type { ScenarioBudget, Thresholds } from '../lib/budgets.ts';
 import { DEFAULT_BUDGET, LOOKUP, WRITE } from './defaults.ts';
 
 export const failuresBudget: ScenarioBudget = {

@@ -1,7 +1,7 @@
 // Thresholds for scenarios/idempotency.ts: K keys per API, each raced by M requests with the same key and
 // body. Every property the race must keep is its own threshold, so a breach names the property.
 import type { IdempotencyPlan } from '../lib/money-races.ts';
-import type { Thresholds } from '../lib/thresholds.ts';
+import type { Thresholds } from '../lib/budgets.ts';
 
 export const idempotencyBudget = {
   /** How late (ms) the last racer may fire after the release instant (as the registration race). Override: RACE_MAX_LAG_MS. */

@@ -1,5 +1,5 @@
 // Thresholds for scenarios/rate-limit.ts: a documented limit holds exactly, and is honest about when to come back.
-import type { Thresholds } from '../lib/thresholds.ts';
+import type { Thresholds } from '../lib/budgets.ts';
 
 export function rateLimitThresholds(): Thresholds {
   return {

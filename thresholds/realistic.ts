@@ -1,7 +1,7 @@
 // Budgets for the realistic personas: the endpoints the personas use, at the payment and banking budgets.
 import { endpointBudgets } from '../lib/endpoints.ts';
 import { BANKING_API } from '../lib/services/banking.ts';
-import type { ScenarioBudget } from '../lib/thresholds.ts';
+import type { ScenarioBudget } from '../lib/budgets.ts';
 import { LOOKUP, REPORT, WRITE } from './defaults.ts';
 import { paymentBudget, paymentEndpoints } from './payment.ts';
 

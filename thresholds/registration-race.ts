@@ -1,7 +1,7 @@
 // Thresholds for scenarios/registration-race.ts: the exact outcome of K PANs each raced by M users.
 // A race either ends with exactly one registration per PAN and a 409 for everyone else, or it is a bug.
 import { raceExpectation, type RacePlan } from '../lib/integrity.ts';
-import type { Thresholds } from '../lib/thresholds.ts';
+import type { Thresholds } from '../lib/budgets.ts';
 
 export const raceBudget = {
   /**

@@ -3,7 +3,7 @@
 // profile. The rest (guard, setup probes, summary) is defineTest's (./test.ts).
 import type { Counter } from 'k6/metrics';
 import { k6Scenario } from '../profiles.ts';
-import { buildThresholds, mergeThresholds, type ScenarioBudget, type Thresholds } from '../thresholds.ts';
+import { buildThresholds, mergeThresholds, type ScenarioBudget, type Thresholds } from '../budgets.ts';
 import { userContext, type UserClass, type UserContext } from '../users/context.ts';
 import type { ApiClient } from './http.ts';
 import { createRunner, type RunInfo } from './runner.ts';

@@ -9,7 +9,7 @@ import type { ServiceProbes } from '../endpoints.ts';
 import { BANKING_PROBES } from '../services/banking.ts';
 import { PAYMENT_PROBES } from '../services/payment.ts';
 import { guardRisk, hostGuard, type ResolvedProfile } from '../profiles.ts';
-import type { Thresholds } from '../thresholds.ts';
+import type { Thresholds } from '../budgets.ts';
 import type { ClassWeights } from '../tasks.ts';
 import type { ApiClient } from './http.ts';
 import type { RunInfo } from './runner.ts';

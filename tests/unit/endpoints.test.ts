@@ -4,7 +4,7 @@ import { endpointBudgets, endpointName, successStatus, type Endpoint } from '../
 import { resolveProfile } from '../../lib/profiles.ts';
 import { BANKING_API } from '../../lib/services/banking.ts';
 import { PAYMENT_API } from '../../lib/services/payment.ts';
-import { buildThresholds } from '../../lib/thresholds.ts';
+import { buildThresholds } from '../../lib/budgets.ts';
 import { bankingBudget } from '../../thresholds/banking.ts';
 import { WRITE } from '../../thresholds/defaults.ts';
 import { failuresBudget } from '../../thresholds/failures.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolveProfile } from '../../lib/profiles.ts';
-import { buildThresholds } from '../../lib/thresholds.ts';
+import { buildThresholds } from '../../lib/budgets.ts';
 import { paymentBudget } from '../../thresholds/payment.ts';
 
 test('smoke: per-endpoint p95/p99, error rate with a catastrophic abort, checks; no throughput floor', () => {
