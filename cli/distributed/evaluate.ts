@@ -17,6 +17,8 @@ export interface EvaluateInput {
   thresholds: readonly Threshold[];
   /** Every k6 process's own summary: exact counts Prometheus cannot weight (checks, unsampled counters). */
   summaries: readonly Report[];
+  /** Exact check totals from elsewhere (remote runners' REST APIs) when there are no summaries. */
+  checks?: { passes: number; fails: number };
 }
 
 export async function judgeThresholds(i: EvaluateInput): Promise<Judged[]> {
@@ -32,9 +34,9 @@ async function observe(t: Threshold, names: Set<string>, histograms: Set<string>
   const whole = Object.keys(t.tags).length === 0;
   // A check's rate series carries no count: the processes' own pass/fail totals are exact. Without them
   // (runners elsewhere) the rate is judged between its series' min and max like any other rate.
-  if (t.metric === 'checks' && whole && t.stat === 'rate' && i.summaries.length > 0) {
-    const passes = i.summaries.reduce((s, r) => s + r.checks.passes, 0);
-    const fails = i.summaries.reduce((s, r) => s + r.checks.fails, 0);
+  if (t.metric === 'checks' && whole && t.stat === 'rate' && (i.checks || i.summaries.length > 0)) {
+    const passes = i.checks?.passes ?? i.summaries.reduce((s, r) => s + r.checks.passes, 0);
+    const fails = i.checks?.fails ?? i.summaries.reduce((s, r) => s + r.checks.fails, 0);
     return passes + fails > 0 ? { value: passes / (passes + fails) } : { missing: 'no check ran' };
   }
   const series = resolveSeries(t.metric, names, histograms);

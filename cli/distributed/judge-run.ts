@@ -27,6 +27,8 @@ export interface RunInput {
   ownRequests?: ReadonlyMap<string, number | undefined>;
   /** Exact end-of-test summaries when this host can read them; otherwise the report is built from Prometheus. */
   summaries?: readonly Report[];
+  /** Exact check totals over all processes when known without summaries (remote runners' REST APIs). */
+  checks?: { passes: number; fails: number };
   /** The test run's duration when known (the longest runner's); otherwise estimated from the samples. */
   durationSeconds?: number;
 }
@@ -118,10 +120,12 @@ export async function judgeRun(i: RunInput): Promise<RunVerdict> {
   const names = exact.length > 0 ? [] : await labelValues(i.url, '__name__', i.testId, i.time);
   const processes = [...new Set([...labels, ...stored.keys()])];
   const summaries = exact.length > 0 ? [...exact] : await Promise.all(processes.map((r) => summaryFromPrometheus(i, names, r, durationSeconds)));
+  // The report sums every process's checks: the known totals go on one of them.
+  if (exact.length === 0 && i.checks && summaries[0]) summaries[0].checks = { ...i.checks, rate: null };
   if (labels.length === 0) {
     const judged = i.thresholds.map((t) => ({ result: { metric: t.key, expression: t.expression, ok: false, stat: t.stat, observed: null } }));
     return { judged, latencyMs: { avg: null, p95: null, p99: null, max: null }, errors, summaries: [], durationSeconds, stored, labels };
   }
-  const judged = await judgeThresholds({ url: i.url, testId: i.testId, time: i.time, rangeSeconds: i.rangeSeconds, durationSeconds, thresholds: i.thresholds, summaries: exact });
+  const judged = await judgeThresholds({ url: i.url, testId: i.testId, time: i.time, rangeSeconds: i.rangeSeconds, durationSeconds, thresholds: i.thresholds, summaries: exact, checks: i.checks });
   return { judged, latencyMs: await latency(i.url, i.testId, i.time), errors, summaries, durationSeconds, stored, labels };
 }

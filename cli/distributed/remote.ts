@@ -78,7 +78,8 @@ async function watchRemote(runners: readonly Endpoint[], errors: string[], abort
       try {
         const s = await status(r);
         misses.set(r, 0);
-        if (s.status >= ENDED && !s.running) pending.delete(r);
+        // 9 ended, 10 interrupted (stopped through the API: `running` stays true while it lingers).
+        if (s.status >= ENDED) pending.delete(r);
       } catch (e) {
         // Three misses in a row (1.5 s): a runner restarting its network does not count as dead.
         const n = (misses.get(r) ?? 0) + 1;
@@ -100,6 +101,17 @@ async function ownRequests(e: Endpoint): Promise<number | undefined> {
   } catch (err) {
     // A process that never sent a request has no http_reqs metric yet.
     return /404/.test((err as Error).message) ? 0 : undefined;
+  }
+}
+
+/** Every check's passes and fails on one process (k6 keeps them per group; the list holds every group). */
+async function ownChecks(e: Endpoint): Promise<{ passes: number; fails: number } | undefined> {
+  try {
+    const r = (await api(e, 'GET', '/v1/groups')) as { data: Array<{ attributes: { checks?: Array<{ passes: number; fails: number }> } }> };
+    const all = r.data.flatMap((g) => g.attributes.checks ?? []);
+    return { passes: all.reduce((s, c) => s + c.passes, 0), fails: all.reduce((s, c) => s + c.fails, 0) };
+  } catch {
+    return undefined;
   }
 }
 
@@ -137,13 +149,18 @@ export async function runRemote(o: RemoteOptions): Promise<{ report: Distributed
   await sleep(2500);
   const own = new Map<string, number | undefined>();
   for (const e of all) own.set(e.id, await ownRequests(e));
+  // Exact check totals: Prometheus holds only each check series' rate, not how many checks it counts.
+  const perProcess = await Promise.all(all.map((e) => ownChecks(e)));
+  const checks = perProcess.every((c) => c !== undefined)
+    ? { passes: perProcess.reduce((s, c) => s + c!.passes, 0), fails: perProcess.reduce((s, c) => s + c!.fails, 0) }
+    : undefined;
   const time = Date.now() / 1000;
   let judged = thresholds.map((t) => ({ result: { metric: t.key, expression: t.expression, ok: false, stat: t.stat, observed: null as number | null } }));
   let latencyMs: Report['latencyMs'] = { avg: null, p95: null, p99: null, max: null };
   let summaries: Report[] = [];
   let durationSeconds = (ended - (released || ended)) / 1000;
   if (released > 0) {
-    const v = await judgeRun({ url: prom.url, testId: o.testId, time, rangeSeconds: (Date.now() - started) / 1000 + 60, thresholds, expectedRunners: runners.length, ownRequests: own });
+    const v = await judgeRun({ url: prom.url, testId: o.testId, time, rangeSeconds: (Date.now() - started) / 1000 + 60, thresholds, expectedRunners: runners.length, ownRequests: own, checks });
     ({ judged, latencyMs, summaries, durationSeconds } = v);
     errors.push(...v.errors);
   }

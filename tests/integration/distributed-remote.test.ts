@@ -98,3 +98,20 @@ test('a remote runner that dies mid-run gives an error verdict naming it', async
   assert.match(report.error!, /runner r1 at 127\.0\.0\.1:\d+ stopped answering before its test ended/);
   assert.ok((Date.now() - started) / 1000 < 18, 'the other runners were stopped, not left to finish');
 });
+
+test('an abortOnFail threshold breached over the remote runners stops them all early and fails the run', async () => {
+  // 90% of payments fail: over the scenario's catastrophic 50% of all requests (abortOnFail, 5 s delay).
+  const faulty = await startSandboxProcess({ SANDBOX_FAULTS: 'errors=0.9@POST /api/v1/payments' });
+  try {
+    const testId = `remote-abort-${Date.now()}`;
+    const { setup, runners, procs } = await startAsCompose(testId, { VUS: '3', DURATION: '40s', PAYMENT_SERVICE_URL: faulty.paymentUrl, BANKING_API_URL: faulty.bankingUrl });
+    const started = Date.now();
+    const { report } = await runRemote({ scenario: 'payment', profile: 'smoke', remote: runners, setup, testId, env: coordinatorEnv() });
+    for (const c of procs.values()) c.kill('SIGINT');
+    assert.equal(report.verdict, 'fail', JSON.stringify({ error: report.error, runners: report.runners }));
+    assert.equal(report.distributed.abortedBy, 'http_req_failed: rate<0.5');
+    assert.ok((Date.now() - started) / 1000 < 25, 'stopped early, not after 40 s');
+  } finally {
+    await faulty.stop();
+  }
+});
