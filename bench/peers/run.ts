@@ -2,6 +2,8 @@
 // HttpUser) and Artillery, each running the same task mix with the same status and body checks, no
 // think time, N users, against a fresh sandbox per run. Rounds interleave the contenders (the order
 // rotates every round) and the table shows medians. See docs/peers.md.
+// One file over the usual size: the contender commands, the CPU sampler and the table all read the run
+// loop's per-round state, and nothing else imports them; split the sampler out when a second bench needs it.
 //
 //   npx tsx bench/peers/run.ts [--scenario payment|banking|both] [--rounds 3] [--duration 15s] [--users 20]
 //                              [--only ours,minimal,locust-fast,locust-http,artillery] [--no-build] [--json out.json]
