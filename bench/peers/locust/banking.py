@@ -13,23 +13,8 @@ import random
 
 from locust import FastHttpUser, HttpUser, constant
 
-JSON_AUTH = {"Authorization": "Bearer sandbox-token", "Content-Type": "application/json"}
-AUTH = {"Authorization": "Bearer sandbox-token"}
-MERCHANTS = [("mer_00000000", "USD", 2500), ("mer_00000001", "INR", 250000),
-             ("mer_00000002", "INR", 99000), ("mer_00000007", "GBP", 1800)]
-CARDS = [
-    {"number": "4426180054708415", "exp_month": 4, "exp_year": 2030, "cvv": "079"},
-    {"number": "6493649925185824", "exp_month": 11, "exp_year": 2031, "cvv": "854"},
-    {"number": "4425464822663230", "exp_month": 8, "exp_year": 2029, "cvv": "911"},
-    {"number": "2720144434095460", "exp_month": 1, "exp_year": 2032, "cvv": "531"},
-]
+from common import AUTH, CARDS, JSON_AUTH, MERCHANTS, body_of
 
-
-def body_of(res):
-    try:
-        return res.json()
-    except Exception:
-        return None
 
 
 def is_authorization(b, status):
