@@ -2,7 +2,7 @@
 // is down or rejects the token (the probes are the service's, lib/services/*); and a per-run id for
 // idempotency keys and other unique fields.
 import exec from 'k6/execution';
-import { successStatus, type ServiceProbes } from '../endpoints.ts';
+import { endpointName, successStatus, type Endpoint, type ServiceProbes } from '../endpoints.ts';
 import type { ApiClient } from './http.ts';
 
 export interface ProbeTarget {
@@ -22,8 +22,10 @@ export interface ProbeTarget {
  * rejects the token, before any load is sent. Never prints the token.
  */
 export function probeTarget(t: ProbeTarget): void {
-  const setupTags = { timeout: '5s', tags: { phase: 'setup' } };
-  const health = t.api.call(t.probes.health, setupTags);
+  // The probes carry names of their own: they are not the endpoints' traffic, and must not give an
+  // endpoint that the load never sent the data its budget needs.
+  const probe = (e: Endpoint) => ({ timeout: '5s', tags: { phase: 'setup', name: `setup probe: ${endpointName(e)}` } });
+  const health = t.api.call(t.probes.health, probe(t.probes.health));
   if (health.status === 0) {
     const advice = t.url === t.sandboxUrl ? `Start the sandbox with \`npm run sandbox\`, or point ${t.label} at a running service.` : `Is ${t.label} right, and is the service up?`;
     exec.test.abort(`target unreachable: ${t.label}=${t.url} (${health.error}). ${advice}`);
@@ -31,7 +33,7 @@ export function probeTarget(t: ProbeTarget): void {
   const healthy = successStatus(t.probes.health);
   if (health.status !== healthy) exec.test.abort(`target unhealthy: ${t.probes.health.method} ${t.url}${t.probes.health.path} answered ${health.status}, not ${healthy}`);
   const { endpoint, params, accepted } = t.probes.auth;
-  const auth = t.api.call(endpoint, { ...setupTags, params, expected: accepted });
+  const auth = t.api.call(endpoint, { ...probe(endpoint), params, expected: accepted });
   if (auth.status === 401 || auth.status === 403) {
     exec.test.abort(
       t.tokenFromEnv
