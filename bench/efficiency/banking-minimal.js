@@ -6,15 +6,11 @@ import http from 'k6/http';
 const BASE = __ENV.BANKING_API_URL || 'http://127.0.0.1:8001';
 const JSON_AUTH = { headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' } };
 const AUTH = { headers: { Authorization: 'Bearer sandbox-token' } };
-const MERCHANTS = [['mer_00000000', 'USD', 2500], ['mer_00000001', 'INR', 250000], ['mer_00000002', 'INR', 99000], ['mer_00000007', 'GBP', 1800]];
-const CARDS = [
-  { number: '4426180054708415', exp_month: 4, exp_year: 2030, cvv: '079' },
-  { number: '6493649925185824', exp_month: 11, exp_year: 2031, cvv: '854' },
-  { number: '4425464822663230', exp_month: 8, exp_year: 2029, cvv: '911' },
-  { number: '2720144434095460', exp_month: 1, exp_year: 2032, cvv: '531' },
-];
+const FIXTURES = JSON.parse(open('../fixtures.json'));
+const MERCHANTS = FIXTURES.merchants;
+const CARDS = FIXTURES.cards;
 
-const open = []; // authorized, not captured
+const authorized = []; // authorized, not captured
 const captured = []; // captured, refundable
 const known = []; // transaction ids for lookups
 
@@ -32,17 +28,17 @@ export function authorize() {
   const res = http.post(`${BASE}/api/v1/authorizations`, JSON.stringify(authBody()), JSON_AUTH);
   if (res.status !== 201) return null;
   const a = res.json();
-  keep(open, a, 50);
+  keep(authorized, a, 50);
   keep(known, a.id, 100);
   return a;
 }
 
 export function capture() {
-  let a = open.shift();
+  let a = authorized.shift();
   if (!a) {
     a = authorize();
     if (!a) return null;
-    open.pop();
+    authorized.pop();
   }
   const body = Math.random() < 0.8 ? {} : { amount: Math.max(1, Math.floor(a.amount * 0.75)) };
   const res = http.post(`${BASE}/api/v1/authorizations/${a.id}/capture`, JSON.stringify(body), JSON_AUTH);
@@ -89,7 +85,7 @@ export function batch() {
   if (res.status !== 200) return;
   for (const x of res.json().results) {
     if (x.status === 201) {
-      keep(open, x.body, 50);
+      keep(authorized, x.body, 50);
       keep(known, x.body.id, 100);
     }
   }

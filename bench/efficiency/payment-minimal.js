@@ -6,14 +6,10 @@ import http from 'k6/http';
 const BASE = __ENV.PAYMENT_SERVICE_URL || 'http://127.0.0.1:8000';
 const JSON_AUTH = { headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' } };
 const AUTH = { headers: { Authorization: 'Bearer sandbox-token' } };
-const MERCHANTS = [['mer_00000000', 'USD', 2500], ['mer_00000001', 'INR', 250000], ['mer_00000002', 'INR', 99000], ['mer_00000007', 'GBP', 1800]];
-const CARDS = [
-  { number: '4426180054708415', exp_month: 4, exp_year: 2030, cvv: '079' },
-  { number: '6493649925185824', exp_month: 11, exp_year: 2031, cvv: '854' },
-  { number: '4425464822663230', exp_month: 8, exp_year: 2029, cvv: '911' },
-  { number: '2720144434095460', exp_month: 1, exp_year: 2032, cvv: '531' },
-];
-const DECLINE = { number: '4000000000000002', exp_month: 12, exp_year: 2030, cvv: '123' };
+const FIXTURES = JSON.parse(open('../fixtures.json'));
+const MERCHANTS = FIXTURES.merchants;
+const CARDS = FIXTURES.cards;
+const DECLINE = FIXTURES.decline;
 
 const mine = []; // this VU's payments: refunds and lookups act on them
 let seq = 0;

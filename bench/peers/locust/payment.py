@@ -13,9 +13,8 @@ import time
 
 from locust import FastHttpUser, HttpUser, constant
 
-from common import AUTH, CARDS, JSON_AUTH, MERCHANTS, body_of
+from common import AUTH, CARDS, DECLINE, JSON_AUTH, MERCHANTS, body_of
 
-DECLINE = {"number": "4000000000000002", "exp_month": 12, "exp_year": 2030, "cvv": "123"}
 DECLINE_RATE = 0.05
 
 
