@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { secretsOf } from '../../lib/config.ts';
 import type { Report } from '../../lib/summary.ts';
-import { assembleReport, type DistributedReport, type Judged, type RunnerRow } from '../../lib/verdict/report.ts';
+import { assembleReport, noLatency, reportedSkew, unjudged, type DistributedReport, type Judged, type RunnerRow } from '../../lib/verdict/report.ts';
 import { thresholdsFromInspect, type Threshold } from '../../lib/verdict/thresholds.ts';
 import { ensureK6, k6Env } from '../k6.ts';
 import { checkRunNames, timestamp } from '../run-scenario.ts';
@@ -112,8 +112,8 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
       requests: summaries.get(p.id)?.requests.count ?? null,
       exit: p.exitCode(),
     }));
-    let judged: Judged[] = thresholds.map((t) => ({ result: { metric: t.key, expression: t.expression, ok: false, stat: t.stat, observed: null } }));
-    let latencyMs: Report['latencyMs'] = { avg: null, p95: null, p99: null, max: null };
+    let judged: Judged[] = unjudged(thresholds);
+    let latencyMs: Report['latencyMs'] = noLatency();
     let durationSeconds = (ended - (released || ended)) / 1000;
     // A run that never started has no data to judge: its error is already named.
     if (released > 0) {
@@ -145,7 +145,7 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
       distributed: {
         testId,
         runners: runners.length,
-        startSkewMs: skewMs === null ? null : Math.round(skewMs * 10) / 10,
+        startSkewMs: reportedSkew(skewMs),
         prometheus: prom.url,
         ...(abort.by ? { abortedBy: abort.by } : {}),
       },

@@ -2,7 +2,7 @@
 // coordinator, by the remote coordinator and by `npm run verdict`, so all three judge alike. Missing
 // runner data (fewer runners than expected, none, a total that does not add up) is an error, never a pass.
 import { cumulative, selector } from '../../lib/verdict/promql.ts';
-import type { Judged } from '../../lib/verdict/report.ts';
+import { noLatency, unjudged, type Judged } from '../../lib/verdict/report.ts';
 import type { Threshold } from '../../lib/verdict/thresholds.ts';
 import type { Report } from '../../lib/summary.ts';
 import { judgeThresholds, latency, requestsByRunner } from './evaluate.ts';
@@ -84,7 +84,7 @@ async function summaryFromPrometheus(i: RunInput, names: readonly string[], runn
     thresholds: [],
     failedThresholds: [],
     requests: { count: requests, ratePerSecond: 0, failedRate: requests > 0 && failed !== null ? failed / requests : null },
-    latencyMs: { avg: null, p95: null, p99: null, max: null },
+    latencyMs: noLatency(),
     // Prometheus holds check rates, not counts: the merged report leaves them out.
     checks: { passes: 0, fails: 0, rate: null },
     iterations: { count: iterations, ratePerSecond: 0, dropped: await last('k6_dropped_iterations_total') },
@@ -123,8 +123,7 @@ export async function judgeRun(i: RunInput): Promise<RunVerdict> {
   // The report sums every process's checks: the known totals go on one of them.
   if (exact.length === 0 && i.checks && summaries[0]) summaries[0].checks = { ...i.checks, rate: null };
   if (labels.length === 0) {
-    const judged = i.thresholds.map((t) => ({ result: { metric: t.key, expression: t.expression, ok: false, stat: t.stat, observed: null } }));
-    return { judged, latencyMs: { avg: null, p95: null, p99: null, max: null }, errors, summaries: [], durationSeconds, stored, labels };
+    return { judged: unjudged(i.thresholds), latencyMs: noLatency(), errors, summaries: [], durationSeconds, stored, labels };
   }
   const judged = await judgeThresholds({ url: i.url, testId: i.testId, time: i.time, rangeSeconds: i.rangeSeconds, durationSeconds, thresholds: i.thresholds, summaries: exact, checks: i.checks });
   return { judged, latencyMs: await latency(i.url, i.testId, i.time), errors, summaries, durationSeconds, stored, labels };

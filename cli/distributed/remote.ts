@@ -6,7 +6,7 @@
 // so a runner that stops answering before its test ended is dead, not done (docs/distributed.md).
 import { join } from 'node:path';
 import type { Report } from '../../lib/summary.ts';
-import { assembleReport, type DistributedReport } from '../../lib/verdict/report.ts';
+import { assembleReport, noLatency, reportedSkew, unjudged, type DistributedReport } from '../../lib/verdict/report.ts';
 import { ensureK6 } from '../k6.ts';
 import { checkRunNames } from '../run-scenario.ts';
 import { abortOnBreach, inspectThresholds } from './coordinator.ts';
@@ -155,8 +155,8 @@ export async function runRemote(o: RemoteOptions): Promise<{ report: Distributed
     ? { passes: perProcess.reduce((s, c) => s + c!.passes, 0), fails: perProcess.reduce((s, c) => s + c!.fails, 0) }
     : undefined;
   const time = Date.now() / 1000;
-  let judged = thresholds.map((t) => ({ result: { metric: t.key, expression: t.expression, ok: false, stat: t.stat, observed: null as number | null } }));
-  let latencyMs: Report['latencyMs'] = { avg: null, p95: null, p99: null, max: null };
+  let judged = unjudged(thresholds);
+  let latencyMs: Report['latencyMs'] = noLatency();
   let summaries: Report[] = [];
   let durationSeconds = (ended - (released || ended)) / 1000;
   if (released > 0) {
@@ -175,7 +175,7 @@ export async function runRemote(o: RemoteOptions): Promise<{ report: Distributed
     distributed: {
       testId: o.testId,
       runners: runners.length,
-      startSkewMs: skewMs === null ? null : Math.round(skewMs * 10) / 10,
+      startSkewMs: reportedSkew(skewMs),
       prometheus: prom.url,
       ...(abort.by ? { abortedBy: abort.by } : {}),
     },

@@ -48,6 +48,21 @@ export function judge(t: Threshold, o: Observation): Judged {
   };
 }
 
+/** Every threshold unjudged: a run with no data to read reports them failed (its errors say why). */
+export function unjudged(thresholds: ReadonlyArray<Threshold>): Judged[] {
+  return thresholds.map((t) => ({ result: { metric: t.key, expression: t.expression, ok: false, stat: t.stat, observed: null } }));
+}
+
+/** Latency of a run with nothing merged. */
+export function noLatency(): Report['latencyMs'] {
+  return { avg: null, p95: null, p99: null, max: null };
+}
+
+/** The start skew as reported: tenths of a millisecond. */
+export function reportedSkew(skewMs: number | null): number | null {
+  return skewMs === null ? null : Math.round(skewMs * 10) / 10;
+}
+
 /** Sums the exact end-of-test figures of every k6 process (runners and the setup/teardown process). */
 export function mergeSummaries(summaries: ReadonlyArray<Report>, durationSeconds: number) {
   const sum = (f: (r: Report) => number) => summaries.reduce((s, r) => s + f(r), 0);

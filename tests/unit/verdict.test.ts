@@ -6,7 +6,7 @@ import { segments } from '../../cli/distributed/runners.ts';
 import { parseArgs } from '../../cli/distributed.ts';
 import type { Report } from '../../lib/summary.ts';
 import { planThreshold, resolveSeries, selector } from '../../lib/verdict/promql.ts';
-import { assembleReport, exitCodeOf, judge, mergeTaskMix } from '../../lib/verdict/report.ts';
+import { assembleReport, exitCodeOf, judge, mergeTaskMix, noLatency, reportedSkew, unjudged } from '../../lib/verdict/report.ts';
 import { durationSeconds, holds, parseExpression, parseKey, quantileOf, thresholdsFromInspect } from '../../lib/verdict/thresholds.ts';
 
 test('threshold keys and expressions parse as k6 writes them', () => {
@@ -124,4 +124,12 @@ test('segments cover 0..1 and the CLI names bad arguments', () => {
 test('without PROMETHEUS_URL or a prometheus binary the run stops before any load, saying how to install one', async () => {
   await assert.rejects(usePrometheus({ PROMETHEUS_BIN: '/nonexistent/prometheus' }), /no PROMETHEUS_URL and no 'prometheus' on PATH; .*apt-get install prometheus/);
   await assert.rejects(usePrometheus({ PROMETHEUS_URL: 'localhost:9090' }), /PROMETHEUS_URL is not a URL: 'localhost:9090'/);
+});
+
+test('a run with nothing to read reports every threshold failed and unobserved, and no latency', () => {
+  const [t] = thresholdsFromInspect({ 'http_req_duration{name:GET /health}': ['p(95)<200'] });
+  assert.deepEqual(unjudged([t!]), [{ result: { metric: 'http_req_duration{name:GET /health}', expression: 'p(95)<200', ok: false, stat: 'p(95)', observed: null } }]);
+  assert.deepEqual(noLatency(), { avg: null, p95: null, p99: null, max: null });
+  assert.equal(reportedSkew(12.345), 12.3);
+  assert.equal(reportedSkew(null), null);
 });
