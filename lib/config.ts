@@ -4,13 +4,8 @@
 
 export type Env = Record<string, string | undefined>;
 
+// Where each service is and its credential are not here: they belong to the service (lib/service.ts).
 export interface Config {
-  paymentUrl: string;
-  bankingUrl: string;
-  /** The bearer token. Never log it: use `redact()` on anything that might contain it. */
-  authToken: string;
-  /** False when the token is the sandbox's default, used because AUTH_TOKEN was not set for a local target. */
-  authTokenFromEnv: boolean;
   minWaitMs: number;
   maxWaitMs: number;
   /** Multiplies persona think times (realistic scenario): 0.1 runs personas ten times faster. */
@@ -29,7 +24,7 @@ export interface Config {
   dataDir: string | null;
 }
 
-/** The sandbox's token: used only when every target is a loopback host, so a real service never gets it. */
+/** The sandbox's token: used only for the sandbox's own services on a loopback host, so a real service never gets it. */
 export const SANDBOX_DEFAULT_TOKEN = 'sandbox-token';
 
 export const DEFAULTS = {
@@ -137,26 +132,10 @@ export class EnvReader {
 /** Parses the shared test configuration. `profiles` is the list of known profile names. */
 export function parseConfig(env: Env, profiles: readonly string[]): Config {
   const r = new EnvReader(env);
-  const paymentUrl = r.url('PAYMENT_SERVICE_URL', DEFAULTS.PAYMENT_SERVICE_URL);
-  const bankingUrl = r.url('BANKING_API_URL', DEFAULTS.BANKING_API_URL);
   const minWaitMs = r.number('MIN_WAIT_TIME', DEFAULTS.MIN_WAIT_TIME, { min: 0, what: 'milliseconds' });
   const maxWaitMs = r.number('MAX_WAIT_TIME', DEFAULTS.MAX_WAIT_TIME, { min: 0, what: 'milliseconds' });
   if (maxWaitMs < minWaitMs) r.problems.push(`MAX_WAIT_TIME (${maxWaitMs}) must be >= MIN_WAIT_TIME (${minWaitMs})`);
   const profile = r.oneOf('PROFILE', DEFAULTS.PROFILE as string, profiles);
-
-  const local = [paymentUrl, bankingUrl].every((u) => isLoopbackHost(urlHost(u) ?? ''));
-  let authToken = r.raw('AUTH_TOKEN');
-  const authTokenFromEnv = authToken !== undefined;
-  if (authToken) authToken = authToken.replace(/^Bearer\s+/i, '');
-  if (authToken) {
-    // An HTTP header cannot carry these; k6 would refuse the request and setup() would blame the target.
-    const bad = tokenProblem(authToken);
-    if (bad) r.problems.push(`AUTH_TOKEN ${bad} (the value is not shown)`);
-  }
-  if (!authToken) {
-    if (local) authToken = SANDBOX_DEFAULT_TOKEN;
-    else r.problems.push('AUTH_TOKEN is not set; a non-local target needs its bearer token (the value without "Bearer ")');
-  }
 
   const allowedHosts = (r.raw('ALLOWED_HOSTS') ?? DEFAULTS.ALLOWED_HOSTS)
     .split(',')
@@ -164,10 +143,6 @@ export function parseConfig(env: Env, profiles: readonly string[]): Config {
     .filter(Boolean);
 
   const config: Config = {
-    paymentUrl,
-    bankingUrl,
-    authToken: authToken ?? '',
-    authTokenFromEnv,
     minWaitMs,
     maxWaitMs,
     thinkTimeScale: r.number('THINK_TIME_SCALE', 1, { min: 0, max: 100 }),
@@ -197,14 +172,24 @@ export function tokenProblem(token: string): string | null {
 }
 
 /**
- * The secrets a run's output must never contain: the bearer token the scripts send (AUTH_TOKEN, or the
- * sandbox's default for a local target) and the token(s) a sandbox started for the run accepts.
+ * Variables whose values are secrets by their name: AUTH_TOKEN, SANDBOX_TOKEN, a generated service's
+ * ACME_TOKEN, ACME_USER (an API key sent as the basic-auth user), ACME_PASSWORD, any *_SECRET or *_KEY.
+ */
+export const SECRET_VARIABLE = /^(?!SUDO_)[A-Z][A-Z0-9_]*_(TOKEN|USER|PASSWORD|SECRET|KEY)$/; // SUDO_USER names the shell's own user
+
+/**
+ * The secrets a run's output must never contain: every value of a variable named as a secret
+ * (SECRET_VARIABLE; SANDBOX_TOKEN may list several), and the sandbox's default token, which a local
+ * sandbox target gets when AUTH_TOKEN is unset.
  */
 export function secretsOf(env: Env): string[] {
   const out = new Set<string>();
   const auth = env.AUTH_TOKEN?.trim().replace(/^Bearer\s+/i, '');
   out.add(auth ? auth : SANDBOX_DEFAULT_TOKEN);
-  for (const t of (env.SANDBOX_TOKEN ?? '').split(',')) if (t.trim()) out.add(t.trim());
+  for (const [name, value] of Object.entries(env)) {
+    if (!value || !SECRET_VARIABLE.test(name)) continue;
+    for (const part of name === 'SANDBOX_TOKEN' ? value.split(',') : [value.replace(/^Bearer\s+/i, '')]) if (part.trim()) out.add(part.trim());
+  }
   return [...out];
 }
 

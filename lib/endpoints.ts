@@ -3,7 +3,10 @@
 // (thresholds/*) all read the same objects, so a renamed path moves its threshold with it.
 import type { EndpointBudget } from './budgets.ts';
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** How a request body is sent: JSON, form-encoded with bracket notation (`card[number]=…`), or none. */
+export type BodyEncoding = 'json' | 'form' | 'none';
 
 export interface Endpoint {
   method: Method;
@@ -14,6 +17,8 @@ export interface Endpoint {
    * call gets (201 for a create), which the clients check for.
    */
   expected: readonly [number, ...number[]];
+  /** Default: `json` for POST, PUT and PATCH, `none` for the others. */
+  body?: BodyEncoding;
 }
 
 /**
@@ -22,13 +27,20 @@ export interface Endpoint {
  * `accepted` (a 404 proves the token was accepted; 401 or 403 that it was not).
  */
 export interface ServiceProbes {
-  health: Endpoint;
-  auth: { endpoint: Endpoint; params?: Record<string, string>; accepted: readonly number[] };
+  /** Omitted when the API has no cheap unauthenticated read; the auth probe then also tells "down". */
+  health?: Endpoint;
+  /** Omitted when the API has no lookup by id; a rejected token then shows as the first requests' 401s. */
+  auth?: { endpoint: Endpoint; params?: Record<string, string>; accepted: readonly number[] };
 }
 
 /** The endpoint's `name` tag, the key of its thresholds. */
 export function endpointName(e: Endpoint): string {
   return `${e.method} ${e.path}`;
+}
+
+/** How the endpoint's request body is encoded. */
+export function bodyEncoding(e: Endpoint): BodyEncoding {
+  return e.body ?? (e.method === 'POST' || e.method === 'PUT' || e.method === 'PATCH' ? 'json' : 'none');
 }
 
 /** The status a successful call to the endpoint answers. */

@@ -13,8 +13,8 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Gauge, Rate } from 'k6/metrics';
-import { BANKING_API } from '../lib/services/banking.ts';
-import { PAYMENT_API, type Payment } from '../lib/services/payment.ts';
+import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking.ts';
+import { PAYMENT_API, PAYMENT_SERVICE, type Payment } from '../lib/services/payment.ts';
 import { EnvReader } from '../lib/config.ts';
 import {
   AUDITED,
@@ -212,7 +212,7 @@ const test = defineTest<AuditData>({
   name: 'audit',
   variant: quiet ? 'quiet' : 'shared',
   config,
-  targets: { payment: ctx.payment.raw(), banking: ctx.banking.raw() },
+  targets: [PAYMENT_SERVICE, BANKING_SERVICE],
   intrusive: true,
   options: () => ({
     scenarios: {

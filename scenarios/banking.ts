@@ -2,6 +2,7 @@
 // budgets: thresholds/banking.ts; load shape: lib/profiles.ts.
 //   k6 run dist/banking.js                                  (sandbox on 127.0.0.1:8001)
 //   BANKING_API_URL=https://bank.example AUTH_TOKEN=... k6 run dist/banking.js
+import { BANKING_SERVICE } from '../lib/services/banking.ts';
 import { defineScenario } from '../lib/k6/scenario.ts';
 import { bankingUser } from '../lib/users/banking.ts';
 import { userContext } from '../lib/users/context.ts';
@@ -11,7 +12,7 @@ const test = defineScenario({
   name: 'banking',
   budget: bankingBudget,
   classes: [{ userClass: bankingUser(userContext()), share: 1, exec: 'bankingUsers' }],
-  targets: ['banking'],
+  targets: [BANKING_SERVICE],
 });
 
 export const options = test.options;

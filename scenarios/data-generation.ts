@@ -8,7 +8,7 @@ import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
 import { PaymentClient } from '../lib/clients/payment.ts';
-import { PAYMENT_API } from '../lib/services/payment.ts';
+import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
 import { GEN_ACCEPTABLE_STATUSES, generationStatusAcceptable, summarizeNdjson } from '../lib/integrity.ts';
 import { releaseInstant, waitForRelease } from '../lib/k6/release.ts';
@@ -41,7 +41,7 @@ const keepBody = env.bool('GEN_KEEP_BODY', records <= KEEP_BODY_MAX_RECORDS);
 if (concurrency > 1 && requests > 1) env.problems.push(`GEN_REQUESTS (${requests}) applies to sequential runs; with GEN_CONCURRENCY=${concurrency} each VU triggers once`);
 env.done();
 
-const payment = new PaymentClient(config.paymentUrl, config.authToken);
+const payment = new PaymentClient();
 const concurrent = concurrency > 1;
 
 const recordsPerSecond = new Trend('gen_records_per_s');
@@ -57,7 +57,7 @@ const test = defineTest<{ releaseAt: number }>({
   name: 'data-generation',
   variant: concurrent ? `concurrent-${concurrency}` : profileName,
   config,
-  targets: { payment: payment.raw() },
+  targets: [PAYMENT_SERVICE],
   intrusive: true,
   // Each exists in the summary even when it stays 0, so its threshold is evaluated.
   zeroCounters: [streamsComplete, rejected, unacceptable],

@@ -20,8 +20,8 @@ import { releaseInstant, waitForRelease } from '../lib/k6/release.ts';
 import { defineTest, type SetupData } from '../lib/k6/test.ts';
 import { moneyOutcome, partialPlan, raceSlot, RACE_CONTRACT, readDoubleSpendPlan, type DoubleSpendRace } from '../lib/money-races.ts';
 import { PROFILE_NAMES } from '../lib/profiles.ts';
-import { BANKING_API } from '../lib/services/banking.ts';
-import { PAYMENT_API } from '../lib/services/payment.ts';
+import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking.ts';
+import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment.ts';
 import { doubleSpendBudget, doubleSpendThresholds } from '../thresholds/double-spend.ts';
 
 const config = parseConfig(__ENV, PROFILE_NAMES);
@@ -35,8 +35,8 @@ const cardNumber = env.raw('RACE_CARD') ?? '4242424242424242';
 env.done();
 
 const { amount, part } = partialPlan(plan.racers);
-const payment = new PaymentClient(config.paymentUrl, config.authToken);
-const banking = new BankingClient(config.bankingUrl, config.authToken);
+const payment = new PaymentClient();
+const banking = new BankingClient();
 const pay = payment.raw();
 const bank = banking.raw();
 
@@ -85,7 +85,7 @@ const test = defineTest<DsData>({
   name: 'double-spend',
   variant: `${plan.racers}x${plan.rounds}`,
   config,
-  targets: { payment: pay, banking: bank },
+  targets: [PAYMENT_SERVICE, BANKING_SERVICE],
   intrusive: true,
   zeroCounters: [...Object.values(won), ...Object.values(refused), serverError, other, balanceMismatch, refundExcess],
   options: () => ({

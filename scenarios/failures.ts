@@ -2,6 +2,8 @@
 // Tasks and weights: lib/users/failures.ts; budgets: thresholds/failures.ts.
 //   k6 run dist/failures.js
 import { unexpectedStatus } from '../lib/k6/metrics.ts';
+import { BANKING_SERVICE } from '../lib/services/banking.ts';
+import { PAYMENT_SERVICE } from '../lib/services/payment.ts';
 import { defineScenario } from '../lib/k6/scenario.ts';
 import { userContext } from '../lib/users/context.ts';
 import { failureUser } from '../lib/users/failures.ts';
@@ -11,7 +13,7 @@ const test = defineScenario({
   name: 'failures',
   budget: failuresBudget,
   classes: [{ userClass: failureUser(userContext()), share: 1, exec: 'failureUsers' }],
-  targets: ['payment', 'banking'],
+  targets: [PAYMENT_SERVICE, BANKING_SERVICE],
   thresholds: failuresExtraThresholds,
   zeroCounters: [unexpectedStatus],
 });

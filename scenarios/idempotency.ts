@@ -21,8 +21,8 @@ import { releaseInstant, waitForRelease } from '../lib/k6/release.ts';
 import { defineTest, type SetupData } from '../lib/k6/test.ts';
 import { isReplayHeader, raceSlot, readIdempotencyPlan, sameJson, type IdempotencyApi } from '../lib/money-races.ts';
 import { PROFILE_NAMES } from '../lib/profiles.ts';
-import { BANKING_API } from '../lib/services/banking.ts';
-import { PAYMENT_API } from '../lib/services/payment.ts';
+import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking.ts';
+import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment.ts';
 import { idempotencyBudget, idempotencyThresholds } from '../thresholds/idempotency.ts';
 
 const config = parseConfig(__ENV, PROFILE_NAMES);
@@ -37,9 +37,10 @@ const replayHeader = env.raw('IDEM_REPLAY_HEADER') ?? 'Idempotent-Replayed';
 const cardNumber = env.raw('RACE_CARD') ?? '4242424242424242';
 env.done();
 
-const payment = new PaymentClient(config.paymentUrl, config.authToken);
-const banking = new BankingClient(config.bankingUrl, config.authToken);
+const payment = new PaymentClient();
+const banking = new BankingClient();
 const clients: Record<IdempotencyApi, ApiClient> = { payment: payment.raw(), banking: banking.raw() };
+const SERVICE = { payment: PAYMENT_SERVICE, banking: BANKING_SERVICE } as const;
 const CREATE = { payment: PAYMENT_API.createPayment, banking: BANKING_API.authorize } as const;
 const HEALTH = { payment: PAYMENT_API.health, banking: BANKING_API.health } as const;
 
@@ -79,7 +80,7 @@ const test = defineTest<IdemData>({
   name: 'idempotency',
   variant: `${plan.keys}x${plan.racersPerKey}`,
   config,
-  targets: Object.fromEntries(plan.apis.map((a) => [a, clients[a]])),
+  targets: plan.apis.map((a) => SERVICE[a]),
   intrusive: true,
   zeroCounters: [duplicates, missing, fresh, replayed, serverError],
   options: () => ({

@@ -1,6 +1,8 @@
 // The mixed workload: every user class at once against both services, as concurrent k6 scenarios
 // with their own executors and shares of the load. Budgets: thresholds/mixed.ts.
 import { unexpectedStatus } from '../lib/k6/metrics.ts';
+import { BANKING_SERVICE } from '../lib/services/banking.ts';
+import { PAYMENT_SERVICE } from '../lib/services/payment.ts';
 import { defineScenario } from '../lib/k6/scenario.ts';
 import { bankingUser } from '../lib/users/banking.ts';
 import { userContext } from '../lib/users/context.ts';
@@ -22,7 +24,7 @@ const test = defineScenario({
     { userClass: powerUser(ctx), share: 0.05, exec: 'powerUsers' },
     { userClass: businessUser(ctx), share: 0.05, exec: 'businessUsers' },
   ],
-  targets: ['payment', 'banking'],
+  targets: [PAYMENT_SERVICE, BANKING_SERVICE],
   thresholds: mixedExtraThresholds,
   zeroCounters: [unexpectedStatus],
 });

@@ -2,6 +2,7 @@
 // lib/users/payment.ts, the budgets in thresholds/payment.ts, the load shape in lib/profiles.ts.
 //   k6 run dist/payment.js                                  (sandbox on 127.0.0.1:8000)
 //   PAYMENT_SERVICE_URL=https://pay.example AUTH_TOKEN=... PROFILE=load k6 run dist/payment.js
+import { PAYMENT_SERVICE } from '../lib/services/payment.ts';
 import { defineScenario } from '../lib/k6/scenario.ts';
 import { userContext } from '../lib/users/context.ts';
 import { paymentUser } from '../lib/users/payment.ts';
@@ -11,7 +12,7 @@ const test = defineScenario({
   name: 'payment',
   budget: paymentBudget,
   classes: [{ userClass: paymentUser(userContext()), share: 1, exec: 'paymentUsers' }],
-  targets: ['payment'],
+  targets: [PAYMENT_SERVICE],
 });
 
 export const options = test.options;

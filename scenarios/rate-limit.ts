@@ -7,8 +7,9 @@
 // probe spends part of a window, so the burst waits until that window is over.
 import { check, sleep } from 'k6';
 import { Rate, Trend } from 'k6/metrics';
-import { BANKING_API, BankingClient } from '../lib/clients/banking.ts';
-import { PAYMENT_API, PaymentClient } from '../lib/clients/payment.ts';
+import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking.ts';
+import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment.ts';
+import { serviceClient } from '../lib/k6/service-client.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
 import { defaultExcess, parseRetryAfter, readRateLimit } from '../lib/integrity.ts';
 import type { ApiClient, Endpoint, Res } from '../lib/k6/http.ts';
@@ -25,8 +26,8 @@ const clientHeader = env.raw('RATE_LIMIT_CLIENT_HEADER') ?? 'X-Client-Id';
 if (!/^[A-Za-z0-9-]{1,64}$/.test(clientHeader)) env.problems.push(`RATE_LIMIT_CLIENT_HEADER must be an HTTP header name, got '${clientHeader}'`);
 env.done();
 
-const api: ApiClient =
-  service === 'payment' ? new PaymentClient(config.paymentUrl, config.authToken).raw() : new BankingClient(config.bankingUrl, config.authToken).raw();
+const target = service === 'payment' ? PAYMENT_SERVICE : BANKING_SERVICE;
+const api: ApiClient = serviceClient(target);
 // A cheap, side-effect-free authenticated read: the stats endpoint both services expose.
 const endpoint: Endpoint = service === 'payment' ? PAYMENT_API.stats : BANKING_API.stats;
 
@@ -51,7 +52,7 @@ const test = defineTest<RunData>({
   name: 'rate-limit',
   variant: limit.text.replace(/[^\w.-]+/g, '-'),
   config,
-  targets: { [service]: api },
+  targets: [target],
   intrusive: true,
   options: () => ({
     scenarios: {

@@ -1,6 +1,8 @@
 // Realistic traffic: casual, power and business personas, each its own k6 scenario with its own
 // share of the load and its own think time (THINK_TIME_SCALE speeds them all up or down).
 // Personas: lib/users/personas.ts; budgets: thresholds/realistic.ts.
+import { BANKING_SERVICE } from '../lib/services/banking.ts';
+import { PAYMENT_SERVICE } from '../lib/services/payment.ts';
 import { defineScenario } from '../lib/k6/scenario.ts';
 import { userContext } from '../lib/users/context.ts';
 import { businessUser, casualUser, PERSONA_SHARES, powerUser } from '../lib/users/personas.ts';
@@ -15,7 +17,7 @@ const test = defineScenario({
     { userClass: powerUser(ctx), share: PERSONA_SHARES.power, exec: 'powerUsers' },
     { userClass: businessUser(ctx), share: PERSONA_SHARES.business, exec: 'businessUsers' },
   ],
-  targets: ['payment', 'banking'],
+  targets: [PAYMENT_SERVICE, BANKING_SERVICE],
   // People pause whatever the arrival rate: personas keep their think time in open-model profiles too.
   alwaysThink: true,
 });

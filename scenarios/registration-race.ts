@@ -11,7 +11,7 @@ import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Gauge, Trend } from 'k6/metrics';
 import { BankingClient } from '../lib/clients/banking.ts';
-import { BANKING_API } from '../lib/services/banking.ts';
+import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
 import { PAN_TAKEN, RACE_ANSWERS, raceGroup, raceOutcome, readRacePlan, REGISTERED, runPan, runPanSeries, statDelta, type RaceOutcome } from '../lib/integrity.ts';
 import { jsonBody } from '../lib/k6/http.ts';
@@ -28,7 +28,7 @@ const releaseMarginMs = env.number('RACE_RELEASE_MS', 1500, { min: 100, max: 400
 const maxLagMs = env.number('RACE_MAX_LAG_MS', raceBudget.maxReleaseLagMs, { min: 1, max: 60_000, what: 'milliseconds' });
 env.done();
 
-const banking = new BankingClient(config.bankingUrl, config.authToken);
+const banking = new BankingClient();
 
 const outcomes: Record<RaceOutcome, Counter> = {
   created: new Counter('race_created'),
@@ -50,7 +50,7 @@ const test = defineTest<RaceData>({
   name: 'registration-race',
   variant: `${plan.pans}x${plan.usersPerPan}`,
   config,
-  targets: { banking: banking.raw() },
+  targets: [BANKING_SERVICE],
   intrusive: true,
   // Every outcome counter exists in the summary even when it stays 0, so its threshold is evaluated.
   zeroCounters: Object.values(outcomes),

@@ -5,15 +5,17 @@ import { check } from 'k6';
 import { endpointName, successStatus } from '../endpoints.ts';
 import {
   BANKING_API,
+  BANKING_SERVICE,
   BANKING_STATUS,
   type AuditVerification,
   type Authorization,
   type AuthorizationRequest,
   type BatchOperation,
 } from '../services/banking.ts';
+import { serviceClient } from '../k6/service-client.ts';
 import { ApiClient, checkResponse, checkSameId, jsonBody, type Res } from '../k6/http.ts';
 
-export { BANKING_API, BANKING_STATUS } from '../services/banking.ts';
+export { BANKING_API, BANKING_SERVICE, BANKING_STATUS } from '../services/banking.ts';
 export type { AuditVerification, Authorization, AuthorizationRequest, BatchOperation } from '../services/banking.ts';
 
 function isAuthorization(b: unknown): b is Authorization {
@@ -41,8 +43,8 @@ const DECLINED = [BANKING_STATUS.declined] as const;
 export class BankingClient {
   private readonly api: ApiClient;
 
-  constructor(baseUrl: string, token: string) {
-    this.api = new ApiClient(baseUrl, token);
+  constructor(api: ApiClient = serviceClient(BANKING_SERVICE)) {
+    this.api = api;
   }
 
   health(): Res {

@@ -1,10 +1,11 @@
 // The payment service's client in k6: one method per endpoint of lib/services/payment.ts, with the
 // checks each answer must pass.
 import { successStatus } from '../endpoints.ts';
-import { PAYMENT_API, PAYMENT_STATUS, type Payment, type PaymentRequest } from '../services/payment.ts';
+import { PAYMENT_API, PAYMENT_SERVICE, PAYMENT_STATUS, type Payment, type PaymentRequest } from '../services/payment.ts';
+import { serviceClient } from '../k6/service-client.ts';
 import { ApiClient, checkResponse, checkSameId, jsonBody, type Res } from '../k6/http.ts';
 
-export { PAYMENT_API, PAYMENT_STATUS } from '../services/payment.ts';
+export { PAYMENT_API, PAYMENT_SERVICE, PAYMENT_STATUS } from '../services/payment.ts';
 export type { CardInput, Payment, PaymentRequest } from '../services/payment.ts';
 
 function isPayment(b: unknown): b is Payment {
@@ -28,8 +29,8 @@ const DECLINED = [PAYMENT_STATUS.declined] as const;
 export class PaymentClient {
   private readonly api: ApiClient;
 
-  constructor(baseUrl: string, token: string) {
-    this.api = new ApiClient(baseUrl, token);
+  constructor(api: ApiClient = serviceClient(PAYMENT_SERVICE)) {
+    this.api = api;
   }
 
   health(): Res {

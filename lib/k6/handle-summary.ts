@@ -9,7 +9,8 @@ export interface SummaryOptions {
   scenario: string;
   profile: string;
   classes: ReadonlyArray<ClassWeights>;
-  secret: string;
+  /** Credentials of the targets: scrubbed from every report. */
+  secrets: string[];
 }
 
 /**
@@ -40,7 +41,7 @@ export function summaryHandler(opts: SummaryOptions) {
       [paths.md]: renderMarkdown(report),
       [paths.junit]: renderJunit(report),
     };
-    for (const k of Object.keys(out)) out[k] = redact(out[k] as string, opts.secret);
+    for (const k of Object.keys(out)) out[k] = redact(out[k] as string, opts.secrets);
     return out;
   };
 }

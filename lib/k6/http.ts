@@ -1,9 +1,13 @@
-// Thin k6 adapter for JSON APIs: one place that attaches auth, the endpoint's name tag and its
-// expected statuses to every request, so scenario code cannot forget them.
+// Thin k6 adapter for HTTP APIs: one place that attaches the service's credential, encodes the body as
+// the endpoint declares (JSON, form or none), and sets the endpoint's name tag and expected statuses on
+// every request, so scenario code cannot forget them.
 import { check } from 'k6';
+import encoding from 'k6/encoding';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 
-import { endpointName, type Endpoint } from '../endpoints.ts';
+import { bodyEncoding, endpointName, type BodyEncoding, type Endpoint } from '../endpoints.ts';
+import { encodeForm } from '../form.ts';
+import type { Credential } from '../service.ts';
 
 export { endpointName, type Endpoint } from '../endpoints.ts';
 
@@ -11,12 +15,12 @@ export interface CallOptions {
   params?: Record<string, string>;
   query?: Record<string, string | number>;
   body?: unknown;
-  /** Send this exact text as the body (malformed JSON tests). */
+  /** Send this exact text as the body (malformed JSON tests), with the endpoint's Content-Type. */
   rawBody?: string;
   headers?: Record<string, string>;
   /** Override the endpoint's expected statuses for one call (the failure user expects 4xx). */
   expected?: readonly number[];
-  /** null sends no Authorization header; a string replaces the configured token. */
+  /** null sends no credential; a string replaces the configured token (or basic-auth user) for this call. */
   token?: string | null;
   tags?: Record<string, string>;
   timeout?: string;
@@ -30,6 +34,7 @@ export type Res = RefinedResponse<ResponseType | undefined>;
 interface Prepared {
   name: string;
   tags: { name: string };
+  encoding: BodyEncoding;
   /** The path template split at its `{param}`s: literal, param name, literal, ... */
   parts: string[];
   /** A caller's long-lived tag object merged with the name tag, per tag object. */
@@ -50,7 +55,7 @@ function prepare(e: Endpoint): Prepared {
   let p = prepared.get(e);
   if (!p) {
     const name = endpointName(e);
-    p = { name, tags: { name }, parts: e.path.split(/\{([^}]+)\}/), checks: new Map(), merged: new WeakMap() };
+    p = { name, tags: { name }, encoding: bodyEncoding(e), parts: e.path.split(/\{([^}]+)\}/), checks: new Map(), merged: new WeakMap() };
     prepared.set(e, p);
   }
   return p;
@@ -68,18 +73,47 @@ function statusKey(statuses: readonly number[]): string {
   return statuses.length === 1 ? String(statuses[0]) : statuses.join('|');
 }
 
+const CONTENT_TYPE: Record<BodyEncoding, string | null> = {
+  json: 'application/json',
+  form: 'application/x-www-form-urlencoded',
+  none: null,
+};
+
+/** The header that carries a credential, as [name, value]; null for none. */
+export function authHeader(c: Credential): [string, string] | null {
+  switch (c.kind) {
+    case 'bearer':
+      return ['Authorization', `Bearer ${c.token}`];
+    case 'basic':
+      return ['Authorization', `Basic ${encoding.b64encode(`${c.user}:${c.password}`)}`];
+    case 'header':
+      return [c.header, c.token];
+    case 'none':
+      return null;
+  }
+}
+
 export class ApiClient {
   private readonly callbacks = new Map<string, ReturnType<typeof http.expectedStatuses>>();
   /** Request params for the common call (configured token, endpoint's own statuses, no extra headers or tags). */
   private readonly plainParams = new Map<Endpoint, object>();
-  private readonly auth: string;
+  private readonly auth: [string, string] | null;
 
   constructor(
     private readonly baseUrl: string,
-    token: string,
+    private readonly credential: Credential,
     private readonly defaultTimeout = '10s',
   ) {
-    this.auth = `Bearer ${token}`;
+    this.auth = authHeader(credential);
+  }
+
+  /** The credential header with another token in it (the failure user's wrong token). */
+  private authWith(token: string | null): [string, string] | null {
+    if (token === null) return null;
+    const c = this.credential;
+    if (c.kind === 'basic') return authHeader({ ...c, user: token });
+    if (c.kind === 'header') return [c.header, token];
+    return ['Authorization', `Bearer ${token}`];
   }
 
   private callback(statuses: readonly number[]) {
@@ -110,18 +144,21 @@ export class ApiClient {
     }
     let body: string | null = null;
     if (opts.rawBody !== undefined) body = opts.rawBody;
-    else if (opts.body !== undefined) body = JSON.stringify(opts.body);
+    else if (opts.body !== undefined && p.encoding !== 'none') {
+      body = p.encoding === 'form' ? encodeForm(opts.body as Record<string, unknown>) : JSON.stringify(opts.body);
+    }
     // The common call (configured token, the endpoint's own statuses, no extra headers, tags or timeout,
-    // and a body exactly when the method carries one, so the Content-Type is right) reuses its params.
+    // and a body exactly when the endpoint takes one, so the Content-Type is right) reuses its params.
     const plain =
       opts.headers === undefined && opts.token === undefined && opts.tags === undefined && opts.timeout === undefined && opts.expected === undefined &&
-      (body !== null) === (endpoint.method === 'POST' || endpoint.method === 'PUT');
+      (body !== null) === (p.encoding !== 'none');
     let params = plain ? this.plainParams.get(endpoint) : undefined;
     if (!params) {
       const headers: Record<string, string> = {};
-      const token = opts.token === undefined ? this.auth : opts.token === null ? null : `Bearer ${opts.token}`;
-      if (token !== null) headers.Authorization = token;
-      if (body !== null) headers['Content-Type'] = 'application/json';
+      const auth = opts.token === undefined ? this.auth : this.authWith(opts.token);
+      if (auth !== null) headers[auth[0]] = auth[1];
+      const type = CONTENT_TYPE[p.encoding === 'none' ? 'json' : p.encoding];
+      if (body !== null && type !== null) headers['Content-Type'] = type;
       if (opts.headers) for (const k in opts.headers) headers[k] = opts.headers[k] as string;
       params = {
         headers,

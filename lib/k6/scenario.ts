@@ -5,9 +5,9 @@ import type { Counter } from 'k6/metrics';
 import { k6Scenario } from '../profiles.ts';
 import { buildThresholds, mergeThresholds, type ScenarioBudget, type Thresholds } from '../budgets.ts';
 import { userContext, type UserClass, type UserContext } from '../users/context.ts';
-import type { ApiClient } from './http.ts';
 import { createRunner, type RunInfo } from './runner.ts';
-import { defineTest, type Service } from './test.ts';
+import { defineTest } from './test.ts';
+import type { Service } from '../service.ts';
 
 export interface ClassEntry {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -22,8 +22,8 @@ export interface ScenarioSpec {
   name: string;
   budget: ScenarioBudget;
   classes: ClassEntry[];
-  /** Services setup() must find healthy. */
-  targets: Service[];
+  /** Services setup() must find healthy (lib/services/*). */
+  targets: readonly Service[];
   /** Apply think time in open-model profiles too (personas pace themselves whatever the arrival rate). */
   alwaysThink?: boolean;
   thresholds?: Thresholds;
@@ -35,7 +35,6 @@ export interface ScenarioSpec {
 export function defineScenario(spec: ScenarioSpec) {
   const ctx: UserContext = userContext();
   const { config, profile } = ctx;
-  const clients: Record<Service, () => ApiClient> = { payment: () => ctx.payment.raw(), banking: () => ctx.banking.raw() };
 
   const runners: Record<string, (run: RunInfo) => void> = {};
   for (const c of spec.classes) {
@@ -52,7 +51,7 @@ export function defineScenario(spec: ScenarioSpec) {
     variant: profile.name,
     config,
     profile,
-    targets: Object.fromEntries(spec.targets.map((t) => [t, clients[t]()])),
+    targets: spec.targets,
     options: () => {
       const scenarios: Record<string, unknown> = {};
       for (const c of spec.classes) scenarios[c.userClass.name] = k6Scenario(profile, c.exec, { share: c.share });

@@ -4,14 +4,12 @@
 // their own k6 scenarios, thresholds, setup and teardown.
 import type { Counter } from 'k6/metrics';
 import { newRunId, probeTarget } from './setup.ts';
-import { DEFAULTS, urlHost, type Config } from '../config.ts';
-import type { ServiceProbes } from '../endpoints.ts';
-import { BANKING_PROBES } from '../services/banking.ts';
-import { PAYMENT_PROBES } from '../services/payment.ts';
+import { urlHost, type Config } from '../config.ts';
+import type { Service } from '../service.ts';
+import { serviceClient, serviceTarget } from './service-client.ts';
 import { guardRisk, hostGuard, type ResolvedProfile } from '../profiles.ts';
 import type { Thresholds } from '../budgets.ts';
 import type { ClassWeights } from '../tasks.ts';
-import type { ApiClient } from './http.ts';
 import type { RunInfo } from './runner.ts';
 import { summaryHandler } from './handle-summary.ts';
 
@@ -25,18 +23,13 @@ export const TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)
  */
 export const SYSTEM_TAGS = ['name', 'method', 'status', 'scenario', 'group', 'check', 'error', 'error_code', 'expected_response'];
 
-export type Service = 'payment' | 'banking';
-
-const TARGET_VAR = { payment: 'PAYMENT_SERVICE_URL', banking: 'BANKING_API_URL' } as const satisfies Record<Service, string>;
-const PROBES: Record<Service, ServiceProbes> = { payment: PAYMENT_PROBES, banking: BANKING_PROBES };
-
 export interface TestSpec<D extends object> {
   name: string;
   /** Fills the profile slot of the report names: the profile, or the scenario's own variant (e.g. `5x20`). */
   variant: string;
   config: Config;
-  /** Services setup() must find healthy, each with the client the script uses for it. */
-  targets: Partial<Record<Service, ApiClient>>;
+  /** Services setup() must find healthy (lib/services/*): their probes, URLs and credentials. */
+  targets: readonly Service[];
   /** The scenario races, bursts or writes on purpose: the production guard applies whatever the profile. */
   intrusive?: boolean;
   /** The profile, when the load shape comes from one: a heavy profile brings the production guard. */
@@ -56,9 +49,8 @@ export type SetupData<D> = RunInfo & { startedAt: string } & D;
 /** Throws in the init context (k6 exits before any request) when the production guard refuses the targets. */
 export function defineTest<D extends object = Record<never, never>>(spec: TestSpec<D>) {
   const { config } = spec;
-  const urls: Record<Service, string> = { payment: config.paymentUrl, banking: config.bankingUrl };
-  const services = Object.keys(spec.targets) as Service[];
-  const hosts = services.map((s) => urlHost(urls[s]) ?? '');
+  const targets = spec.targets.map((s) => serviceTarget(s));
+  const hosts = targets.map((t) => urlHost(t.url) ?? '');
   const guard = hostGuard(guardRisk(spec.name, spec.profile ?? null, spec.intrusive ?? false), hosts, config.allowedHosts, config.allowRemoteLoad);
   if (guard) throw new Error(guard);
 
@@ -68,23 +60,14 @@ export function defineTest<D extends object = Record<never, never>>(spec: TestSp
   const options = __VU === 0 ? { summaryTrendStats: TREND_STATS, systemTags: SYSTEM_TAGS, setupTimeout: '30s', ...spec.options() } : {};
 
   function setup(): SetupData<D> {
-    for (const s of services) {
-      probeTarget({
-        api: spec.targets[s]!,
-        label: TARGET_VAR[s],
-        url: urls[s],
-        probes: PROBES[s],
-        tokenFromEnv: config.authTokenFromEnv,
-        sandboxUrl: DEFAULTS[TARGET_VAR[s]],
-      });
-    }
+    spec.targets.forEach((s, i) => probeTarget(s, targets[i]!, serviceClient(s)));
     for (const c of spec.zeroCounters ?? []) c.add(0);
     const run: RunInfo = { runId: newRunId() };
     const own = spec.setup ? spec.setup(run) : ({} as D);
     return { ...run, startedAt: new Date().toISOString(), ...own };
   }
 
-  const handleSummary = summaryHandler({ scenario: spec.name, profile: spec.variant, classes: spec.classes ?? [], secret: config.authToken });
+  const handleSummary = summaryHandler({ scenario: spec.name, profile: spec.variant, classes: spec.classes ?? [], secrets: targets.flatMap((t) => t.secrets) });
 
   return { options, setup, handleSummary };
 }

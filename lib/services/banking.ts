@@ -1,7 +1,9 @@
 // The banking API as data: each endpoint's name, method, path template and contract statuses, and the
 // request and response shapes the kit uses. Pure, so budgets and tests read it in Node.
 // Pointing the suite at your own banking API starts here (docs/adapting.md).
-import type { Endpoint, ServiceProbes } from '../endpoints.ts';
+import { DEFAULTS } from '../config.ts';
+import type { Endpoint } from '../endpoints.ts';
+import { defineService } from '../service.ts';
 import type { CardInput } from './payment.ts';
 
 export const BANKING_API = {
@@ -17,10 +19,19 @@ export const BANKING_API = {
   stats: { method: 'GET', path: '/api/v1/stats', expected: [200] },
 } as const satisfies Record<string, Endpoint>;
 
-export const BANKING_PROBES: ServiceProbes = {
-  health: BANKING_API.health,
-  auth: { endpoint: BANKING_API.transaction, params: { id: 'txn_setup_probe_does_not_exist' }, accepted: [404] },
-};
+export const BANKING_SERVICE = defineService({
+  name: 'banking',
+  urlVar: 'BANKING_API_URL',
+  defaultUrl: DEFAULTS.BANKING_API_URL,
+  sandbox: true,
+  auth: { kind: 'bearer', tokenVar: 'AUTH_TOKEN' },
+  endpoints: BANKING_API,
+  probes: {
+    health: BANKING_API.health,
+    auth: { endpoint: BANKING_API.transaction, params: { id: 'txn_setup_probe_does_not_exist' }, accepted: [404] },
+  },
+  declines: true,
+});
 
 /** The statuses the banking API documents for refusals (sandbox/openapi.yaml). */
 export const BANKING_STATUS = {

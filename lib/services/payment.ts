@@ -1,7 +1,9 @@
 // The payment service's API as data: each endpoint's name, method, path template and contract statuses,
 // and the request and response shapes the kit uses. Pure, so budgets and tests read it in Node.
 // Pointing the suite at your own payment service starts here (docs/adapting.md).
-import type { Endpoint, ServiceProbes } from '../endpoints.ts';
+import { DEFAULTS } from '../config.ts';
+import type { Endpoint } from '../endpoints.ts';
+import { defineService } from '../service.ts';
 
 export const PAYMENT_API = {
   health: { method: 'GET', path: '/health', expected: [200] },
@@ -13,10 +15,19 @@ export const PAYMENT_API = {
   generateData: { method: 'POST', path: '/api/v1/data/generate', expected: [200] },
 } as const satisfies Record<string, Endpoint>;
 
-export const PAYMENT_PROBES: ServiceProbes = {
-  health: PAYMENT_API.health,
-  auth: { endpoint: PAYMENT_API.getPayment, params: { id: 'pay_setup_probe_does_not_exist' }, accepted: [404] },
-};
+export const PAYMENT_SERVICE = defineService({
+  name: 'payment',
+  urlVar: 'PAYMENT_SERVICE_URL',
+  defaultUrl: DEFAULTS.PAYMENT_SERVICE_URL,
+  sandbox: true,
+  auth: { kind: 'bearer', tokenVar: 'AUTH_TOKEN' },
+  endpoints: PAYMENT_API,
+  probes: {
+    health: PAYMENT_API.health,
+    auth: { endpoint: PAYMENT_API.getPayment, params: { id: 'pay_setup_probe_does_not_exist' }, accepted: [404] },
+  },
+  declines: true,
+});
 
 /** The statuses the sandbox documents for card problems (sandbox/openapi.yaml). */
 export const PAYMENT_STATUS = {

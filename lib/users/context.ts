@@ -32,12 +32,20 @@ let context: UserContext | null = null;
 export function userContext(): UserContext {
   if (context) return context;
   const config = parseConfig(__ENV, PROFILE_NAMES);
+  // The sandbox's clients are made on first use: a script that never talks to a service does not need
+  // its URL or credential to be set.
+  let payment: PaymentClient | null = null;
+  let banking: BankingClient | null = null;
   context = {
     config,
     profile: resolveProfile(__ENV),
     data: loadDataset({ seed: config.seed }),
-    payment: new PaymentClient(config.paymentUrl, config.authToken),
-    banking: new BankingClient(config.bankingUrl, config.authToken),
+    get payment() {
+      return (payment ??= new PaymentClient());
+    },
+    get banking() {
+      return (banking ??= new BankingClient());
+    },
   };
   return context;
 }

@@ -2,7 +2,8 @@
 // checks that it is refused with its documented 4xx and error code. A 5xx or a 2xx to bad input is
 // counted in `unexpected_status`, whose threshold is zero.
 import { BANKING_API, BANKING_STATUS } from '../services/banking.ts';
-import { PAYMENT_API, PAYMENT_STATUS } from '../services/payment.ts';
+import { PAYMENT_API, PAYMENT_SERVICE, PAYMENT_STATUS } from '../services/payment.ts';
+import { declineRate } from '../service.ts';
 import { drawAmount } from '../data/amounts.ts';
 import type { InvalidCardKind } from '../data/cards.ts';
 import { acknowledged, cardsDeclined } from '../k6/metrics.ts';
@@ -83,7 +84,7 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
       {
         name: 'declined_card',
         // CARD_DECLINE_RATE sets this task's share (0.05 -> weight 5 of about 100).
-        weight: 100 * ctx.config.cardDeclineRate,
+        weight: 100 * declineRate(PAYMENT_SERVICE, ctx.config.cardDeclineRate),
         run: (s) => {
           const body = { ...pooledValidPayment(ctx, s.rng).body, card: cardInput(pooledDeclineCard(s.rng, 'insufficient_funds')) };
           if (expectRefusal(pay, PAYMENT_API.createPayment, { body }, PAYMENT_STATUS.declined, 'card_declined', 'declined_card')) cardsDeclined.add(1);

@@ -1,6 +1,7 @@
 // Payment-service users (the Locust suite's PaymentServiceUser): pay, refund and look up their own
 // payments, list merchant transactions, check health.
-import { PAYMENT_API, PAYMENT_STATUS, type Payment } from '../services/payment.ts';
+import { declineRate } from '../service.ts';
+import { PAYMENT_API, PAYMENT_SERVICE, PAYMENT_STATUS, type Payment } from '../services/payment.ts';
 import { drawAmount } from '../data/amounts.ts';
 import { acknowledged, cardsDeclined } from '../k6/metrics.ts';
 import { expectRefusal } from '../k6/refusals.ts';
@@ -17,11 +18,11 @@ export interface PaymentState {
   payments: Payment[];
 }
 
-/** Creates a payment; CARD_DECLINE_RATE of them use a documented decline card and expect 402. */
+/** Creates a payment; CARD_DECLINE_RATE of them use a documented decline card and expect 402, if the service declares declines. */
 export function processPayment(ctx: UserContext, s: PaymentState): Payment | null {
   const merchant = pickMerchant(ctx, s.rng);
   const card = pickCard(ctx, s.rng);
-  const declined = s.rng() < ctx.config.cardDeclineRate;
+  const declined = s.rng() < declineRate(PAYMENT_SERVICE, ctx.config.cardDeclineRate);
   const { amount, currency } = drawAmount(s.rng, { currency: merchant.currency });
   const payment = ctx.payment.create(
     {

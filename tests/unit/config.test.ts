@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, parseConfig, redact, secretsOf, tokenProblem, SANDBOX_DEFAULT_TOKEN, urlHost } from '../../lib/config.ts';
+import { ConfigError, parseConfig, redact, secretsOf, urlHost } from '../../lib/config.ts';
 import { PROFILE_NAMES } from '../../lib/profiles.ts';
 
 const parse = (env: Record<string, string>) => parseConfig(env, PROFILE_NAMES);
@@ -15,28 +15,20 @@ function problems(env: Record<string, string>): string {
   assert.fail('expected a ConfigError');
 }
 
-test('defaults target the local sandbox with its token', () => {
+test('defaults', () => {
   const c = parse({});
-  assert.equal(c.paymentUrl, 'http://127.0.0.1:8000');
-  assert.equal(c.bankingUrl, 'http://127.0.0.1:8001');
-  assert.equal(c.authToken, SANDBOX_DEFAULT_TOKEN);
   assert.equal(c.profile, 'smoke');
   assert.equal(c.cardDeclineRate, 0.05);
 });
 
-test('typed values are parsed; a "Bearer " prefix on AUTH_TOKEN is accepted', () => {
+test('typed values are parsed', () => {
   const c = parse({
-    PAYMENT_SERVICE_URL: 'https://pay.example.com/',
-    BANKING_API_URL: 'https://bank.example.com',
-    AUTH_TOKEN: 'Bearer s3cret-value',
     MIN_WAIT_TIME: '1000',
     MAX_WAIT_TIME: '5000',
     SIMULATE_FAILURES: 'true',
     CARD_DECLINE_RATE: '0.2',
     PROFILE: 'load',
   });
-  assert.equal(c.paymentUrl, 'https://pay.example.com');
-  assert.equal(c.authToken, 's3cret-value');
   assert.equal(c.minWaitMs, 1000);
   assert.equal(c.simulateFailures, true);
   assert.equal(c.cardDeclineRate, 0.2);
@@ -45,13 +37,11 @@ test('typed values are parsed; a "Bearer " prefix on AUTH_TOKEN is accepted', ()
 
 test('each bad value is named, all at once', () => {
   const msg = problems({
-    PAYMENT_SERVICE_URL: 'localhost:8000',
     CARD_DECLINE_RATE: '1.5',
     MIN_WAIT_TIME: '-5',
     PROFILE: 'turbo',
     MERCHANT_COUNT: '2.5',
   });
-  assert.match(msg, /PAYMENT_SERVICE_URL is not an http\(s\) URL: 'localhost:8000' \(did you mean http:\/\/localhost:8000\?\)/);
   assert.match(msg, /CARD_DECLINE_RATE must be a rate in 0\.\.1, got '1\.5'/);
   assert.match(msg, /MIN_WAIT_TIME must be milliseconds >= 0, got '-5'/);
   assert.match(msg, /PROFILE must be one of smoke, load, volume, stress, spike, soak, breakpoint; got 'turbo'/);
@@ -62,23 +52,11 @@ test('MAX_WAIT_TIME below MIN_WAIT_TIME is refused', () => {
   assert.match(problems({ MIN_WAIT_TIME: '500', MAX_WAIT_TIME: '100' }), /MAX_WAIT_TIME \(100\) must be >= MIN_WAIT_TIME \(500\)/);
 });
 
-test('a remote target without AUTH_TOKEN is refused, and the sandbox token is never sent there', () => {
-  assert.match(problems({ PAYMENT_SERVICE_URL: 'https://pay.example.com' }), /AUTH_TOKEN is not set/);
-});
-
 test('urlHost and redact', () => {
   assert.equal(urlHost('http://127.0.0.1:8000/x'), '127.0.0.1');
   assert.equal(urlHost('https://[::1]:9/'), '[::1]');
   assert.equal(urlHost('nope'), null);
   assert.equal(redact('Authorization: Bearer abcd1234 and abcd1234', 'abcd1234'), 'Authorization: Bearer [REDACTED] and [REDACTED]');
-});
-
-test('a token a header cannot carry is refused before load, without echoing it', () => {
-  const msg = problems({ AUTH_TOKEN: 'tok\u0001secret-9876' });
-  assert.match(msg, /AUTH_TOKEN contains a control character or a space at position 4 \(the value is not shown\)/);
-  assert.doesNotMatch(msg, /secret-9876/);
-  assert.match(problems({ AUTH_TOKEN: 'tok\u00e9n-1234' }), /AUTH_TOKEN contains a non-ASCII character at position 4/);
-  assert.equal(tokenProblem('sk_test_A-b.c~d+e/f='), null);
 });
 
 test('redact takes several secrets and replaces the longest first', () => {
@@ -89,4 +67,9 @@ test('redact takes several secrets and replaces the longest first', () => {
 test('secretsOf: the token the scripts send and every token a started sandbox accepts', () => {
   assert.deepEqual(secretsOf({}), ['sandbox-token']);
   assert.deepEqual(secretsOf({ AUTH_TOKEN: 'Bearer tok-aaaa', SANDBOX_TOKEN: 'tok-bbbb, tok-cccc' }), ['tok-aaaa', 'tok-bbbb', 'tok-cccc']);
+});
+
+test("secretsOf: a generated service's credentials are secrets by their variable's name, the shell's user is not", () => {
+  const env = { ACME_USER: 'sk_test_1234', ACME_PASSWORD: 'pw-5678', SHOP_API_KEY: 'key-9999', SUDO_USER: 'root', PATH: '/usr/bin' };
+  assert.deepEqual(secretsOf(env), ['sandbox-token', 'sk_test_1234', 'pw-5678', 'key-9999']);
 });
