@@ -1,6 +1,8 @@
 // npm run distributed -- <scenario> --runners N [--profile P]
 // npm run distributed -- <scenario> --remote host:port,... --setup host:port --testid ID [--profile P]
-//   (remote mode: runners started elsewhere, paused with --linger; PROMETHEUS_URL is the one they write to)
+// npm run distributed -- <scenario> --remote-from DIR --runners N --setup host:port --testid ID [--profile P]
+//   (remote mode: runners started elsewhere, paused with --linger; PROMETHEUS_URL is the one they write to;
+//   --remote-from reads their addresses from the slots they claimed in DIR: cli/distributed/claims.ts)
 //
 // Runs one test as N k6 processes on this host and gives one verdict over all of them: thresholds read
 // from the bundle, judged over the merged data in Prometheus. Exit codes as a single run: 0 pass,
@@ -12,6 +14,7 @@ import { secretsOf } from '../lib/config.ts';
 import { renderJunit, renderMarkdown, renderText, type Report } from '../lib/summary.ts';
 import { exitCodeOf, type DistributedReport } from '../lib/verdict/report.ts';
 import { runDistributed } from './distributed/coordinator.ts';
+import { waitForClaims } from './distributed/claims.ts';
 import { runRemote } from './distributed/remote.ts';
 import { timestamp } from './run-scenario.ts';
 import { mkdirSync } from 'node:fs';
@@ -22,17 +25,22 @@ export interface CliArgs {
   scenario: string;
   runners: number;
   profile: string;
-  /** Remote mode: the runners' `[label=]host:port`, the setup runner's address, the runners' testid tag. */
-  remote?: { runners: string[]; setup: string | null; testId: string };
+  /**
+   * Remote mode: the runners' `[label=]host:port` (or, with `from`, the directory of their claims, read
+   * when the run starts), the setup runner's address, the runners' testid tag.
+   */
+  remote?: { runners: string[]; from?: string; setup: string | null; testId: string };
 }
 
-const USAGE = 'usage: npm run distributed -- <scenario> --runners N [--profile P] | --remote host:port,... [--setup host:port] --testid ID';
+const USAGE =
+  'usage: npm run distributed -- <scenario> --runners N [--profile P] | (--remote host:port,... | --remote-from DIR --runners N) [--setup host:port] --testid ID';
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
   let scenario = '';
   let runners = NaN;
   let profile = env.PROFILE || 'smoke';
   let remote: string[] | null = null;
+  let from: string | null = null;
   let setup: string | null = null;
   let testId = '';
   for (let i = 0; i < argv.length; i++) {
@@ -40,12 +48,20 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     if (a === '--runners') runners = Number(argv[++i]);
     else if (a === '--profile') profile = argv[++i] ?? '';
     else if (a === '--remote') remote = (argv[++i] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+    else if (a === '--remote-from') from = argv[++i] ?? '';
     else if (a === '--setup') setup = argv[++i] ?? null;
     else if (a === '--testid') testId = argv[++i] ?? '';
     else if (a.startsWith('--')) throw new Error(`unknown option ${a} (${USAGE})`);
     else scenario = a;
   }
   if (!scenario) throw new Error(USAGE);
+  if (remote && from !== null) throw new Error(`--remote and --remote-from exclude each other (${USAGE})`);
+  if (from !== null) {
+    if (!from) throw new Error(`--remote-from needs the directory the runners claim their slots in (${USAGE})`);
+    if (!Number.isInteger(runners) || runners < 1 || runners > 64) throw new Error(`--remote-from needs --runners, a whole number from 1 to 64: how many slots to wait for (${USAGE})`);
+    if (!testId) throw new Error(`--testid is required with --remote-from: the testid tag the runners were started with (${USAGE})`);
+    return { scenario, runners, profile, remote: { runners: [], from, setup, testId } };
+  }
   if (remote) {
     if (remote.length === 0) throw new Error(`--remote needs at least one host:port (${USAGE})`);
     if (!testId) throw new Error(`--testid is required with --remote: the testid tag the runners were started with (${USAGE})`);
@@ -80,7 +96,9 @@ export function writeReports(dir: string, r: DistributedReport, secrets: readonl
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (args.remote) {
-    const { report } = await runRemote({ scenario: args.scenario, profile: args.profile, remote: args.remote.runners, setup: args.remote.setup, testId: args.remote.testId, env: process.env, log: (l) => console.log(l) });
+    const remote = args.remote.from ? await waitForClaims(args.remote.from, args.runners) : args.remote.runners;
+    if (args.remote.from) console.log(`runners claimed in ${args.remote.from}: ${remote.join(' ')}`);
+    const { report } = await runRemote({ scenario: args.scenario, profile: args.profile, remote, setup: args.remote.setup, testId: args.remote.testId, env: process.env, log: (l) => console.log(l) });
     const dir = join('reports', `${args.scenario}-${args.profile}-distributed-${timestamp()}`);
     mkdirSync(dir, { recursive: true });
     process.stdout.write(writeReports(dir, report, secretsOf({ ...process.env, PROFILE: args.profile })));
