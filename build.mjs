@@ -2,12 +2,24 @@
 // k6 provides `k6` and `k6/*` at run time and resolves https:// imports itself, so those stay external.
 //   node build.mjs           build once; exits non-zero on any error
 //   node build.mjs --watch   rebuild on change
+//   node build.mjs --entry <file.ts> [--entry ...] --outdir <dir>
+//                            bundle only these scenarios into <dir> (e.g. one `npm run new-service` wrote elsewhere)
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
-const watch = process.argv.includes('--watch');
-const entryPoints = readdirSync('scenarios')
+let args;
+try {
+  ({ values: args } = parseArgs({
+    options: { watch: { type: 'boolean', default: false }, entry: { type: 'string', multiple: true }, outdir: { type: 'string' } },
+  }));
+} catch (e) {
+  console.error(`build.mjs: ${e.message}`);
+  process.exit(2);
+}
+const watch = args.watch;
+const entryPoints = args.entry ?? readdirSync('scenarios')
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
   .map((f) => join('scenarios', f));
 
@@ -25,7 +37,7 @@ const reportSizes = {
 
 const options = {
   entryPoints,
-  outdir: 'dist',
+  outdir: args.outdir ?? 'dist',
   bundle: true,
   // ESM: measured on k6 v2.2.0 to start as fast as CommonJS (docs/bundle-format.md), and it is k6's native form.
   format: 'esm',
