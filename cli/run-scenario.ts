@@ -110,7 +110,7 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
   const forward = (sig: NodeJS.Signals) => child.kill(sig);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
-  const exitCode = await new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 130 : 1))));
+  let exitCode = await new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 130 : 1))));
   process.off('SIGINT', forward);
   process.off('SIGTERM', forward);
   await stderrDone;
@@ -121,6 +121,9 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
   if (existsSync(summaryPath)) {
     summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Record<string, unknown>;
   }
+  // k6 passes a threshold whose metric got no sample; the report does not (lib/summary.ts, "no data"),
+  // and a run the report failed must not exit 0.
+  if (exitCode === 0 && summary?.verdict === 'fail') exitCode = 99;
   const meaning = describeExitCode(exitCode);
   const verdict = exitCode === 0 ? 'pass' : exitCode === 99 ? 'fail' : 'error';
   if (!summary || verdict === 'error') {

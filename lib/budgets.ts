@@ -15,6 +15,12 @@ export interface EndpointBudget {
    * because a run-wide rate dilutes a broken endpoint by the others' traffic.
    */
   errorRate: number;
+  /**
+   * A run that sends this endpoint no request still passes (it is reported `no data`). Without it, an
+   * endpoint with a budget and no traffic fails the gate: a misnamed budget or a task that never ran
+   * judges nothing, and must not pass as if it had.
+   */
+  optional?: boolean;
 }
 
 export interface Budget {
@@ -82,6 +88,8 @@ export function buildThresholds(budget: ScenarioBudget, profile: ResolvedProfile
     // `<=` so that a budget of 0 reads as "no failure at all"
     const maxFailed = Number.isNaN(endpointErrorRate) ? (b.endpointErrorRate ?? e.errorRate) : endpointErrorRate;
     t[endpointMetric('http_req_failed', name)] = [abort(`rate<=${maxFailed}`)];
+    // k6 passes a threshold whose sub-metric has no sample; this one is the gate's "no data".
+    if (!e.optional) t[endpointMetric('http_reqs', name)] = [REQUIRED_DATA];
   }
   if (!Number.isNaN(minRps)) t.http_reqs = [`rate>=${minRps}`];
   if (profile.model === 'open') {
@@ -90,6 +98,9 @@ export function buildThresholds(budget: ScenarioBudget, profile: ResolvedProfile
   }
   return t;
 }
+
+/** The threshold that makes a budgeted endpoint with no request fail the gate. */
+export const REQUIRED_DATA = 'count>0';
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;

@@ -27,6 +27,11 @@ export interface ThresholdResult {
   /** The statistic the expression compares (e.g. p(95), rate, count) and its observed value. */
   stat: string;
   observed: number | null;
+  /**
+   * The metric had no sample: nothing was judged. Such a threshold fails (`ok: false`) unless it belongs
+   * to an endpoint whose budget is optional (docs/reports.md).
+   */
+  noData?: true;
 }
 
 export interface CheckResult {
@@ -106,12 +111,34 @@ function value(data: K6SummaryData, metric: string, stat: string): number | null
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
+/**
+ * Whether a metric had no sample. An endpoint's sub-metrics (`…{name:X}`) have none when the endpoint
+ * got no request; a Rate has none when it has neither passes nor fails. Trends and counters without an
+ * endpoint tag are taken as having data (k6 gives no sample count for a trend; a counter's 0 is a value).
+ */
+function hasNoData(data: K6SummaryData, metric: string, endpoints: ReadonlyMap<string, EndpointResult>): boolean {
+  const name = /\{name:(.+)\}$/.exec(metric)?.[1];
+  if (name !== undefined && endpoints.has(name)) return endpoints.get(name)!.requests === 0;
+  const m = data.metrics[metric];
+  if (!m) return true;
+  if (m.type === 'rate') return (m.values.passes ?? 0) + (m.values.fails ?? 0) === 0;
+  return false;
+}
+
 export function buildReport(data: K6SummaryData, meta: ReportMeta): Report {
+  const endpoints = endpointResults(data);
+  const byName = new Map(endpoints.map((e) => [e.name, e]));
   const thresholds: ThresholdResult[] = [];
   for (const [metric, m] of Object.entries(data.metrics)) {
     for (const [expression, t] of Object.entries(m.thresholds ?? {})) {
       const stat = thresholdStat(expression);
-      thresholds.push({ metric, expression, ok: t.ok, stat, observed: value(data, metric, stat) });
+      const noData = hasNoData(data, metric, byName);
+      // An endpoint whose budget requires data (http_reqs{name:X} count>0) fails whole; one marked
+      // optional passes with "no data"; any other threshold without a sample judged nothing and fails.
+      const name = /\{name:(.+)\}$/.exec(metric)?.[1];
+      const optional = name !== undefined && byName.has(name) && data.metrics[`http_reqs{name:${name}}`]?.thresholds === undefined;
+      const ok = noData ? optional : t.ok;
+      thresholds.push({ metric, expression, ok, stat, observed: value(data, metric, stat), ...(noData ? { noData: true as const } : {}) });
     }
   }
   thresholds.sort((a, b) => a.metric.localeCompare(b.metric) || a.expression.localeCompare(b.expression));
@@ -172,7 +199,7 @@ export function buildReport(data: K6SummaryData, meta: ReportMeta): Report {
     taskMix: mix,
     counters,
     checkResults,
-    endpoints: endpointResults(data),
+    endpoints,
   };
 }
 
@@ -184,6 +211,11 @@ function fmt(n: number | null, digits = 2): string {
 
 const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
 
+function observed(t: ThresholdResult): string {
+  if (t.noData) return t.ok ? 'no data (optional)' : 'no data';
+  return `observed ${fmt(t.observed)}`;
+}
+
 export function renderText(r: Report): string {
   const lines: string[] = [];
   lines.push('');
@@ -193,7 +225,7 @@ export function renderText(r: Report): string {
   lines.push('  thresholds');
   const width = Math.max(...r.thresholds.map((t) => t.metric.length), 10);
   for (const t of r.thresholds) {
-    lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'}  ${t.metric.padEnd(width)}  ${t.expression.padEnd(16)} observed ${fmt(t.observed)}`);
+    lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'}  ${t.metric.padEnd(width)}  ${t.expression.padEnd(16)} ${observed(t)}`);
   }
   lines.push('');
   lines.push(
@@ -255,7 +287,7 @@ export function renderMarkdown(r: Report): string {
     '',
     '| | metric | threshold | observed |',
     '|---|---|---|---|',
-    ...r.thresholds.map((t) => `| ${t.ok ? '✅' : '❌'} | \`${mdCell(t.metric)}\` | \`${mdCell(t.expression)}\` | ${fmt(t.observed)} |`),
+    ...r.thresholds.map((t) => `| ${t.ok ? '✅' : '❌'} | \`${mdCell(t.metric)}\` | \`${mdCell(t.expression)}\` | ${t.noData ? observed(t) : fmt(t.observed)} |`),
   ];
   if ((r.endpoints ?? []).length > 0) {
     lines.push('', '| endpoint | requests | failed | p95 ms |', '|---|---:|---:|---:|');
@@ -287,7 +319,7 @@ export function renderJunit(r: Report): string {
     const name = xml(`${t.metric} ${t.expression}`);
     const open = `    <testcase classname="k6.${xml(r.scenario)}.${xml(r.profile)}" name="${name}" time="0">`;
     if (t.ok) return `${open}</testcase>`;
-    const msg = xml(`${t.metric} ${t.expression} breached: observed ${t.stat} = ${fmt(t.observed)}`);
+    const msg = xml(t.noData ? `${t.metric} ${t.expression}: no data, nothing was judged` : `${t.metric} ${t.expression} breached: observed ${t.stat} = ${fmt(t.observed)}`);
     return `${open}\n      <failure message="${msg}" type="threshold">${msg}</failure>\n    </testcase>`;
   });
   return [

@@ -89,3 +89,32 @@ test('a run whose setup() never completed is an error, not a fail, in every repo
   assert.match(renderJunit(r), /<testcase classname="k6\.payment\.smoke" name="setup" time="0">\s*<error message="setup\(\) did not complete/);
   assert.equal(buildReport(data, { scenario: 'payment', profile: 'smoke', classes }).verdict, 'fail', 'without a setup() to wait for, thresholds decide');
 });
+
+test('a budget with no samples is "no data" and fails, unless its endpoint is optional; a rate with no sample fails', () => {
+  const report = buildReport(
+    {
+      setup_data: {},
+      metrics: {
+        'http_req_failed{name:POST /v1/refunds}': { type: 'rate', values: { rate: 0, passes: 0, fails: 0 }, thresholds: { 'rate<=0': { ok: true } } },
+        'http_req_duration{name:POST /v1/refunds}': { type: 'trend', values: { 'p(95)': 0 }, thresholds: { 'p(95)<800': { ok: true } } },
+        'http_reqs{name:POST /v1/refunds}': { type: 'counter', values: { count: 0 }, thresholds: { 'count>0': { ok: false } } },
+        'http_req_failed{name:GET /v1/rare}': { type: 'rate', values: { rate: 0, passes: 0, fails: 0 }, thresholds: { 'rate<=0.01': { ok: true } } },
+        'http_req_failed{name:GET /v1/balance}': { type: 'rate', values: { rate: 0, passes: 0, fails: 12 }, thresholds: { 'rate<=0.01': { ok: true } } },
+        'http_reqs{name:GET /v1/balance}': { type: 'counter', values: { count: 12 }, thresholds: { 'count>0': { ok: true } } },
+        over_limit_429: { type: 'rate', values: { rate: 0, passes: 0, fails: 0 }, thresholds: { 'rate>0.9': { ok: true } } },
+      },
+    },
+    { scenario: 'acme', profile: 'smoke', classes: [], setupRequired: true },
+  );
+  const t = (metric: string) => report.thresholds.filter((x) => x.metric === metric);
+  assert.ok(t('http_req_duration{name:POST /v1/refunds}').every((x) => x.noData && !x.ok), 'a required endpoint without traffic fails on each of its budgets');
+  assert.ok(t('http_req_failed{name:GET /v1/rare}').every((x) => x.noData && x.ok), 'an optional one passes as no data');
+  assert.ok(t('http_req_failed{name:GET /v1/balance}').every((x) => !x.noData && x.ok));
+  assert.ok(t('over_limit_429').every((x) => x.noData && !x.ok), 'k6 passes a rate threshold with no sample; the report does not');
+  assert.equal(report.verdict, 'fail');
+  const text = renderText(report);
+  assert.match(text, /FAIL\s+http_req_duration\{name:POST \/v1\/refunds\}\s+p\(95\)<800\s+no data\n/);
+  assert.match(text, /ok\s+http_req_failed\{name:GET \/v1\/rare\}\s+rate<=0.01\s+no data \(optional\)/);
+  assert.match(renderMarkdown(report), /\| ❌ \| `over_limit_429` \| `rate>0.9` \| no data \|/);
+  assert.match(renderJunit(report), /over_limit_429 rate&gt;0.9: no data, nothing was judged/);
+});

@@ -55,3 +55,13 @@ test('past the peak every endpoint tolerates the profile error rate; MAX_ENDPOIN
   const breakpoint = buildThresholds(paymentBudget, resolveProfile({ PROFILE: 'breakpoint' }));
   assert.deepEqual(breakpoint['http_req_failed{name:POST /api/v1/payments}'], [{ threshold: 'rate<=0', abortOnFail: true, delayAbortEval: '10s' }]);
 });
+
+test('every budgeted endpoint must get traffic (count>0) unless its budget is optional', () => {
+  const t = buildThresholds(
+    { endpoints: { 'GET /a': { p95: 1, p99: 2, errorRate: 0 }, 'GET /b': { p95: 1, p99: 2, errorRate: 0, optional: true } }, errorRate: 0.01, checksRate: 0.99, abortErrorRate: 0.5, throughputShare: 0.9, droppedShare: 0.01 },
+    resolveProfile({}),
+  );
+  assert.deepEqual(t['http_reqs{name:GET /a}'], ['count>0']);
+  assert.equal(t['http_reqs{name:GET /b}'], undefined);
+  assert.ok(t['http_req_failed{name:GET /b}'], 'an optional endpoint keeps its error and latency budgets');
+});
