@@ -161,15 +161,17 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
   }
   if (chosen.length === 0) throw new Error('the spec has no operations');
 
-  // Producers: creates (POST to a collection) and the sources of `links`.
+  // Producers: creates (POST to a collection) and the sources of `links`. Of two creates of one resource
+  // the chosen one wins, then the one with fewer path parameters.
   const producerOf = new Map<string, Operation>();
   const collectionOf = new Map<Operation, string>();
+  const rank = (op: Operation) => (chosen.includes(op) ? 0 : 100) + (op.path.match(/\{/g) ?? []).length;
   for (const op of spec.operations) {
     const r = createdResource(op, spec.operations);
     if (r === undefined) continue;
     collectionOf.set(op, r);
     const seen = producerOf.get(r);
-    if (!seen || (seen.path.match(/\{/g) ?? []).length > (op.path.match(/\{/g) ?? []).length) producerOf.set(r, op);
+    if (!seen || rank(seen) > rank(op)) producerOf.set(r, op);
   }
   const linked = new Map<string, string>(); // `${operationId}:${param}` -> resource
   for (const op of spec.operations) {

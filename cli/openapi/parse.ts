@@ -225,7 +225,8 @@ export function parseSpec(doc: unknown): ParsedSpec {
     const item = deref(doc, rawItem);
     if (!isObject(item)) continue;
     const shared = Array.isArray(item.parameters) ? item.parameters : [];
-    for (const method of HTTP_METHODS) {
+    // In the document's order, which is the order a reader of the spec expects in the generated table.
+    for (const method of Object.keys(item).filter((k): k is HttpMethod => (HTTP_METHODS as readonly string[]).includes(k))) {
       const op = item[method];
       if (!isObject(op)) continue;
       // Operation-level parameters override path-level ones with the same name and location.
@@ -243,7 +244,7 @@ export function parseSpec(doc: unknown): ParsedSpec {
         if (!isObject(res) || !/^2\d\d$/.test(status)) continue;
         links.push(...parseLinks(doc, res, operationIdByRef));
         if (successSchema === undefined && isObject(res.content)) {
-          const json = Object.entries(res.content).find(([type]) => /json/i.test(type));
+          const json = Object.entries(res.content).find(([type]) => /^application\/(json|[^;]*\+json)\s*(;|$)/i.test(type));
           const schema = json && isObject(json[1]) ? resolveDeep(doc, json[1].schema) : undefined;
           if (isObject(schema)) successSchema = schema;
         }
