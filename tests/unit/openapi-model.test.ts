@@ -1,0 +1,169 @@
+// cli/openapi/model.ts, names.ts and values.ts: what the generator decides from a spec (endpoints,
+// statuses, body encodings, probes, auth, which ids flow where, request values).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildModel, type CallModel, type ServiceModel } from '../../cli/openapi/model.ts';
+import { operationKey, resourceOf, singular } from '../../cli/openapi/names.ts';
+import { loadSpec, parseSpec, type JsonObject } from '../../cli/openapi/parse.ts';
+import { generate, type Value, type ValueContext } from '../../cli/openapi/values.ts';
+
+const acme = () => buildModel(loadSpec('tests/fixtures/openapi/acme-pay.yaml'), { name: 'acme' });
+const sbx = (operations?: string[]) => buildModel(loadSpec('sandbox/openapi.yaml'), { name: 'sbx', tag: 'payment', ...(operations ? { operations } : {}) });
+const call = (m: ServiceModel, key: string) => m.calls.find((c) => c.key === key) as CallModel;
+const lit = (value: unknown): Value => ({ kind: 'literal', value: value as never });
+
+test('Acme Pay: form bodies, 200 creates, a bodiless confirm, basic auth, probes without /health', () => {
+  const m = acme();
+  assert.deepEqual(
+    m.endpoints.map((e) => [e.key, e.method, e.path, e.expected, e.body, e.budget]),
+    [
+      ['createPaymentIntent', 'POST', '/v1/payment_intents', [200], 'form', 'WRITE'],
+      ['listPaymentIntents', 'GET', '/v1/payment_intents', [200], undefined, 'LIST'],
+      ['retrievePaymentIntent', 'GET', '/v1/payment_intents/{intent}', [200], undefined, 'LOOKUP'],
+      ['confirmPaymentIntent', 'POST', '/v1/payment_intents/{intent}/confirm', [200], 'none', 'WRITE'],
+      ['createRefund', 'POST', '/v1/refunds', [200], 'form', 'WRITE'],
+      ['retrieveBalance', 'GET', '/v1/balance', [200], undefined, 'LIST'],
+    ],
+  );
+  assert.deepEqual(m.auth, { kind: 'basic', userVar: 'ACME_USER', passwordVar: 'ACME_PASSWORD' });
+  assert.equal(m.urlVar, 'ACME_URL');
+  assert.equal(m.defaultUrl, 'http://127.0.0.1:12111');
+  // No /health: the first GET without path parameters; the auth probe is the lookup with a documented 404.
+  assert.equal(m.health?.endpoint.key, 'listPaymentIntents');
+  assert.equal(m.health?.inTable, true);
+  assert.equal(m.authProbe?.endpoint.key, 'retrievePaymentIntent');
+  assert.deepEqual(Object.keys(m.authProbe?.params ?? {}), ['intent']);
+  assert.deepEqual(m.tasks.map((t) => t.name), ['create_payment_intent', 'list_payment_intents', 'retrieve_payment_intent', 'confirm_payment_intent', 'create_refund', 'retrieve_balance']);
+});
+
+test('Acme Pay: ids flow from the create to the calls that name the resource, by path position or field name', () => {
+  const m = acme();
+  assert.equal(call(m, 'createPaymentIntent').produces, 'payment_intent');
+  assert.deepEqual(call(m, 'createPaymentIntent').deps, []);
+  // A read uses an intent this VU made; a state change gets a fresh one made in the same task.
+  assert.deepEqual(call(m, 'retrievePaymentIntent').deps, [{ resource: 'payment_intent', producer: 'createPaymentIntent', mode: 'reuse' }]);
+  assert.deepEqual(call(m, 'retrievePaymentIntent').params, [['intent', { kind: 'id', resource: 'payment_intent' }]]);
+  assert.deepEqual(call(m, 'confirmPaymentIntent').deps, [{ resource: 'payment_intent', producer: 'createPaymentIntent', mode: 'create' }]);
+  assert.equal(call(m, 'confirmPaymentIntent').body, undefined);
+  const refund = call(m, 'createRefund');
+  assert.deepEqual(refund.deps, [{ resource: 'payment_intent', producer: 'createPaymentIntent', mode: 'create' }]);
+  assert.deepEqual(refund.body, { kind: 'object', props: [['payment_intent', { kind: 'id', resource: 'payment_intent' }]] });
+  assert.equal(refund.produces, 'refund');
+  // The create's body is the spec's example, as written.
+  const body = call(m, 'createPaymentIntent').body;
+  assert.equal(body?.kind, 'object');
+  assert.deepEqual(body.kind === 'object' && body.props.find(([k]) => k === 'card')?.[1], {
+    kind: 'object',
+    props: [['number', lit('4242424242424242')], ['exp_month', lit(12)], ['exp_year', lit(2034)], ['cvc', lit('123')]],
+  });
+  assert.deepEqual(m.stateFields, [{ resource: 'payment_intent', field: 'paymentIntents' }, { resource: 'refund', field: 'refunds' }]);
+});
+
+test('the sandbox by tag: 201 creates, bearer auth, /health as the health probe, unique idempotency keys', () => {
+  const m = sbx();
+  assert.deepEqual(m.endpoints.map((e) => `${e.key} ${e.method} ${e.path} ${e.expected.join('|')} ${e.body ?? '-'}`), [
+    'createPayment POST /api/v1/payments 201 -',
+    'getPayment GET /api/v1/payments/{id} 200 -',
+    'createPaymentRefund POST /api/v1/payments/{id}/refunds 201 -',
+    'listMerchantTransactions GET /api/v1/merchants/{merchantId}/transactions 200 -',
+    'generateData POST /api/v1/data/generate 200 -',
+  ]);
+  assert.deepEqual(m.auth, { kind: 'bearer', tokenVar: 'SBX_TOKEN' });
+  assert.equal(m.defaultUrl, 'http://127.0.0.1:8000');
+  assert.deepEqual([m.health?.endpoint.path, m.health?.inTable], ['/health', false]);
+  assert.deepEqual([m.authProbe?.endpoint.key, m.authProbe?.inTable], ['getPayment', true]);
+  assert.deepEqual(call(m, 'createPayment').headers, [['Idempotency-Key', { kind: 'unique', prefixed: true }]]);
+  assert.deepEqual(call(m, 'getPayment').deps, [{ resource: 'payment', producer: 'createPayment', mode: 'reuse' }]);
+  assert.deepEqual(call(m, 'createPaymentRefund').deps, [{ resource: 'payment', producer: 'createPayment', mode: 'create' }]);
+  // No create of merchants: the parameter gets a value from its schema.
+  assert.deepEqual(call(m, 'listMerchantTransactions').params, [['merchantId', lit('merchant_1')]]);
+  assert.equal(call(m, 'generateData').checksId, false, 'an NDJSON answer has no id to check');
+});
+
+test('--operations picks by operationId or generated key, and a create the picks need comes along', () => {
+  const m = sbx(['getPayment', 'listMerchantTransactions']);
+  assert.deepEqual(m.tasks.map((t) => t.key), ['getPayment', 'listMerchantTransactions']);
+  assert.deepEqual(m.endpoints.map((e) => e.key), ['getPayment', 'listMerchantTransactions', 'createPayment']);
+  const a = buildModel(loadSpec('tests/fixtures/openapi/acme-pay.yaml'), { name: 'acme', operations: ['createRefund'] });
+  assert.deepEqual(a.endpoints.map((e) => e.key), ['createRefund', 'createPaymentIntent']);
+  assert.deepEqual(a.tasks.map((t) => t.key), ['createRefund']);
+});
+
+test('bad names, unknown tags and unknown operations are refused with what is known', () => {
+  const spec = loadSpec('sandbox/openapi.yaml');
+  assert.throws(() => buildModel(spec, { name: 'Acme Pay' }), /--name 'Acme Pay' must be lower case/);
+  assert.throws(() => buildModel(spec, { name: 'x', tag: 'nope' }), /no operation has tag 'nope' \(tags: .*payment.*banking/);
+  assert.throws(() => buildModel(spec, { name: 'x', tag: 'payment', operations: ['getPayment', 'charge'] }), /unknown operation charge; known: createPayment, getPayment/);
+});
+
+test('links say which create feeds which parameter when names do not', () => {
+  const spec = parseSpec({
+    openapi: '3.0.3',
+    info: { title: 'links', version: '1' },
+    paths: {
+      '/orders/new': {
+        post: {
+          operationId: 'placeOrder',
+          responses: { '201': { description: 'placed', content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' } } } } }, links: { read: { operationId: 'readOrder', parameters: { ref: '$response.body#/id' } } } } },
+        },
+      },
+      '/lookup/{ref}': { get: { operationId: 'readOrder', parameters: [{ name: 'ref', in: 'path', required: true, schema: { type: 'string' }, example: 'o_1' }], responses: { '200': { description: 'ok' }, '404': { description: 'no' } } } },
+    },
+  });
+  const m = buildModel(spec, { name: 'shop' });
+  assert.deepEqual(call(m, 'readOrder').params, [['ref', { kind: 'id', resource: 'place_order' }]]);
+  assert.deepEqual(call(m, 'readOrder').deps, [{ resource: 'place_order', producer: 'placeOrder', mode: 'reuse' }]);
+  assert.equal(call(m, 'placeOrder').produces, 'place_order');
+  assert.equal(m.auth.kind, 'none');
+  assert.equal(m.health, undefined);
+  assert.match(m.notes.join('\n'), /no GET without path parameters/);
+});
+
+test('values from schemas: enums, bounds, lengths, formats, required fields; a pattern without an example is reported', () => {
+  const ctx: ValueContext = { resources: new Set(['customer']), notes: [] };
+  const schema: JsonObject = {
+    type: 'object',
+    required: ['currency', 'month', 'amount', 'ref', 'customer_id', 'when', 'tags', 'code', 'key'],
+    properties: {
+      currency: { type: 'string', enum: ['EUR', 'USD'] },
+      month: { type: 'integer', minimum: 1, maximum: 12 },
+      amount: { type: 'integer', minimum: 50, maximum: 100000000 },
+      ref: { type: 'string', minLength: 12, maxLength: 14 },
+      customer_id: { type: 'string' },
+      when: { type: 'string', format: 'date-time' },
+      tags: { type: 'array', items: { type: 'string', enum: ['a'] }, minItems: 2 },
+      code: { type: 'string', pattern: '^[0-9]{3}$' },
+      key: { type: 'string', format: 'uuid' },
+      idempotency_key: { type: 'string' },
+      note: { type: 'string', example: 'hello' },
+      skipped: { type: 'string' },
+    },
+  };
+  const v = generate(schema, '', ctx);
+  assert.equal(v.kind, 'object');
+  const props = Object.fromEntries(v.kind === 'object' ? v.props : []);
+  assert.deepEqual(props.currency, lit('EUR'));
+  assert.deepEqual(props.month, lit(7));
+  assert.deepEqual(props.amount, lit(50));
+  assert.deepEqual(props.ref, lit('ref_1xxxxxxx'));
+  assert.deepEqual(props.customer_id, { kind: 'id', resource: 'customer' });
+  assert.deepEqual(props.when, lit('2030-01-01T00:00:00Z'));
+  assert.deepEqual(props.tags, { kind: 'array', items: [lit('a'), lit('a')] });
+  assert.deepEqual(props.key, { kind: 'unique', prefixed: false });
+  assert.deepEqual(props.note, lit('hello'));
+  assert.equal(props.skipped, undefined, 'optional fields without an example are left out');
+  assert.equal(props.idempotency_key, undefined);
+  assert.deepEqual(ctx.notes, ['.code: no example for pattern ^[0-9]{3}$; check the generated value']);
+});
+
+test('names: keys from method and path, singulars, the resource a name refers to', () => {
+  assert.equal(operationKey('get', '/api/v1/payments/{id}'), 'getPayment');
+  assert.equal(operationKey('get', '/api/v1/merchants/{merchantId}/transactions'), 'listMerchantTransactions');
+  assert.equal(operationKey('post', '/api/v1/payments/{id}/refunds'), 'createPaymentRefund');
+  assert.equal(operationKey('post', '/v1/payment_intents/{intent}/confirm'), 'confirmPaymentIntent');
+  assert.equal(operationKey('post', '/api/v1/data/generate'), 'generateData');
+  assert.equal(operationKey('delete', '/v2/customers/{c}'), 'deleteCustomer');
+  assert.equal(operationKey('get', '/v1/balance'), 'getBalance');
+  assert.deepEqual(['payment_intents', 'entries', 'addresses', 'status', 'refunds'].map(singular), ['payment_intent', 'entry', 'address', 'status', 'refund']);
+  assert.deepEqual(['paymentIntentId', 'payment_intent', 'payment_intents', 'id'].map(resourceOf), ['payment_intent', 'payment_intent', 'payment_intent', 'id']);
+});
