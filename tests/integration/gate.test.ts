@@ -144,5 +144,6 @@ test('npm run suite prints one table, writes suite.json NOT READY with reasons, 
   const suite = JSON.parse(readFileSync(join(out, 'suite.json'), 'utf8'));
   assert.equal(suite.decision, 'NOT READY');
   assert.equal(suite.reasons.length, 2);
-  assert.match(suite.reasons[0], /payment: thresholds breached: http_req_duration\{name:POST \/api\/v1\/payments\}: p\(95\)<500/);
+  // a 4 s run at these latencies may also leave the 2-3%-weight endpoints without data: listed too
+  assert.match(suite.reasons[0], /payment: thresholds breached: .*http_req_duration\{name:POST \/api\/v1\/payments\}: p\(95\)<500/);
 });
