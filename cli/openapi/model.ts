@@ -216,7 +216,12 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
         if (r !== undefined && ctx.resources.has(r)) {
           params.push([p.name, { kind: 'id', resource: r }]);
           needed.add(r);
-        } else params.push([p.name, paramValue(p, ctx)]);
+        } else {
+          if (p.example === undefined && p.schema.example === undefined && p.schema.default === undefined) {
+            ctx.notes.push(`{${p.name}} has no example and no create in the spec makes one: set a value that exists`);
+          }
+          params.push([p.name, paramValue(p, ctx)]);
+        }
       } else if (p.in === 'query' && (p.required || p.example !== undefined)) query.push([p.name, paramValue(p, ctx)]);
       else if (p.in === 'header' && !SKIPPED_HEADERS.test(p.name) && (p.required || isUniqueName(p.name))) headers.push([p.name, paramValue(p, ctx)]);
     }
