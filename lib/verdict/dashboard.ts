@@ -1,8 +1,11 @@
 // The Grafana dashboard of a distributed run, built from the scenario's own thresholds and task weights,
 // so each budget is drawn as a line on the panel that shows its metric and a changed budget cannot leave
 // a stale line behind. Every query reads the merged series of all runners of one test id ($testid).
+// Business counters and custom rates (the audit scenario's integrity gates) get panels of their own; which
+// metric is a counter comes from a run's summary (k6 inspect does not say), as the weights do.
 // Pure, tested in Node; deploy/grafana/generate.ts writes deploy/grafana/dashboards/<scenario>.json.
 import type { TaskMixRow } from '../tasks.ts';
+import { selector } from './promql.ts';
 import { quantileOf, type Threshold } from './thresholds.ts';
 
 const SEL = '{testid="$testid"}';
@@ -28,10 +31,74 @@ function nameOf(t: Threshold): string {
   return t.tags.name ?? 'all requests';
 }
 
-export function dashboard(scenario: string, thresholds: readonly Threshold[], mix: readonly TaskMixRow[]): Record<string, unknown> {
+/** Grafana's query letters: A..Z, then AA, AB, … (a panel of many counters has more than 26). */
+function refId(j: number): string {
+  return j < 26 ? String.fromCharCode(65 + j) : refId(Math.floor(j / 26) - 1) + String.fromCharCode(65 + (j % 26));
+}
+
+const BUILTIN_RATES = new Set(['http_reqs', 'http_req_failed', 'checks']);
+/** k6's own counters: never in a summary's `counters` (those are the scenario's), always counters. */
+const BUILTIN_COUNTERS = ['http_reqs', 'iterations', 'dropped_iterations', 'data_sent', 'data_received'];
+
+/**
+ * Panels for thresholds on counters (`count`) and custom rate metrics (`rate`): each judged value
+ * over all runners, with one line per distinct threshold expression (an audit run has a dozen `count<=0`).
+ * `counters` are the counter metrics of a run of the scenario (summary.json `counters`): a count threshold
+ * on a metric not among them stays without a panel (a summary of another scenario), and a `rate` on one of
+ * them is a counter's rate, not a rate metric: not drawn here.
+ */
+function counterAndRatePanels(thresholds: readonly Threshold[], counters: ReadonlySet<string>, take: (f: (t: Threshold) => boolean) => Threshold[]) {
+  const isCounter = (t: Threshold) => t.stat === 'count' && counters.has(t.metric);
+  const isRate = (t: Threshold) => t.stat === 'rate' && !BUILTIN_RATES.has(t.metric) && !counters.has(t.metric);
+  const lines = (ts: readonly Threshold[]) => {
+    const by = new Map<string, { bound: number; keys: string[] }>();
+    for (const t of ts) by.set(t.expression, { bound: t.bound, keys: [...(by.get(t.expression)?.keys ?? []), t.key] });
+    return [...by.entries()].map(([expression, l]) => ({ ...line(l.bound, expression), keys: l.keys }));
+  };
+  const describe = (what: string, ls: ReturnType<typeof lines>) => `${what} Threshold lines: ${ls.map((l) => `${l.legendFormat.replace('threshold ', '')} for ${l.keys.join(', ')}`).join('; ')}.`;
+  const keysOf = (ts: readonly Threshold[]) => [...new Map(ts.map((t) => [t.key, t])).values()];
+  const panels: Array<{ title: string; description: string; unit: string; targets: Target[] }> = [];
+  // Untagged counters share a panel; each tagged counter (recon_minor{kind,currency}) gets its own.
+  const counterGroups = new Map<string, Threshold[]>();
+  for (const t of take(isCounter)) {
+    const group = Object.keys(t.tags).length === 0 ? '' : t.metric;
+    counterGroups.set(group, [...(counterGroups.get(group) ?? []), t]);
+  }
+  for (const [group, ts] of [...counterGroups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const ls = lines(ts);
+    panels.push({
+      title: group ? `${group} by ${Object.keys(ts[0]!.tags).join(', ')} (all runners)` : 'Counters with thresholds (all runners)',
+      description: describe('Each counter summed over the runners, as the verdict judges it (0 before its first sample).', ls),
+      unit: 'short',
+      targets: [
+        ...keysOf(ts).map((t) => ({ expr: `sum(k6_${t.metric}_total${selector('$testid', t.tags)}) or vector(0)`, legendFormat: t.key })),
+        ...ls.map(({ expr, legendFormat }) => ({ expr, legendFormat })),
+      ] as Target[],
+    });
+  }
+  const rates = take(isRate);
+  if (rates.length > 0) {
+    const ls = lines(rates);
+    panels.push({
+      title: 'Rates with thresholds (lowest and highest series)',
+      description: describe('The verdict decides a rate metric when its lowest and highest series agree on the side of the bound.', ls),
+      unit: 'percentunit',
+      targets: [
+        ...keysOf(rates).flatMap((t) => [
+          { expr: `min(k6_${t.metric}_rate${selector('$testid', t.tags)})`, legendFormat: `${t.key} lowest` },
+          { expr: `max(k6_${t.metric}_rate${selector('$testid', t.tags)})`, legendFormat: `${t.key} highest` },
+        ]),
+        ...ls.map(({ expr, legendFormat }) => ({ expr, legendFormat })),
+      ] as Target[],
+    });
+  }
+  return panels;
+}
+
+export function dashboard(scenario: string, thresholds: readonly Threshold[], mix: readonly TaskMixRow[], counters: readonly string[] = []): Record<string, unknown> {
   const unplaced = (t: Threshold) => `${t.key}: ${t.expression}`;
   const drawn = new Set<Threshold>();
-  const take = (f: (t: Threshold) => boolean) => thresholds.filter((t) => f(t) && drawn.add(t));
+  const take = (f: (t: Threshold) => boolean) => thresholds.filter((t) => !drawn.has(t) && f(t) && drawn.add(t));
   const duration = (q: number) => take((t) => t.metric === 'http_req_duration' && quantileOf(t.stat) === q);
   const percentile = (q: number) => [
     { expr: `histogram_quantile(${q}, sum by (name) (k6_http_req_duration_seconds${SEL})) * 1000`, legendFormat: '{{name}}' },
@@ -48,7 +115,7 @@ export function dashboard(scenario: string, thresholds: readonly Threshold[], mi
         { expr: `sum(rate(${reqs}${RATE}))`, legendFormat: 'requests/s' },
         { expr: `sum(rate(k6_iterations_total${SEL}${RATE}))`, legendFormat: 'iterations/s' },
         // A throughput threshold is judged over the whole run (requests / duration); drawn against the live rate.
-        ...take((t) => t.metric === 'http_reqs' && t.stat === 'rate').map((t) => line(t.bound, t.expression)),
+        ...take((t) => (t.metric === 'http_reqs' || t.metric === 'iterations') && t.stat === 'rate').map((t) => line(t.bound, `${t.expression} ${t.key}`)),
       ] as Target[],
     },
     {
@@ -114,11 +181,16 @@ export function dashboard(scenario: string, thresholds: readonly Threshold[], mi
         { expr: `sum(k6_vus${SEL})`, legendFormat: 'VUs (all)' },
         { expr: `sum by (runner) (k6_vus${SEL})`, legendFormat: 'VUs {{runner}}' },
         { expr: `sum(k6_dropped_iterations_total${SEL}) or vector(0)`, legendFormat: 'dropped iterations' },
+        ...take((t) => t.metric === 'dropped_iterations' && t.stat === 'count' && Object.keys(t.tags).length === 0).map((t) => line(t.bound, `${t.expression} dropped iterations`)),
       ] as Target[],
     },
+    // What is left: per-endpoint "no data" gates (http_reqs{name} count>0), business counters, custom rates.
+    ...counterAndRatePanels(thresholds, new Set([...BUILTIN_COUNTERS, ...counters]), take),
   ];
   const missing = thresholds.filter((t) => !drawn.has(t)).map(unplaced);
-  if (missing.length > 0) throw new Error(`no dashboard panel for threshold(s): ${missing.join('; ')}`);
+  if (missing.length > 0) {
+    throw new Error(`no dashboard panel for threshold(s): ${missing.join('; ')} (a count threshold needs its metric among the run summary's counters)`);
+  }
   return {
     title: `paykit distributed: ${scenario}`,
     uid: `paykit-${scenario}`,
@@ -146,7 +218,7 @@ export function dashboard(scenario: string, thresholds: readonly Threshold[], mi
       description: p.description,
       gridPos: { x: (i % 2) * 12, y: Math.floor(i / 2) * 9, w: 12, h: 9 },
       fieldConfig: { defaults: { unit: p.unit }, overrides: [] },
-      targets: p.targets.map((t, j) => ({ ...t, refId: String.fromCharCode(65 + j), datasource: { type: 'prometheus', uid: '${datasource}' } })),
+      targets: p.targets.map((t, j) => ({ ...t, refId: refId(j), datasource: { type: 'prometheus', uid: '${datasource}' } })),
     })),
   };
 }

@@ -1,6 +1,7 @@
 // `npm run verdict` judges a distributed test from Prometheus alone, with the coordinator's code: after a
 // local distributed run it gives the coordinator's verdict and observed values; no or too little runner
-// data is an error verdict, never a pass. The same run feeds every query of the Grafana dashboard.
+// data is an error verdict, never a pass. The same run feeds every query of the Grafana dashboard, and a
+// distributed audit run every query of the audit dashboard (its thresholds are business counters).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,6 +21,7 @@ let sandbox: SandboxProcess;
 let prom: Prometheus;
 let reportsRoot: string;
 let coordinator: DistributedReport;
+let audit: DistributedReport;
 before(async () => {
   sandbox = await startSandboxProcess();
   // Kept alive after the run, so the verdict reads what the runners wrote.
@@ -27,6 +29,7 @@ before(async () => {
   reportsRoot = mkdtempSync(join(tmpdir(), 'paykit-verdict-'));
   const env = { ...process.env, ...FAST, PAYMENT_SERVICE_URL: sandbox.paymentUrl, BANKING_API_URL: sandbox.bankingUrl, PROMETHEUS_URL: prom.url, VUS: '2', DURATION: '4s' };
   coordinator = (await runDistributed({ scenario: 'payment', profile: 'smoke', runners: 2, env, reportsRoot })).report;
+  audit = (await runDistributed({ scenario: 'audit', profile: 'smoke', runners: 2, env: { ...env, AUDIT_VUS: '2', AUDIT_DURATION: '3s' }, reportsRoot })).report;
 });
 after(async () => {
   await prom?.stop();
@@ -75,18 +78,44 @@ test('an unknown test id and fewer runners than expected are error verdicts (exi
   assert.match(short.report.error!, /Prometheus holds data of 2 runners \(r0, r1\) for test id '.+', expected 3/);
 });
 
-test('the Grafana dashboard: generated from the thresholds; every query returns data for the run; its p95 of an endpoint is the verdict\'s', async () => {
-  const committed = readFileSync(dashboardPath('payment'), 'utf8');
-  assert.equal(committed, await renderDashboard('payment', coordinator.taskMix), 'deploy/grafana/dashboards/payment.json is stale: run deploy/grafana/generate.ts');
-  const board = JSON.parse(committed) as Record<string, unknown>;
+type Sample = { metric: Record<string, string>; value: [number, string] };
+
+/**
+ * A committed dashboard against a distributed run of its scenario: it is what the generator writes for
+ * that run; every query returns data; every threshold is a line on a panel that reads its metric; a
+ * counter's panel shows the verdict's value. Returns each query's result.
+ */
+async function checkBoard(scenario: string, run: DistributedReport): Promise<Map<string, Sample[]>> {
+  const committed = readFileSync(dashboardPath(scenario), 'utf8');
+  assert.equal(committed, await renderDashboard(scenario, run), `deploy/grafana/dashboards/${scenario}.json is stale: run deploy/grafana/generate.ts`);
+  const exprs = expressions(JSON.parse(committed) as Record<string, unknown>);
   const time = Date.now() / 1000;
-  const values = new Map<string, Array<{ metric: Record<string, string>; value: [number, string] }>>();
-  for (const { panel, expr } of expressions(board)) {
-    const promql = expr.replaceAll('$testid', coordinator.distributed.testId).replaceAll('$__rate_interval', '1m');
-    const result = await instantQuery(prom.url, promql, time);
-    assert.ok(result.length > 0, `panel '${panel}': no data for ${promql}`);
+  const values = new Map<string, Sample[]>();
+  for (const { panel, expr } of exprs) {
+    const promql = expr.replaceAll('$testid', run.distributed.testId).replaceAll('$__rate_interval', '1m');
+    const result = (await instantQuery(prom.url, promql, time)) as Sample[];
+    assert.ok(result.length > 0, `${scenario} panel '${panel}': no data for ${promql}`);
     values.set(expr, result);
   }
+  for (const t of run.thresholds) {
+    const base = t.metric.split('{')[0]!;
+    const reads = base === 'http_req_failed' ? 'expected_response="false"' : `k6_${base}`;
+    const panel = [...new Set(exprs.map((e) => e.panel))].find((p) => {
+      const mine = exprs.filter((e) => e.panel === p);
+      return mine.some((e) => e.legend.startsWith(`threshold ${t.expression}`)) && mine.some((e) => !e.expr.startsWith('vector(') && e.expr.includes(reads));
+    });
+    assert.ok(panel, `${scenario}: no panel reads ${t.metric} and draws its threshold ${t.expression}`);
+    if (t.stat === 'count') {
+      const series = exprs.find((e) => e.panel === panel && e.legend === t.metric);
+      assert.ok(series, `${scenario}: panel '${panel}' has no series for ${t.metric}`);
+      assert.equal(Number(values.get(series.expr)![0]!.value[1]), t.observed, `${t.metric}: dashboard vs verdict`);
+    }
+  }
+  return values;
+}
+
+test('the Grafana dashboard: generated from the thresholds; every query returns data for the run; every threshold on its panel; its p95 of an endpoint is the verdict\'s', async () => {
+  const values = await checkBoard('payment', coordinator);
   const p95 = [...values.entries()].find(([e]) => e.startsWith('histogram_quantile(0.95, sum by (name)'))![1];
   const payments = Number(p95.find((s) => s.metric.name === 'POST /api/v1/payments')!.value[1]);
   const judged = coordinator.thresholds.find((t) => t.metric === 'http_req_duration{name:POST /api/v1/payments}' && t.stat === 'p(95)')!;
@@ -94,4 +123,11 @@ test('the Grafana dashboard: generated from the thresholds; every query returns 
   // One line per runner.
   const perRunner = [...values.entries()].find(([e]) => e.startsWith('sum by (runner) (rate('))![1];
   assert.deepEqual(perRunner.map((s) => s.metric.runner).filter((r) => r !== 'setup').sort(), ['r0', 'r1']);
+});
+
+test('the audit dashboard: its business counters (count<=0, count>0, recon_minor by kind and currency) and the chain\'s rate are lines on panels that read them; every query returns data; a counter reads the verdict\'s value', async () => {
+  assert.equal(audit.verdict, 'pass', JSON.stringify({ error: audit.error, failed: audit.failedThresholds }));
+  assert.ok(audit.thresholds.some((t) => t.metric.startsWith('recon_minor{')) && audit.thresholds.some((t) => t.expression === 'count<=0'));
+  assert.ok(audit.thresholds.some((t) => t.metric === 'audit_chain_valid'));
+  await checkBoard('audit', audit);
 });
