@@ -133,7 +133,7 @@ for (const n of [1, 3, 5]) {
   });
 }
 
-test('a runner given RUNNER_INDEX (a StatefulSet ordinal) takes exactly that slot; a taken or out-of-range index is refused', async () => {
+test('a runner given RUNNER_INDEX (a StatefulSet ordinal) takes exactly that slot; a taken or out-of-range index is refused; without claims it runs that segment alone', async () => {
   const runner = resolved({ RUNNERS: '3' })['k6-runner']!;
   const tmp = mkdtempSync(join(tmpdir(), 'paykit-compose-'));
   writeFileSync(join(tmp, 'k6'), '#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n', { mode: 0o755 });
@@ -149,6 +149,13 @@ test('a runner given RUNNER_INDEX (a StatefulSet ordinal) takes exactly that slo
     const outside = await runCommand(runner, { ...env, RUNNER_INDEX: '3' });
     assert.notEqual(outside.code, 0);
     assert.match(outside.err, /RUNNER_INDEX 3 is not below RUNNERS=3/);
+    // Without a claims directory (pods given --remote by hand): the segment and label of the index alone.
+    const { RUNNER_CLAIMS: _, ...unclaimed } = env;
+    const two = await runCommand({ ...runner, environment: Object.fromEntries(Object.entries(runner.environment!).filter(([k]) => k !== 'RUNNER_CLAIMS')) }, { ...unclaimed, RUNNER_INDEX: '2' });
+    assert.equal(two.code, 0, two.err);
+    const args = two.out.trim().split('\n');
+    assert.equal(flag(args, '--execution-segment'), '2/3:1');
+    assert.equal(flag(args, '--tag'), 'runner=r2');
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
