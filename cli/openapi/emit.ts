@@ -178,9 +178,9 @@ export function emitFiles(m: ServiceModel, o: EmitOptions): GeneratedFile[] {
     ...(anyProducer
       ? [
           '',
-          `/** Keeps the \`id\` a successful create answered with (the last ${KEEP_IDS} per VU) and returns it. */`,
-          'function remember(res: Res, endpoint: Endpoint, ids: string[]): string | null {',
-          '  const id = res.status === endpoint.expected[0] ? jsonBody(res)?.id : undefined;',
+          `/** Keeps the id a successful create answered with (its \`field\`, the last ${KEEP_IDS} per VU) and returns it. */`,
+          "function remember(res: Res, endpoint: Endpoint, ids: string[], field = 'id'): string | null {",
+          '  const id = res.status === endpoint.expected[0] ? jsonBody(res)?.[field] : undefined;',
           "  if (typeof id !== 'string') return null;",
           '  ids.push(id);',
           `  if (ids.length > ${KEEP_IDS}) ids.shift();`,
@@ -303,7 +303,7 @@ function callFunction(c: CallModel, m: ServiceModel, api: string, state: string,
   if (opts.length === 0 || (oneLine.length <= 120 && !oneLine.includes('\n'))) lines.push(oneLine);
   else lines.push(`  const res = api.call(${endpoint}, {`, ...opts.map((x) => `    ${x},`), '  });');
   lines.push(`  checkResponse(res, ${endpoint}, ${endpoint}.expected${c.checksId ? ', hasId' : ''});`);
-  if (c.produces !== undefined) lines.push(`  return remember(res, ${endpoint}, s.${field(c.produces)});`);
+  if (c.produces !== undefined) lines.push(`  return remember(res, ${endpoint}, s.${field(c.produces)}${c.idField === 'id' ? '' : `, ${str(c.idField)}`});`);
   lines.push('}');
   return lines;
 }

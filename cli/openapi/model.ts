@@ -3,15 +3,10 @@
 // which ids flow from which create to which call. Pure; cli/openapi/emit.ts writes it out as TypeScript.
 import { camel, isPlural, operationKey, RESERVED, resourceOf, segments, singular, snake, upperSnake, words } from './names.ts';
 import type { Operation, ParsedSpec, Schema } from './parse.ts';
+import { authOf, bodyEncoding, budgetOf, createdResource, hasParams, linkedResource, paramValue, successes, upper, type Auth, type BodyKind, type BudgetKind, type Method } from './rules.ts';
 import { effective, fromExample, generate, isUniqueName, type Value, type ValueContext } from './values.ts';
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type BudgetKind = 'WRITE' | 'LOOKUP' | 'LIST';
-export type Auth =
-  | { kind: 'bearer'; tokenVar: string }
-  | { kind: 'basic'; userVar: string; passwordVar: string }
-  | { kind: 'header'; header: string; tokenVar: string }
-  | { kind: 'none' };
+export type { Auth, BudgetKind, Method } from './rules.ts';
 
 export interface EndpointModel {
   key: string;
@@ -19,7 +14,7 @@ export interface EndpointModel {
   path: string;
   expected: number[];
   /** Only when it differs from the kit's default (json for POST/PUT/PATCH, none otherwise). */
-  body?: 'json' | 'form' | 'none';
+  body?: BodyKind;
   summary?: string;
   budget: BudgetKind;
 }
@@ -40,6 +35,8 @@ export interface CallModel {
   body?: Value;
   /** A create: the resource whose id it keeps for later calls. */
   produces?: string;
+  /** The answer's top-level field that holds the created id (`id` unless a link says otherwise). */
+  idField: string;
   /** The success answer has a string `id`: checked as the body's shape. */
   checksId: boolean;
   notes: string[];
@@ -87,48 +84,6 @@ export const NAME_RULE = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
 const PROBE_ID = 'probe_id_that_does_not_exist';
 const SKIPPED_HEADERS = /^(authorization|content-type|accept|content-length|host|user-agent)$/i;
 
-const upper = (m: string) => m.toUpperCase() as Method;
-const hasParams = (path: string) => /\{[^}]+\}/.test(path);
-const successes = (op: Operation) => op.statuses.filter((s) => /^2\d\d$/.test(s)).map(Number);
-
-function budgetOf(op: Operation): BudgetKind {
-  if (op.method !== 'get') return 'WRITE';
-  return hasParams(op.path) ? 'LOOKUP' : 'LIST';
-}
-
-function bodyEncoding(op: Operation): EndpointModel['body'] {
-  const carries = op.method === 'post' || op.method === 'put' || op.method === 'patch';
-  if (!op.requestBody) return carries ? 'none' : undefined;
-  if (/x-www-form-urlencoded/i.test(op.requestBody.contentType)) return 'form';
-  return carries ? undefined : 'json';
-}
-
-/** A create: POST to a plural collection, or to a path whose `{param}` child another operation serves. */
-function createdResource(op: Operation, all: Operation[]): string | undefined {
-  const segs = segments(op.path);
-  const last = segs[segs.length - 1];
-  if (op.method !== 'post' || !last?.literal) return undefined;
-  const child = all.some((o) => o.path.startsWith(`${op.path}/{`));
-  if (!child && !isPlural(snake(last.text).split('_').pop() ?? '')) return undefined;
-  return resourceOf(last.text);
-}
-
-function authOf(spec: ParsedSpec, ops: Operation[], prefix: string, notes: string[]): Auth {
-  const name = ops.map((o) => o.security[0]).find((n) => n !== undefined);
-  const scheme = name === undefined ? undefined : spec.securitySchemes[name];
-  if (!scheme) return { kind: 'none' };
-  if (scheme.type === 'http' && scheme.scheme === 'basic') return { kind: 'basic', userVar: `${prefix}_USER`, passwordVar: `${prefix}_PASSWORD` };
-  if (scheme.type === 'apiKey' && scheme.in === 'header' && scheme.name) return { kind: 'header', header: scheme.name, tokenVar: `${prefix}_TOKEN` };
-  if (scheme.type === 'http' || scheme.type === 'oauth2' || scheme.type === 'openIdConnect') return { kind: 'bearer', tokenVar: `${prefix}_TOKEN` };
-  notes.push(`security scheme '${name}' (${scheme.type} in ${scheme.in ?? '?'}) is not supported: the service is generated without auth`);
-  return { kind: 'none' };
-}
-
-function paramValue(p: Operation['parameters'][number], ctx: ValueContext): Value {
-  if (p.example !== undefined) return fromExample(p.example, p.schema, '', ctx);
-  return generate(p.schema, p.name, ctx, p.name);
-}
-
 export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
   if (!NAME_RULE.test(opts.name)) throw new Error(`--name '${opts.name}' must be lower case letters and digits, words joined by - or _ (e.g. acme, my-pay)`);
   const prefix = upperSnake(opts.name);
@@ -173,19 +128,29 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
     const seen = producerOf.get(r);
     if (!seen || rank(seen) > rank(op)) producerOf.set(r, op);
   }
-  const linked = new Map<string, string>(); // `${operationId}:${param}` -> resource
+  // A link names the parameter of one operation; the operations on the same path share it.
+  const linked = new Map<string, string>(); // `${path}:${param}` -> resource
+  const idFieldOf = new Map<Operation, string>();
   for (const op of spec.operations) {
     for (const link of op.links) {
-      const r = collectionOf.get(op) ?? resourceOf(key(op));
+      const target = spec.operations.find((o) => o.operationId === link.operationId);
+      if (!target) continue;
+      const r = collectionOf.get(op) ?? linkedResource(key(op));
       if (!producerOf.has(r)) producerOf.set(r, op);
-      for (const [param, expr] of Object.entries(link.parameters)) if (/^\$response\.body#\/id$/.test(expr)) linked.set(`${link.operationId}:${param}`, r);
+      for (const [param, expr] of Object.entries(link.parameters)) {
+        // Ids read from a top-level field of the answer's body; other expressions are not followed.
+        const field = /^\$response\.body#\/([^/]+)$/.exec(expr)?.[1];
+        if (field === undefined) continue;
+        linked.set(`${target.path}:${param}`, r);
+        idFieldOf.set(op, field.replace(/~1/g, '/').replace(/~0/g, '~'));
+      }
     }
   }
   const resources = new Set(producerOf.keys());
 
   /** The resource a path parameter refers to: by link, by the collection it follows, or by its name. */
   function paramResource(op: Operation, param: string): string | undefined {
-    const byLink = op.operationId ? linked.get(`${op.operationId}:${param}`) : undefined;
+    const byLink = linked.get(`${op.path}:${param}`);
     if (byLink) return byLink;
     const prefixPath = op.path.slice(0, op.path.indexOf(`/{${param}}`));
     const byPath = [...producerOf.entries()].find(([, p]) => p.path === prefixPath)?.[0];
@@ -243,7 +208,8 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
     });
     const success = effective(op.successSchema ?? {});
     const idSchema = (success.properties as Record<string, Schema> | undefined)?.id;
-    const call: CallModel = { key: key(op), deps, params, query, headers, checksId: !!idSchema && effective(idSchema).type === 'string', notes: ctx.notes };
+    const idField = idFieldOf.get(op) ?? 'id';
+    const call: CallModel = { key: key(op), deps, params, query, headers, idField, checksId: idField === 'id' && !!idSchema && effective(idSchema).type === 'string', notes: ctx.notes };
     if (body) call.body = body;
     if (self !== undefined && producerOf.get(self) === op) call.produces = self;
     building.delete(op);

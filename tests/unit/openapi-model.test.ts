@@ -104,16 +104,25 @@ test('links say which create feeds which parameter when names do not', () => {
       '/orders/new': {
         post: {
           operationId: 'placeOrder',
-          responses: { '201': { description: 'placed', content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' } } } } }, links: { read: { operationId: 'readOrder', parameters: { ref: '$response.body#/id' } } } } },
+          responses: { '201': { description: 'placed', content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' } } } } }, links: { read: { operationId: 'readOrder', parameters: { ref: '$response.body#/order_ref' } } } } },
         },
       },
-      '/lookup/{ref}': { get: { operationId: 'readOrder', parameters: [{ name: 'ref', in: 'path', required: true, schema: { type: 'string' }, example: 'o_1' }], responses: { '200': { description: 'ok' }, '404': { description: 'no' } } } },
+      '/lookup/{ref}': {
+        parameters: [{ name: 'ref', in: 'path', required: true, schema: { type: 'string' }, example: 'o_1' }],
+        get: { operationId: 'readOrder', responses: { '200': { description: 'ok' }, '404': { description: 'no' } } },
+        delete: { operationId: 'cancelOrder', responses: { '204': { description: 'gone' } } },
+      },
     },
   });
   const m = buildModel(spec, { name: 'shop' });
-  assert.deepEqual(call(m, 'readOrder').params, [['ref', { kind: 'id', resource: 'place_order' }]]);
-  assert.deepEqual(call(m, 'readOrder').deps, [{ resource: 'place_order', producer: 'placeOrder', mode: 'reuse' }]);
-  assert.equal(call(m, 'placeOrder').produces, 'place_order');
+  assert.deepEqual(call(m, 'readOrder').params, [['ref', { kind: 'id', resource: 'order' }]]);
+  assert.deepEqual(call(m, 'readOrder').deps, [{ resource: 'order', producer: 'placeOrder', mode: 'reuse' }]);
+  // The other operation on the linked path takes the same id; a deletion gets one made for it.
+  assert.deepEqual(call(m, 'cancelOrder').deps, [{ resource: 'order', producer: 'placeOrder', mode: 'create' }]);
+  assert.equal(call(m, 'placeOrder').produces, 'order');
+  assert.deepEqual(m.stateFields, [{ resource: 'order', field: 'orderIds' }]);
+  assert.equal(call(m, 'placeOrder').idField, 'order_ref', 'the id is read where the link says');
+  assert.equal(call(m, 'placeOrder').checksId, false);
   assert.equal(m.auth.kind, 'none');
   assert.equal(m.health, undefined);
   assert.match(m.notes.join('\n'), /no GET without path parameters/);
