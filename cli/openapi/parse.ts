@@ -290,8 +290,14 @@ export function parseSpec(doc: unknown): ParsedSpec {
 /** Reads a YAML or JSON file (YAML is a superset of JSON) and parses it. */
 export function loadSpec(file: string): ParsedSpec {
   let doc: unknown;
+  let text: string;
   try {
-    doc = parseYaml(readFileSync(file, 'utf8'), { maxAliasCount: 10_000 });
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read the spec ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    doc = parseYaml(text, { maxAliasCount: 10_000 });
   } catch (e) {
     throw new Error(`${file}: not YAML or JSON (${(e as Error).message.split('\n')[0]})`);
   }
