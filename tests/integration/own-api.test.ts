@@ -96,16 +96,16 @@ test('generated from the fixture spec, it typechecks, builds and passes against 
 });
 
 test('an impossible budget for one endpoint fails the run with 99, naming that endpoint', async () => {
-  const restore = edit(join(acme, 'thresholds/acme.ts'), /\n  retrievePaymentIntent: LOOKUP,/, '\n  retrievePaymentIntent: { p95: 0.001, p99: 0.001, errorRate: 0 },');
+  const restore = edit(join(acme, 'thresholds/acme.ts'), /\n  retrieveBalance: LIST,/, '\n  retrieveBalance: { p95: 0.001, p99: 0.001, errorRate: 0 },');
   try {
     build(acme, 'acme');
     const r = await run(acme, 'acme', { ...acmeEnv(), DURATION: '3s' });
     assert.equal(r.code, 99, r.stderr.slice(-2000));
     assert.equal(r.report?.verdict, 'fail');
     const failed = r.report?.failedThresholds ?? [];
-    assert.ok(failed.some((t) => t.startsWith('http_req_duration{name:GET /v1/payment_intents/{intent}}')), failed.join('\n'));
-    assert.ok(failed.every((t) => t.includes('GET /v1/payment_intents/{intent}')), `only that endpoint fails: ${failed.join(', ')}`);
-    assert.match(r.stdout, /FAIL\s+http_req_duration\{name:GET \/v1\/payment_intents\/\{intent\}\}/);
+    assert.ok(failed.some((t) => t.startsWith('http_req_duration{name:GET /v1/balance}')), failed.join('\n'));
+    assert.ok(failed.every((t) => t.includes('GET /v1/balance')), `only that endpoint fails: ${failed.join(', ')}`);
+    assert.match(r.stdout, /FAIL\s+http_req_duration\{name:GET \/v1\/balance\}/);
   } finally {
     restore();
   }
