@@ -88,10 +88,11 @@ function importPath(fromFile: string, toFile: string): string {
 }
 
 function header(m: ServiceModel, o: EmitOptions, what: string): string {
+  const line = (text: string) => text.replace(/\s+/g, ' ');
   return [
     `// ${what}`,
-    `// ${GENERATED_MARK} from ${o.source} (${m.title}${m.version ? ` ${m.version}` : ''}):`,
-    `//   ${o.command}`,
+    `// ${GENERATED_MARK} from ${line(o.source)} (${line(m.title)}${m.version ? ` ${line(m.version)}` : ''}):`,
+    `//   ${line(o.command)}`,
     '// Edit it freely; generating again with --force overwrites it.',
   ].join('\n');
 }

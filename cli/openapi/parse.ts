@@ -235,6 +235,10 @@ export function parseSpec(doc: unknown): ParsedSpec {
         const p = parseParameter(doc, raw);
         if (p) params.set(`${p.in}:${p.name}`, p);
       }
+      // A `{name}` in the template that no parameter declares still needs a value.
+      for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+        if (name !== undefined && !params.has(`path:${name}`)) params.set(`path:${name}`, { name, in: 'path', required: true, schema: { type: 'string' } });
+      }
       const statuses: string[] = [];
       let successSchema: Schema | undefined;
       const links: Link[] = [];

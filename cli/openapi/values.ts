@@ -89,7 +89,10 @@ function numberFor(s: Schema, integer: boolean): number {
   if (s.exclusiveMaximum === true && max !== undefined) max -= step;
   let v: number;
   // A narrow range (a month, a year, a page size) reads best at its middle; a wide one (an amount) at its low end.
-  if (min !== undefined && max !== undefined) v = max - min <= 1000 ? (min + max) / 2 : min;
+  if (min !== undefined && max !== undefined) {
+    v = max - min <= 1000 ? (min + max) / 2 : min;
+    if (Math.round(v) >= min && Math.round(v) <= max) v = Math.round(v);
+  }
   else if (min !== undefined) v = Math.max(min, 1);
   else if (max !== undefined) v = Math.min(max, 1);
   else v = 1;

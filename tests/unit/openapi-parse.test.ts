@@ -103,3 +103,11 @@ test('links name their target by operationId or operationRef; path-level paramet
     { name: 'v', in: 'query', required: true, schema: { type: 'string' }, example: 'x' },
   ]);
 });
+
+test('a path template parameter that no parameter declares is still a required string parameter', () => {
+  const spec = parseSpec(doc({ '/carts/{cart_id}/items/{item}': { delete: { parameters: [{ name: 'item', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '204': { description: 'gone' } } } } }));
+  assert.deepEqual(spec.operations[0]?.parameters, [
+    { name: 'item', in: 'path', required: true, schema: { type: 'integer' } },
+    { name: 'cart_id', in: 'path', required: true, schema: { type: 'string' } },
+  ]);
+});
