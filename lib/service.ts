@@ -57,10 +57,10 @@ export interface Target {
 }
 
 /**
- * Resolves a service's URL and credential from the environment. Problems go to `r` so that they are
- * reported with the rest of the configuration; call `r.done()` after. Never puts a secret in a message.
+ * Resolves a service's URL and credential from the environment. Problems go to `r`, which the caller
+ * must end with `r.done()` (resolveTargets does). Never puts a secret in a message.
  */
-export function resolveTarget(s: Service, env: Env, r: EnvReader = new EnvReader(env)): Target {
+export function resolveTarget(s: Service, env: Env, r: EnvReader): Target {
   let url: string;
   if (s.defaultUrl !== undefined) url = r.url(s.urlVar, s.defaultUrl);
   else if (r.raw(s.urlVar) === undefined) {

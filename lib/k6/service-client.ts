@@ -1,7 +1,7 @@
 // One ApiClient per service per VU, resolved from the environment once: the clients of the sandbox's
 // services (lib/clients/*) and a generated service's user class share it, and setup() probes the same
 // target the load is sent to.
-import { resolveTarget, type Service, type Target } from '../service.ts';
+import { resolveTargets, type Service, type Target } from '../service.ts';
 import { ApiClient } from './http.ts';
 
 const clients = new Map<Service, { target: Target; client: ApiClient }>();
@@ -9,7 +9,7 @@ const clients = new Map<Service, { target: Target; client: ApiClient }>();
 function entry(s: Service) {
   let e = clients.get(s);
   if (!e) {
-    const target = resolveTarget(s, __ENV);
+    const target = resolveTargets([s], __ENV)[0]!; // throws, naming every missing or bad variable
     e = { target, client: new ApiClient(target.url, target.credential) };
     clients.set(s, e);
   }
