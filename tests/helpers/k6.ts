@@ -22,11 +22,14 @@ export function k6Path(): string {
   return k6.path;
 }
 
-/** Runs `k6 run dist/<scenario>.js` with the given environment; never throws on a non-zero exit. */
-export function runK6(scenario: string, env: Record<string, string>, args: string[] = []): Promise<K6Run> {
+/**
+ * Runs `k6 run <distDir>/<scenario>.js` with the given environment; never throws on a non-zero exit.
+ * `distDir` is `dist` unless a test built its scenario elsewhere (a generated service).
+ */
+export function runK6(scenario: string, env: Record<string, string>, args: string[] = [], distDir = 'dist'): Promise<K6Run> {
   const reportDir = mkdtempSync(join(tmpdir(), `paykit-${scenario}-`));
   const started = process.hrtime.bigint();
-  const child = spawn(k6Path(), ['run', '--quiet', ...args, join('dist', `${scenario}.js`)], {
+  const child = spawn(k6Path(), ['run', '--quiet', ...args, join(distDir, `${scenario}.js`)], {
     env: k6Env({ REPORT_DIR: reportDir, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -39,15 +39,8 @@ function build(dir: string, name: string): void {
   execFileSync(process.execPath, ['build.mjs', '--entry', join(dir, 'scenarios', `${name}.ts`), '--outdir', join(dir, 'dist')], { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** runK6 runs `dist/<name>.js` from the working directory: here, the generated one under `dir`. */
 function run(dir: string, name: string, env: Record<string, string>): Promise<K6Run> {
-  const home = process.cwd();
-  process.chdir(dir);
-  try {
-    return runK6(name, env); // k6 is spawned before this returns
-  } finally {
-    process.chdir(home);
-  }
+  return runK6(name, env, [], join(dir, 'dist'));
 }
 
 function edit(file: string, from: string | RegExp, to: string): () => void {
