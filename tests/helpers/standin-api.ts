@@ -6,7 +6,8 @@
  * purpose (undeclared, repeated or malformed parameters are 400s) because its job in the tests is to
  * make a wrong request mapping fail loudly instead of passing by accident.
  *
- * Only node:http, so the tests do not depend on the sandbox's framework.
+ * Only node:http, so the tests do not depend on the sandbox's framework. One file, longer than most:
+ * the whole contract (routes, validation, state) reads in one place beside the spec it serves.
  *
  *   npx tsx tests/helpers/standin-api.ts --port 12111 [--key sk_test_x]   # prints its URL
  */
