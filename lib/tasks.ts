@@ -36,7 +36,7 @@ export function defineTasks<S>(tasks: ReadonlyArray<Task<S>>): ReadonlyArray<Tas
 }
 
 /** Picks tasks by weight; build it once per task table (the weights are checked once, not per draw). */
-export function taskPicker<S>(tasks: ReadonlyArray<Task<S>>): (rng: Rng) => Task<S> {
+export function taskPicker<T extends { readonly weight: number }>(tasks: ReadonlyArray<T>): (rng: Rng) => T {
   return weightedPicker(tasks);
 }
 

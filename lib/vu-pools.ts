@@ -5,7 +5,7 @@ import type { Config } from './config.ts';
 import { declineCard, invalidCard, type CardDetails, type DeclineReason, type InvalidCard } from './data/cards.ts';
 import type { Card, Merchant } from './data/types.ts';
 import type { LoadedDataset } from './dataset.ts';
-import { pickOne, type Rng } from './random.ts';
+import type { Rng } from './random.ts';
 import type { CardInput } from './services/payment.ts';
 
 /** What the picks read: the configured pool sizes and the dataset. */
@@ -20,6 +20,7 @@ export interface PoolSource {
 const ROW_CACHE_LIMIT = 2000;
 const merchantRows: Merchant[] = [];
 const cardRows: Card[] = [];
+const floor = Math.floor; // one lookup, not one of the global `Math` per pick
 
 function cachedRow<T>(rows: T[], source: { readonly [index: number]: T }, index: number, poolSize: number): T {
   if (poolSize > ROW_CACHE_LIMIT) return source[index] as T;
@@ -34,13 +35,15 @@ let cardPool = 0;
 /** A merchant from the first MERCHANT_COUNT of the dataset. */
 export function pickMerchant(ctx: PoolSource, rng: Rng): Merchant {
   const n = (merchantPool ||= Math.min(ctx.config.merchantCount, ctx.data.merchants.length));
-  return cachedRow(merchantRows, ctx.data.merchants, Math.floor(rng() * n), n);
+  const i = floor(rng() * n);
+  return merchantRows[i] ?? cachedRow(merchantRows, ctx.data.merchants, i, n);
 }
 
 /** A card of a customer among the first CUSTOMER_COUNT cards of the dataset, with its customer id. */
 export function pickCard(ctx: PoolSource, rng: Rng): Card {
   const n = (cardPool ||= Math.min(ctx.config.customerCount, ctx.data.cards.length));
-  return cachedRow(cardRows, ctx.data.cards, Math.floor(rng() * n), n);
+  const i = floor(rng() * n);
+  return cardRows[i] ?? cachedRow(cardRows, ctx.data.cards, i, n);
 }
 
 // The request form of a card, made once per card object: dataset rows are reused across a VU's payments.
@@ -66,7 +69,7 @@ export function pooled<T>(pool: T[], rng: Rng, make: () => T): T {
     pool.push(item);
     return item;
   }
-  return pool[Math.floor(rng() * POOL_SIZE)] as T;
+  return pool[floor(rng() * POOL_SIZE)] as T;
 }
 
 /** An invalid card (bad Luhn, wrong length, non-digits or expired) that the target must refuse. */
@@ -81,8 +84,10 @@ export function pooledDeclineCard(rng: Rng, reason: DeclineReason): CardDetails 
   return pooled(pool, rng, () => declineCard(rng, reason));
 }
 
+/** One of `items` uniformly (the same draw as pickOne), or undefined when there is none. */
 export function pickFrom<T>(rng: Rng, items: readonly T[]): T | undefined {
-  return items.length > 0 ? pickOne(rng, items) : undefined;
+  const n = items.length;
+  return n > 0 ? items[floor(rng() * n)] : undefined;
 }
 
 /** Keeps the newest `max` items: per-VU memory stays flat however long the run. */

@@ -7,10 +7,12 @@
 //
 //   npx tsx bench/peers/run.ts [--scenario payment|banking|both] [--rounds 3] [--duration 15s] [--users 20]
 //                              [--only ours,minimal,locust-fast,locust-http,artillery] [--no-build] [--json out.json]
-//                              [--variant NAME=path/to/<scenario>.js ...]
+//                              [--variant NAME=path/to/<scenario>.js ...] [--ours-bundle path/to/<scenario>.js]
 //
 // --variant adds a contender run exactly like ours but from another bundle (e.g. ours built at an older
 // commit, to measure one hot-path change); <scenario> in the path is replaced by the scenario's name.
+// --ours-bundle runs ours from that bundle instead of dist/<scenario>.js and skips the build (e.g. ours built
+// from a clean export of a commit while the working tree is being edited).
 //
 // On first use it installs the peers into bench/peers/: a Python venv with locust==2.47.* from PyPI and
 // Artillery 2.0.21 from bench/peers/package-lock.json (npm ci). Nothing is added to the kit's own
@@ -86,6 +88,7 @@ process.argv.forEach((a, i) => {
   if (!name || !path || (CONTENDERS as readonly string[]).includes(name)) throw new Error('--variant takes NAME=path/to/<scenario>.js, NAME not a contender');
   variants.set(name, resolve(path));
 });
+const oursBundle = arg('ours-bundle', '');
 const only: Contender[] = [...arg('only', CONTENDERS.join(',')).split(','), ...variants.keys()];
 for (const s of scenarios) if (s !== 'payment' && s !== 'banking') throw new Error(`--scenario must be payment, banking or both, not ${s}`);
 for (const c of only) if (!(CONTENDERS as readonly string[]).includes(c) && !variants.has(c)) throw new Error(`unknown contender ${c}; one of ${CONTENDERS.join(', ')}`);
@@ -202,7 +205,7 @@ function plan(c: Contender, s: Scenario, url: string, id: string, k6: string): P
   }
   switch (c) {
     case 'ours':
-      return { ...base, cmd: k6, args: ['run', '-q', '--no-usage-report', `--summary-export=${report}.json`, `dist/${s}.js`], env: { VUS: String(users), DURATION: duration, REPORT_DIR: `${report}-reports`, ...NO_THINK } };
+      return { ...base, cmd: k6, args: ['run', '-q', '--no-usage-report', `--summary-export=${report}.json`, oursBundle ? resolve(oursBundle).replace('<scenario>', s) : `dist/${s}.js`], env: { VUS: String(users), DURATION: duration, REPORT_DIR: `${report}-reports`, ...NO_THINK } };
     case 'minimal':
       return { ...base, cmd: k6, args: ['run', '-q', '--no-usage-report', `--summary-export=${report}.json`, '--vus', String(users), '--duration', duration, `bench/efficiency/${s}-minimal.js`], env: {} };
     case 'locust-fast':
@@ -365,7 +368,9 @@ async function main() {
   mkdirSync(OUT, { recursive: true });
   ensurePeers();
   const k6 = (await ensureK6()).path;
-  if (only.includes('ours')) {
+  if (only.includes('ours') && oursBundle) {
+    for (const s of scenarios) if (!existsSync(resolve(oursBundle).replace('<scenario>', s))) throw new Error(`--ours-bundle: ${oursBundle.replace('<scenario>', s)} is missing`);
+  } else if (only.includes('ours')) {
     if (!flag('no-build')) {
       console.log('peers: npm run build (dist/<scenario>.js)');
       sh('npm', ['run', '--silent', 'build'], ROOT);

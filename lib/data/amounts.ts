@@ -99,12 +99,28 @@ function bandPicker(bands: readonly AmountBand[], exponent: number): (rng: Rng) 
   return pick;
 }
 
+// The last (bands, currency) drawn for and its picker: a VU draws for the same bands and, mostly, the
+// same few currencies, so the common call skips the two map lookups and the currency table.
+let lastBands: readonly AmountBand[] | null = null;
+let lastCurrency = '';
+let lastPick: ((rng: Rng) => CompiledBand) | null = null;
+const { exp, round } = Math;
+
 /** Draws a band by weight, then an amount within it, in minor units of `currency` (default INR). */
 export function drawAmount(rng: Rng, options: DrawAmountOptions = {}): Amount {
   const currency = options.currency ?? 'INR';
-  const band = bandPicker(options.bands ?? DEFAULT_AMOUNT_BANDS, minorUnitExponent(currency))(rng);
-  const x = Math.round(Math.exp(band.logLo + rng() * band.logSpan));
-  return { amount: Math.min(band.hi, Math.max(band.lo, x)), currency, band: band.name };
+  const bands = options.bands ?? DEFAULT_AMOUNT_BANDS;
+  let pick = lastPick;
+  if (bands !== lastBands || currency !== lastCurrency || pick === null) {
+    pick = bandPicker(bands, minorUnitExponent(currency));
+    lastBands = bands;
+    lastCurrency = currency;
+    lastPick = pick;
+  }
+  const band = pick(rng);
+  const x = round(exp(band.logLo + rng() * band.logSpan));
+  // Clamped to the band with comparisons: the same result as Math.min/Math.max, two native calls fewer.
+  return { amount: x < band.lo ? band.lo : x > band.hi ? band.hi : x, currency, band: band.name };
 }
 
 /** Name of the band a minor-unit amount falls in, or undefined when outside every band. */

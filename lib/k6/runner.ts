@@ -20,21 +20,31 @@ export interface RunInfo {
   runId: string;
 }
 
+/** One row of the runner's table: the task with its counter and tag value, so a draw needs no lookups. */
+interface Entry<S> {
+  readonly weight: number;
+  readonly name: string;
+  readonly run: (state: S) => void;
+  readonly counter: Counter;
+}
+
 /** Must be called in the init context: k6 only allows creating metrics there. */
 export function createRunner<S, R extends RunInfo = RunInfo>(
   userClass: string,
   tasks: ReadonlyArray<Task<S>>,
   opts: RunnerOptions<S, R>,
 ): (run: R) => void {
-  const counters = new Map<Task<S>, Counter>();
-  for (const t of tasks) counters.set(t, new Counter(taskCounterName(userClass, t.name)));
-  const pickTask = taskPicker(tasks);
+  // The picker draws over these rows in the tasks' order and weights, so a seed picks the same tasks.
+  const entries: ReadonlyArray<Entry<S>> = tasks.map((t) => ({ weight: t.weight, name: t.name, run: t.run, counter: new Counter(taskCounterName(userClass, t.name)) }));
+  const pickTask = taskPicker(entries);
+  // Think time, resolved once: no pause when both bounds are 0 (or in open-model profiles, null).
+  const think = opts.thinkTime && opts.thinkTime.maxMs > 0 ? opts.thinkTime : null;
   let rng: Rng | null = null;
   let state: S;
   // The VU's tag object, looked up once: every read of `exec.vu` builds a new info object in k6.
   // It stays bound to this VU's tags, so writes through it act exactly like `exec.vu.metrics.tags.x = ...`.
   let vuTags: Record<string, number | string | boolean>;
-  let currentTask: Task<S> | null = null;
+  let currentTask: Entry<S> | null = null;
   return (run: R) => {
     if (rng === null) {
       const vu = exec.vu;
@@ -58,9 +68,8 @@ export function createRunner<S, R extends RunInfo = RunInfo>(
       vuTags.task = task.name;
       currentTask = task;
     }
-    counters.get(task)!.add(1);
+    task.counter.add(1);
     task.run(state);
-    const think = opts.thinkTime;
-    if (think && think.maxMs > 0) sleep((think.minMs + rng() * (think.maxMs - think.minMs)) / 1000);
+    if (think !== null) sleep((think.minMs + rng() * (think.maxMs - think.minMs)) / 1000);
   };
 }
