@@ -4,15 +4,22 @@ import type { Rng } from './random.ts';
 
 /**
  * A uniformly drawn item with `item[total] > item[refunded]`, or undefined when there is none. Counted in
- * place by field name (one draw, no filtered copy, no callback per item): on a refund path this runs over
- * a VU's whole list, and in k6's interpreter a copy or a call per item is a measurable cost.
+ * place by field name (one draw, no filtered copy, no callback per item), with index loops: on a refund
+ * path this runs over a VU's whole list, and in k6's interpreter a copy, a call or an iterator step per
+ * item is a measurable cost (docs/peers.md).
  */
 export function pickRefundable<T extends { [P in K]: number }, K extends PropertyKey>(rng: Rng, items: readonly T[], total: K, refunded: K): T | undefined {
   let n = 0;
-  for (const item of items) if (item[refunded] < item[total]) n++;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as T;
+    if (item[refunded] < item[total]) n++;
+  }
   if (n === 0) return undefined;
   let k = Math.floor(rng() * n);
-  for (const item of items) if (item[refunded] < item[total] && k-- === 0) return item;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as T;
+    if (item[refunded] < item[total] && k-- === 0) return item;
+  }
   return undefined; // unreachable: k < n
 }
 

@@ -45,7 +45,7 @@ export class PaymentClient {
     const res = this.api.call(PAYMENT_API.createPayment, {
       body,
       expected: want,
-      headers: opts.idempotencyKey ? { 'Idempotency-Key': opts.idempotencyKey } : undefined,
+      idempotencyKey: opts.idempotencyKey || undefined,
     });
     checkResponse(res, PAYMENT_API.createPayment, want, opts.expectDecline ? isDecline : isPayment);
     const parsed = res.status === CREATED ? jsonBody(res) : null;
