@@ -1,10 +1,10 @@
 // Bundles every scenarios/*.ts into dist/<name>.js, a plain k6 script.
-// k6 provides `k6` and `k6/*` at run time and resolves https:// imports itself, so those stay external.
 //   node build.mjs           build once; exits non-zero on any error
 //   node build.mjs --watch   rebuild on change
 //   node build.mjs --entry <file.ts> [--entry ...] --outdir <dir>
 //                            bundle only these scenarios into <dir> (e.g. one `npm run new-service` wrote elsewhere)
 import * as esbuild from 'esbuild';
+import { K6_BUNDLE } from './k6-bundle.mjs';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,15 +38,9 @@ const reportSizes = {
 const options = {
   entryPoints,
   outdir: args.outdir ?? 'dist',
-  bundle: true,
-  // ESM: measured on k6 v2.2.0 to start as fast as CommonJS (docs/bundle-format.md), and it is k6's native form.
-  format: 'esm',
-  target: 'es2022',
-  platform: 'neutral',
-  mainFields: ['module', 'main'],
+  ...K6_BUNDLE,
   sourcemap: true,
   metafile: true,
-  external: ['k6', 'k6/*', 'https://*'],
   logLevel: 'warning',
   plugins: [reportSizes],
 };

@@ -20,6 +20,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
+import { K6_BUNDLE } from '../k6-bundle.mjs';
 import { ensureK6 } from '../cli/k6.ts';
 import { startSandboxProcess, type SandboxProcess } from '../cli/sandbox-process.ts';
 
@@ -86,12 +87,7 @@ async function bundleVariant(scenario: Scenario, name: string, patches: Patch[])
   await esbuild.build({
     entryPoints: [`scenarios/${scenario}.ts`],
     outfile: out,
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    external: ['k6', 'k6/*', 'https://*'],
+    ...K6_BUNDLE,
     logLevel: 'warning',
     plugins: [
       {

@@ -16,6 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { K6_BUNDLE } from '../../k6-bundle.mjs';
 import { ensureK6 } from '../../cli/k6.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -40,12 +41,7 @@ async function main() {
       absWorkingDir: resolve(dir),
       entryPoints: [`scenarios/${scenario}.ts`],
       outfile: join(OUT, name, `${scenario}.js`),
-      bundle: true,
-      format: 'esm',
-      target: 'es2022',
-      platform: 'neutral',
-      mainFields: ['module', 'main'],
-      external: ['k6', 'k6/*', 'https://*'],
+      ...K6_BUNDLE,
       plugins: [stub],
       logLevel: 'warning',
     });
