@@ -34,9 +34,14 @@ export function probeTarget(s: Service, t: Target, api: ApiClient): void {
     exec.test.abort(
       t.credentialVar !== null
         ? `${t.credentialVar} was rejected by ${t.url} (HTTP ${res.status}); check it`
-        : `${t.url} rejected the sandbox's default token (HTTP ${res.status}): AUTH_TOKEN is not set; set it to this service's token`,
+        : `${t.url} rejected the sandbox's default token (HTTP ${res.status}): ${tokenVar(s)} is not set; set it to this service's token`,
     );
   }
+}
+
+/** The variable a service's token comes from (the sandbox's default token stands in only for a token). */
+function tokenVar(s: Service): string {
+  return s.auth.kind === 'bearer' || s.auth.kind === 'header' ? s.auth.tokenVar : 'AUTH_TOKEN';
 }
 
 /** A short id unique to this run (client ids, idempotency keys). */
