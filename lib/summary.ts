@@ -1,6 +1,8 @@
 // Turns k6's end-of-test data into our report: one stable JSON shape (docs/reports.md) and its
 // renderings for people (text, Markdown) and CI dashboards (JUnit XML). Pure, tested in Node.
 
+import { endpointMetric } from './budgets.ts';
+import { parseKey } from './verdict/thresholds.ts';
 import { taskCounterName, taskMix, type ClassWeights, type TaskMixRow } from './tasks.ts';
 
 interface K6Group {
@@ -88,6 +90,13 @@ export function thresholdStat(expression: string): string {
   return m ? (m[1] as string) : expression;
 }
 
+/** `http_req_failed{name:GET /x}` -> { metric: 'http_req_failed', name: 'GET /x' }; undefined for other keys. */
+function parseEndpointMetric(key: string): { metric: string; name: string } | undefined {
+  const { metric, tags } = parseKey(key);
+  const keys = Object.keys(tags);
+  return keys.length === 1 && keys[0] === 'name' ? { metric, name: tags.name as string } : undefined;
+}
+
 function collectChecks(group: K6Group | undefined, out: CheckResult[]): CheckResult[] {
   for (const c of group?.checks ?? []) out.push({ name: c.name, passes: c.passes, fails: c.fails });
   for (const g of group?.groups ?? []) collectChecks(g, out);
@@ -97,11 +106,12 @@ function collectChecks(group: K6Group | undefined, out: CheckResult[]): CheckRes
 function endpointResults(data: K6SummaryData): EndpointResult[] {
   const out: EndpointResult[] = [];
   for (const [metric, m] of Object.entries(data.metrics)) {
-    const name = /^http_req_failed\{name:(.+)\}$/.exec(metric)?.[1];
-    if (name === undefined) continue;
+    const parsed = parseEndpointMetric(metric);
+    if (parsed?.metric !== 'http_req_failed') continue;
+    const { name } = parsed;
     // a Rate's passes are its true samples: for http_req_failed, the failed requests
     const failed = m.values.passes ?? 0;
-    out.push({ name, requests: failed + (m.values.fails ?? 0), failed, p95Ms: value(data, `http_req_duration{name:${name}}`, 'p(95)') });
+    out.push({ name, requests: failed + (m.values.fails ?? 0), failed, p95Ms: value(data, endpointMetric('http_req_duration', name), 'p(95)') });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -117,7 +127,7 @@ function value(data: K6SummaryData, metric: string, stat: string): number | null
  * endpoint tag are taken as having data (k6 gives no sample count for a trend; a counter's 0 is a value).
  */
 function hasNoData(data: K6SummaryData, metric: string, endpoints: ReadonlyMap<string, EndpointResult>): boolean {
-  const name = /\{name:(.+)\}$/.exec(metric)?.[1];
+  const name = parseEndpointMetric(metric)?.name;
   if (name !== undefined && endpoints.has(name)) return endpoints.get(name)!.requests === 0;
   const m = data.metrics[metric];
   if (!m) return true;
@@ -135,8 +145,8 @@ export function buildReport(data: K6SummaryData, meta: ReportMeta): Report {
       const noData = hasNoData(data, metric, byName);
       // An endpoint whose budget requires data (http_reqs{name:X} count>0) fails whole; one marked
       // optional passes with "no data"; any other threshold without a sample judged nothing and fails.
-      const name = /\{name:(.+)\}$/.exec(metric)?.[1];
-      const optional = name !== undefined && byName.has(name) && data.metrics[`http_reqs{name:${name}}`]?.thresholds === undefined;
+      const name = parseEndpointMetric(metric)?.name;
+      const optional = name !== undefined && byName.has(name) && data.metrics[endpointMetric('http_reqs', name)]?.thresholds === undefined;
       const ok = noData ? optional : t.ok;
       thresholds.push({ metric, expression, ok, stat, observed: value(data, metric, stat), ...(noData ? { noData: true as const } : {}) });
     }
