@@ -6,6 +6,7 @@ import { PAYMENT_API, PAYMENT_SERVICE, PAYMENT_STATUS } from '../services/paymen
 import { declineRate } from '../service.ts';
 import { drawAmount } from '../data/amounts.ts';
 import type { InvalidCardKind } from '../data/cards.ts';
+import { nextIdempotencyKey } from '../k6/keys.ts';
 import { acknowledged, cardsDeclined } from '../k6/metrics.ts';
 import { expectRefusal } from '../k6/refusals.ts';
 import { pickOne, seededUuid, type Rng } from '../random.ts';
@@ -122,7 +123,7 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
         weight: 5,
         run: (s) => {
           // A real payment first (it must succeed), then a refund of more than it captured.
-          const p = ctx.payment.create(validPayment(ctx, s.rng), { idempotencyKey: `${s.runId}-${seededUuid(s.rng)}` });
+          const p = ctx.payment.create(validPayment(ctx, s.rng), { idempotencyKey: nextIdempotencyKey(s.runId) });
           if (!p) return;
           acknowledged.payments.add(1);
           expectRefusal(pay, PAYMENT_API.refundPayment, { params: { id: p.id }, body: { amount: p.amount + 1 } }, PAYMENT_STATUS.refundTooLarge, 'refund_exceeds_captured', 'over_refund');

@@ -5,7 +5,8 @@ import { PAYMENT_API, PAYMENT_SERVICE, PAYMENT_STATUS, type Payment } from '../s
 import { drawAmount } from '../data/amounts.ts';
 import { acknowledged, cardsDeclined } from '../k6/metrics.ts';
 import { expectRefusal } from '../k6/refusals.ts';
-import { seededUuid, type Rng } from '../random.ts';
+import { nextIdempotencyKey } from '../k6/keys.ts';
+import type { Rng } from '../random.ts';
 import { pickRefundable, refundAmount } from '../refunds.ts';
 import { defineTasks } from '../tasks.ts';
 import { type UserClass, type UserContext } from './context.ts';
@@ -33,7 +34,7 @@ export function processPayment(ctx: UserContext, s: PaymentState): Payment | nul
       customer_id: card.customerId,
       description: `${merchant.category} purchase`,
     },
-    { idempotencyKey: `${s.runId}-${seededUuid(s.rng)}`, expectDecline: declined },
+    { idempotencyKey: nextIdempotencyKey(s.runId), expectDecline: declined },
   );
   if (declined) cardsDeclined.add(1);
   if (payment) {
