@@ -56,7 +56,8 @@ export function endpointMetric(metric: string, name: string): string {
 /**
  * Builds the thresholds. Environment overrides (one knob each, applied to every endpoint):
  * P95_MS, P99_MS, MAX_ERROR_RATE (run-wide), MAX_ENDPOINT_ERROR_RATE (each endpoint), MIN_CHECKS_RATE,
- * MIN_RPS (a fixed http_reqs floor).
+ * MIN_RPS (a fixed http_reqs floor), OPTIONAL_ENDPOINTS (endpoint names, comma-separated, or `*`: their
+ * budgets pass without data, for runs too short to reach every endpoint).
  */
 export function buildThresholds(budget: ScenarioBudget, profile: ResolvedProfile, env: Env = {}): Thresholds {
   const b: Budget = { ...budget, ...(budget.profiles?.[profile.name] ?? {}) };
@@ -67,6 +68,11 @@ export function buildThresholds(budget: ScenarioBudget, profile: ResolvedProfile
   const endpointErrorRate = r.rate('MAX_ENDPOINT_ERROR_RATE', NaN);
   const checksRate = r.rate('MIN_CHECKS_RATE', b.checksRate);
   const minRps = r.number('MIN_RPS', NaN, { min: 0, what: 'requests per second' });
+  const optionalNames = (r.raw('OPTIONAL_ENDPOINTS') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const allOptional = optionalNames.includes('*');
+  for (const n of optionalNames) {
+    if (n !== '*' && !(n in b.endpoints)) r.problems.push(`OPTIONAL_ENDPOINTS names '${n}', which has no budget here (known: ${Object.keys(b.endpoints).join(', ')})`);
+  }
   r.done();
 
   const abort = (threshold: string): ThresholdSpec =>
@@ -89,7 +95,7 @@ export function buildThresholds(budget: ScenarioBudget, profile: ResolvedProfile
     const maxFailed = Number.isNaN(endpointErrorRate) ? (b.endpointErrorRate ?? e.errorRate) : endpointErrorRate;
     t[endpointMetric('http_req_failed', name)] = [abort(`rate<=${maxFailed}`)];
     // k6 passes a threshold whose sub-metric has no sample; this one is the gate's "no data".
-    if (!e.optional) t[endpointMetric('http_reqs', name)] = [REQUIRED_DATA];
+    if (!e.optional && !allOptional && !optionalNames.includes(name)) t[endpointMetric('http_reqs', name)] = [REQUIRED_DATA];
   }
   if (!Number.isNaN(minRps)) t.http_reqs = [`rate>=${minRps}`];
   if (profile.model === 'open') {

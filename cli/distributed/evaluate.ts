@@ -1,7 +1,7 @@
 // Reads a finished distributed run out of Prometheus: every threshold over the merged series, the
 // run-wide latency, and each k6 process's request total (checked against its own end-of-test count).
 import { planThreshold, resolveSeries, selector, cumulative } from '../../lib/verdict/promql.ts';
-import { judge, type Judged, type Observation } from '../../lib/verdict/report.ts';
+import { judge, judgeNoData, type Judged, type Observation } from '../../lib/verdict/report.ts';
 import type { Threshold } from '../../lib/verdict/thresholds.ts';
 import type { Report } from '../../lib/summary.ts';
 import { instantQuery, metricNames, scalarQuery } from './prometheus.ts';
@@ -26,7 +26,10 @@ export async function judgeThresholds(i: EvaluateInput): Promise<Judged[]> {
   const counters: Record<string, number> = {};
   for (const r of i.summaries) for (const [k, v] of Object.entries(r.counters)) counters[k] = (counters[k] ?? 0) + v;
   const out: Judged[] = [];
-  for (const t of i.thresholds) out.push(judge(t, await observe(t, names, histograms, counters, i)));
+  for (const t of i.thresholds) {
+    const o = await observe(t, names, histograms, counters, i);
+    out.push(('missing' in o && /^no (samples|series) for /.test(o.missing) && judgeNoData(t, i.thresholds)) || judge(t, o));
+  }
   return out;
 }
 

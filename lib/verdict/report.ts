@@ -48,6 +48,20 @@ export function judge(t: Threshold, o: Observation): Judged {
   };
 }
 
+/**
+ * A threshold on an endpoint's sub-metric (`…{name:X}`) that has no sample: the endpoint got no request.
+ * That is "no data", as in a single run's report (lib/summary.ts): failed when the endpoint's budget
+ * requires data (the thresholds hold `http_reqs{name:X}` count>0), passed when it is optional. Null for
+ * any other threshold: what is missing there stays undecided.
+ */
+export function judgeNoData(t: Threshold, all: ReadonlyArray<Threshold>): Judged | null {
+  const keys = Object.keys(t.tags);
+  const name = keys.length === 1 && keys[0] === 'name' ? t.tags.name : undefined;
+  if (name === undefined) return null;
+  const required = all.some((x) => x.metric === 'http_reqs' && x.tags.name === name && Object.keys(x.tags).length === 1);
+  return { result: { metric: t.key, expression: t.expression, ok: !required, stat: t.stat, observed: null, noData: true } };
+}
+
 /** Every threshold unjudged: a run with no data to read reports them failed (its errors say why). */
 export function unjudged(thresholds: ReadonlyArray<Threshold>): Judged[] {
   return thresholds.map((t) => ({ result: { metric: t.key, expression: t.expression, ok: false, stat: t.stat, observed: null } }));

@@ -127,11 +127,12 @@ promTest('setup() and teardown() run once: only the setup process sends their re
 
 promTest('a throughput floor that no runner meets alone passes over the whole run', async () => {
   // Paced by think time, not CPU: each runner's 1 VU makes about 4.5 requests/s, all three about 13.5.
+  // About 80 requests: the 2-3%-weight endpoints may get none, so their budgets are made optional here.
   const { report } = await runDistributed({
     scenario: 'payment',
     profile: 'smoke',
     runners: 3,
-    env: { ...process.env, ...targets(), PROMETHEUS_URL: prom.url, VUS: '3', DURATION: '6s', MIN_WAIT_TIME: '200', MAX_WAIT_TIME: '220', MIN_RPS: '9' },
+    env: { ...process.env, ...targets(), PROMETHEUS_URL: prom.url, VUS: '3', DURATION: '6s', MIN_WAIT_TIME: '200', MAX_WAIT_TIME: '220', MIN_RPS: '9', OPTIONAL_ENDPOINTS: '*' },
     reportsRoot,
   });
   assert.equal(report.verdict, 'pass', JSON.stringify({ error: report.error, failed: report.failedThresholds, runners: report.runners }));

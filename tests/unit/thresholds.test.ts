@@ -65,3 +65,14 @@ test('every budgeted endpoint must get traffic (count>0) unless its budget is op
   assert.equal(t['http_reqs{name:GET /b}'], undefined);
   assert.ok(t['http_req_failed{name:GET /b}'], 'an optional endpoint keeps its error and latency budgets');
 });
+
+test('OPTIONAL_ENDPOINTS lifts the data requirement by name or for all, and an unknown name is refused naming the variable', () => {
+  const names = Object.keys(paymentBudget.endpoints);
+  const some = buildThresholds(paymentBudget, resolveProfile({}), { OPTIONAL_ENDPOINTS: 'GET /health' });
+  assert.equal(some['http_reqs{name:GET /health}'], undefined);
+  assert.equal(Object.keys(some).filter((k) => k.startsWith('http_reqs{')).length, names.length - 1);
+  const all = buildThresholds(paymentBudget, resolveProfile({}), { OPTIONAL_ENDPOINTS: '*' });
+  assert.equal(Object.keys(all).filter((k) => k.startsWith('http_reqs{')).length, 0);
+  assert.ok(all['http_req_failed{name:GET /health}'], 'the error and latency budgets stay');
+  assert.throws(() => buildThresholds(paymentBudget, resolveProfile({}), { OPTIONAL_ENDPOINTS: 'GET /helth' }), /OPTIONAL_ENDPOINTS names 'GET \/helth', which has no budget here/);
+});

@@ -6,7 +6,7 @@ import { segments } from '../../cli/distributed/runners.ts';
 import { parseArgs } from '../../cli/distributed.ts';
 import type { Report } from '../../lib/summary.ts';
 import { planThreshold, resolveSeries, selector } from '../../lib/verdict/promql.ts';
-import { assembleReport, exitCodeOf, judge, mergeTaskMix, noLatency, reportedSkew, unjudged } from '../../lib/verdict/report.ts';
+import { assembleReport, exitCodeOf, judge, judgeNoData, mergeTaskMix, noLatency, reportedSkew, unjudged } from '../../lib/verdict/report.ts';
 import { durationSeconds, holds, parseExpression, parseKey, quantileOf, thresholdsFromInspect } from '../../lib/verdict/thresholds.ts';
 
 test('threshold keys and expressions parse as k6 writes them', () => {
@@ -132,4 +132,17 @@ test('a run with nothing to read reports every threshold failed and unobserved, 
   assert.deepEqual(noLatency(), { avg: null, p95: null, p99: null, max: null });
   assert.equal(reportedSkew(12.345), 12.3);
   assert.equal(reportedSkew(null), null);
+});
+
+test('an endpoint without a sample is "no data": failed when its budget requires data, passed when optional; other gaps stay undecided', () => {
+  const all = thresholdsFromInspect({
+    'http_req_duration{name:GET /a}': ['p(95)<300'],
+    'http_reqs{name:GET /a}': ['count>0'],
+    'http_req_duration{name:GET /b}': ['p(95)<300'],
+    'ds_release_lag_ms': ['max<500'],
+  });
+  const by = (key: string) => all.find((t) => t.key === key)!;
+  assert.deepEqual(judgeNoData(by('http_req_duration{name:GET /a}'), all)?.result, { metric: 'http_req_duration{name:GET /a}', expression: 'p(95)<300', ok: false, stat: 'p(95)', observed: null, noData: true });
+  assert.equal(judgeNoData(by('http_req_duration{name:GET /b}'), all)?.result.ok, true);
+  assert.equal(judgeNoData(by('ds_release_lag_ms'), all), null);
 });
