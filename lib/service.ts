@@ -50,8 +50,10 @@ export type Credential =
 export interface Target {
   url: string;
   credential: Credential;
-  /** The variable the credential came from, for messages; null when the sandbox's default token is used. */
+  /** The variable the credential comes from, for messages; null for no credential. */
   credentialVar: string | null;
+  /** That variable was unset and the sandbox's default token stands in (a sandbox service on loopback). */
+  defaultToken: boolean;
   /** Values no output may contain. */
   secrets: string[];
 }
@@ -83,11 +85,11 @@ export function resolveTarget(s: Service, env: Env, r: EnvReader): Target {
   const a = s.auth;
   switch (a.kind) {
     case 'none':
-      return { url, credential: a, credentialVar: null, secrets: [] };
+      return { url, credential: a, credentialVar: null, defaultToken: false, secrets: [] };
     case 'basic': {
       const user = secret(a.userVar, 'the user name (or API key) for basic auth', true) ?? '';
       const password = a.passwordVar ? (secret(a.passwordVar, 'its password', false) ?? '') : '';
-      return { url, credential: { kind: 'basic', user, password }, credentialVar: a.userVar, secrets: [user, password].filter(Boolean) };
+      return { url, credential: { kind: 'basic', user, password }, credentialVar: a.userVar, defaultToken: false, secrets: [user, password].filter(Boolean) };
     }
     case 'bearer':
     case 'header': {
@@ -96,7 +98,7 @@ export function resolveTarget(s: Service, env: Env, r: EnvReader): Target {
       const what = a.kind === 'bearer' ? 'its bearer token (the value without "Bearer ")' : `its ${a.header} token`;
       const token = useDefault ? SANDBOX_DEFAULT_TOKEN : (secret(a.tokenVar, what, true) ?? '');
       const credential: Credential = a.kind === 'bearer' ? { kind: 'bearer', token } : { kind: 'header', header: a.header, token };
-      return { url, credential, credentialVar: useDefault ? null : a.tokenVar, secrets: token ? [token] : [] };
+      return { url, credential, credentialVar: a.tokenVar, defaultToken: useDefault, secrets: token ? [token] : [] };
     }
   }
 }

@@ -82,10 +82,11 @@ function statusKey(statuses: readonly number[]): string {
   return statuses.length === 1 ? String(statuses[0]) : statuses.join('|');
 }
 
-const CONTENT_TYPE: Record<BodyEncoding, string | null> = {
+// A raw body sent to an endpoint that declares none (malformed-input tests) goes as JSON.
+const CONTENT_TYPE: Record<BodyEncoding, string> = {
   json: 'application/json',
   form: 'application/x-www-form-urlencoded',
-  none: null,
+  none: 'application/json',
 };
 
 /** The header that carries a credential, as [name, value]; null for none. */
@@ -123,9 +124,7 @@ export class ApiClient {
   private authWith(token: string | null): [string, string] | null {
     if (token === null) return null;
     const c = this.credential;
-    if (c.kind === 'basic') return authHeader({ ...c, user: token });
-    if (c.kind === 'header') return [c.header, token];
-    return ['Authorization', `Bearer ${token}`];
+    return authHeader(c.kind === 'basic' ? { ...c, user: token } : c.kind === 'header' ? { ...c, token } : { kind: 'bearer', token });
   }
 
   private callback(statuses: readonly number[]) {
@@ -182,8 +181,7 @@ export class ApiClient {
       const headers: Record<string, string> = {};
       const auth = opts.token === undefined ? this.auth : this.authWith(opts.token);
       if (auth !== null) headers[auth[0]] = auth[1];
-      const type = CONTENT_TYPE[p.encoding === 'none' ? 'json' : p.encoding];
-      if (body !== null && type !== null) headers['Content-Type'] = type;
+      if (body !== null) headers['Content-Type'] = CONTENT_TYPE[p.encoding];
       if (opts.headers) for (const k in opts.headers) headers[k] = opts.headers[k] as string;
       params = {
         headers,

@@ -32,16 +32,11 @@ export function probeTarget(s: Service, t: Target, api: ApiClient): void {
   if (res.status === 0) unreachable(res.error);
   if (res.status === 401 || res.status === 403) {
     exec.test.abort(
-      t.credentialVar !== null
-        ? `${t.credentialVar} was rejected by ${t.url} (HTTP ${res.status}); check it`
-        : `${t.url} rejected the sandbox's default token (HTTP ${res.status}): ${tokenVar(s)} is not set; set it to this service's token`,
+      t.defaultToken
+        ? `${t.url} rejected the sandbox's default token (HTTP ${res.status}): ${t.credentialVar} is not set; set it to this service's token`
+        : `${t.credentialVar ?? 'the credential'} was rejected by ${t.url} (HTTP ${res.status}); check it`,
     );
   }
-}
-
-/** The variable a service's token comes from (the sandbox's default token stands in only for a token). */
-function tokenVar(s: Service): string {
-  return s.auth.kind === 'bearer' || s.auth.kind === 'header' ? s.auth.tokenVar : 'AUTH_TOKEN';
 }
 
 /** A short id unique to this run (client ids, idempotency keys). */

@@ -30,7 +30,8 @@ test("the sandbox's services default to the local sandbox with its token", () =>
   assert.equal(pay!.url, 'http://127.0.0.1:8000');
   assert.equal(bank!.url, 'http://127.0.0.1:8001');
   assert.deepEqual(pay!.credential, { kind: 'bearer', token: SANDBOX_DEFAULT_TOKEN });
-  assert.equal(pay!.credentialVar, null, 'the message on a rejection must say the default was used');
+  assert.equal(pay!.defaultToken, true, 'the message on a rejection must say the default was used');
+  assert.equal(pay!.credentialVar, 'AUTH_TOKEN', 'and name the variable to set');
 });
 
 test('a "Bearer " prefix on AUTH_TOKEN is accepted; the URL loses its trailing slash', () => {
@@ -38,6 +39,7 @@ test('a "Bearer " prefix on AUTH_TOKEN is accepted; the URL loses its trailing s
   assert.equal(pay!.url, 'https://pay.example.com');
   assert.deepEqual(pay!.credential, { kind: 'bearer', token: 's3cret-value' });
   assert.equal(pay!.credentialVar, 'AUTH_TOKEN');
+  assert.equal(pay!.defaultToken, false);
   assert.deepEqual(pay!.secrets, ['s3cret-value']);
 });
 
