@@ -6,7 +6,7 @@
 // loop's per-round state, and nothing else imports them; split the sampler out when a second bench needs it.
 //
 //   npx tsx bench/peers/run.ts [--scenario payment|banking|both] [--rounds 3] [--duration 15s] [--users 20]
-//                              [--only ours,minimal,locust-fast,locust-http,artillery] [--no-build] [--json out.json]
+//                              [--only ours,minimal,minimal-bare,locust-fast,locust-http,artillery] [--no-build] [--json out.json]
 //                              [--variant NAME=path/to/<scenario>.js ...] [--ours-bundle path/to/<scenario>.js]
 //
 // --variant adds a contender run exactly like ours but from another bundle (e.g. ours built at an older
@@ -46,7 +46,7 @@ const LOCUST_PIN = 'locust==2.47.*';
 const NO_THINK = { THINK_TIME_SCALE: '0', MIN_WAIT_TIME: '0', MAX_WAIT_TIME: '0' };
 
 type Scenario = 'payment' | 'banking';
-const CONTENDERS = ['ours', 'minimal', 'locust-fast', 'locust-http', 'artillery'] as const;
+const CONTENDERS = ['ours', 'minimal', 'minimal-bare', 'locust-fast', 'locust-http', 'artillery'] as const;
 /** One of CONTENDERS, or the name of a --variant. */
 type Contender = string;
 
@@ -206,8 +206,11 @@ function plan(c: Contender, s: Scenario, url: string, id: string, k6: string): P
   switch (c) {
     case 'ours':
       return { ...base, cmd: k6, args: ['run', '-q', '--no-usage-report', `--summary-export=${report}.json`, oursBundle ? resolve(oursBundle).replace('<scenario>', s) : `dist/${s}.js`], env: { VUS: String(users), DURATION: duration, REPORT_DIR: `${report}-reports`, ...NO_THINK } };
+    // The minimal script with the same status and body checks as every other contender (CHECKS=1), and
+    // without any (the floor of docs/efficiency.md), shown beside it.
     case 'minimal':
-      return { ...base, cmd: k6, args: ['run', '-q', '--no-usage-report', `--summary-export=${report}.json`, '--vus', String(users), '--duration', duration, `bench/efficiency/${s}-minimal.js`], env: {} };
+    case 'minimal-bare':
+      return { ...base, cmd: k6, args: ['run', '-q', '--no-usage-report', `--summary-export=${report}.json`, '--vus', String(users), '--duration', duration, `bench/efficiency/${s}-minimal.js`], env: { CHECKS: c === 'minimal' ? '1' : '0' } };
     case 'locust-fast':
     case 'locust-http': {
       const cls = `${s === 'payment' ? 'Payment' : 'Banking'}${c === 'locust-fast' ? 'Fast' : 'Plain'}`;
@@ -235,7 +238,7 @@ function plan(c: Contender, s: Scenario, url: string, id: string, k6: string): P
 /** The contender's own check failures and its raw figures, from its report. */
 function toolReport(c: Contender, p: Plan): { checkFailureRate: number; tool: Record<string, unknown> } {
   try {
-    if (c === 'ours' || c === 'minimal' || variants.has(c)) {
+    if (c === 'ours' || c === 'minimal' || c === 'minimal-bare' || variants.has(c)) {
       const m = (JSON.parse(readFileSync(`${p.report}.json`, 'utf8')) as { metrics: Record<string, Record<string, number>> }).metrics;
       const checks = m.checks;
       const tasks: Record<string, number> = {};
@@ -445,6 +448,8 @@ async function main() {
       const whole = o.whole / x.whole;
       lines.push(`${s}: ours / ${c} = ${ratio.toFixed(2)} per client CPU-second, steady (goal ≥ ${goal.toFixed(1)}: ${ratio >= goal ? 'met' : 'missed'}); whole run ${whole.toFixed(2)}`);
     }
+    const bare = summary[s]?.['minimal-bare'];
+    if (bare) lines.push(`${s}: ours / minimal-bare (no checks) = ${(o.reqPerCpuS / bare.reqPerCpuS).toFixed(2)} per client CPU-second, steady; whole run ${(o.whole / bare.whole).toFixed(2)}`);
   }
   console.log(`\n${lines.join('\n')}`);
   console.log(`\npeers: load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
