@@ -68,59 +68,95 @@ export interface DrawAmountOptions {
   bands?: readonly AmountBand[];
 }
 
-interface CompiledBand {
-  readonly weight: number;
-  readonly name: string;
-  readonly lo: number;
-  readonly hi: number;
-  readonly logLo: number;
-  readonly logSpan: number;
+// Bands compiled per (bands, minor-unit exponent) on first use, into parallel arrays of the bands with
+// weight > 0 (in order): the amount is drawn once per payment in k6's hot path, where validating weights
+// and taking logarithms on every call was a measurable cost, and where an index into an array is cheaper
+// than a named field of an object.
+interface CompiledBands {
+  readonly total: number;
+  readonly weights: readonly number[];
+  readonly names: readonly string[];
+  readonly lo: readonly number[];
+  readonly hi: readonly number[];
+  readonly logLo: readonly number[];
+  readonly logSpan: readonly number[];
 }
 
-// Bands compiled per (bands, minor-unit exponent) on first use: drawAmount runs once per payment in
-// k6's hot path, where validating weights and taking logarithms on every call was a measurable cost.
-const compiled = new WeakMap<readonly AmountBand[], Map<number, (rng: Rng) => CompiledBand>>();
+const compiled = new WeakMap<readonly AmountBand[], Map<number, CompiledBands>>();
 
-function bandPicker(bands: readonly AmountBand[], exponent: number): (rng: Rng) => CompiledBand {
+function compile(bands: readonly AmountBand[], exponent: number): CompiledBands {
   let byExponent = compiled.get(bands);
   if (!byExponent) compiled.set(bands, (byExponent = new Map()));
-  let pick = byExponent.get(exponent);
-  if (!pick) {
+  let c = byExponent.get(exponent);
+  if (!c) {
+    weightedPicker(bands); // validates the weights as the weighted draw always has (the same errors)
     const f = 10 ** exponent;
-    pick = weightedPicker(
-      bands.map((b) => {
-        const lo = Math.ceil(b.min * f);
-        const hi = Math.ceil(b.max * f) - 1; // max is exclusive
-        return { weight: b.weight, name: b.name, lo, hi, logLo: Math.log(lo), logSpan: Math.log(hi) - Math.log(lo) };
-      }),
-    );
-    byExponent.set(exponent, pick);
+    const live = bands.filter((b) => b.weight > 0);
+    const lo = live.map((b) => Math.ceil(b.min * f));
+    const hi = live.map((b) => Math.ceil(b.max * f) - 1); // max is exclusive
+    c = {
+      total: bands.reduce((sum, b) => sum + b.weight, 0),
+      weights: live.map((b) => b.weight),
+      names: live.map((b) => b.name),
+      lo,
+      hi,
+      logLo: lo.map((x) => Math.log(x)),
+      logSpan: lo.map((x, i) => Math.log(hi[i] as number) - Math.log(x)),
+    };
+    byExponent.set(exponent, c);
   }
-  return pick;
+  return c;
 }
 
-// The last (bands, currency) drawn for and its picker: a VU draws for the same bands and, mostly, the
-// same few currencies, so the common call skips the two map lookups and the currency table.
+// The last (bands, currency) drawn for and its compiled bands, unpacked: a VU draws for the same bands
+// and, mostly, the same few currencies, so the common call skips the two map lookups, the currency table
+// and every field read of the compiled object.
 let lastBands: readonly AmountBand[] | null = null;
 let lastCurrency = '';
-let lastPick: ((rng: Rng) => CompiledBand) | null = null;
+let total = 0;
+let weights: readonly number[] = [];
+let names: readonly string[] = [];
+let los: readonly number[] = [];
+let his: readonly number[] = [];
+let logLos: readonly number[] = [];
+let logSpans: readonly number[] = [];
+/** Index (into `names`) of the band of the last draw. */
+let lastBand = 0;
 const { exp, round } = Math;
+
+function use(bands: readonly AmountBand[], currency: string): void {
+  const c = compile(bands, minorUnitExponent(currency));
+  lastBands = bands;
+  lastCurrency = currency;
+  ({ total, weights, names, lo: los, hi: his, logLo: logLos, logSpan: logSpans } = c);
+}
+
+/**
+ * Draws a band by weight, then an amount within it: an integer in minor units of `currency`. The same
+ * two draws and the same result as drawAmount, without its option and result objects: this is the form
+ * the users' hot paths call, once per payment or authorization.
+ */
+export function drawMinorAmount(rng: Rng, currency: string, bands: readonly AmountBand[] = DEFAULT_AMOUNT_BANDS): number {
+  if (currency !== lastCurrency || bands !== lastBands) use(bands, currency);
+  // The weighted draw of lib/random.ts's weightedPicker, inline: subtracting in order, the last band
+  // when rounding leaves the target at ~0, so a seed replays the same bands.
+  let target = rng() * total;
+  const n = weights.length;
+  let i = 0;
+  while (i < n - 1 && (target -= weights[i] as number) >= 0) i++;
+  lastBand = i;
+  const lo = los[i] as number;
+  const hi = his[i] as number;
+  const x = round(exp((logLos[i] as number) + rng() * (logSpans[i] as number)));
+  // Clamped to the band with comparisons: the same result as Math.min/Math.max, two native calls fewer.
+  return x < lo ? lo : x > hi ? hi : x;
+}
 
 /** Draws a band by weight, then an amount within it, in minor units of `currency` (default INR). */
 export function drawAmount(rng: Rng, options: DrawAmountOptions = {}): Amount {
   const currency = options.currency ?? 'INR';
-  const bands = options.bands ?? DEFAULT_AMOUNT_BANDS;
-  let pick = lastPick;
-  if (bands !== lastBands || currency !== lastCurrency || pick === null) {
-    pick = bandPicker(bands, minorUnitExponent(currency));
-    lastBands = bands;
-    lastCurrency = currency;
-    lastPick = pick;
-  }
-  const band = pick(rng);
-  const x = round(exp(band.logLo + rng() * band.logSpan));
-  // Clamped to the band with comparisons: the same result as Math.min/Math.max, two native calls fewer.
-  return { amount: x < band.lo ? band.lo : x > band.hi ? band.hi : x, currency, band: band.name };
+  const amount = drawMinorAmount(rng, currency, options.bands ?? DEFAULT_AMOUNT_BANDS);
+  return { amount, currency, band: names[lastBand] as string };
 }
 
 /** Name of the band a minor-unit amount falls in, or undefined when outside every band. */

@@ -2,7 +2,7 @@
 // their own authorizations in a realistic order; settlement reports, health, batches.
 import { successStatus } from '../endpoints.ts';
 import { BANKING_API, type Authorization, type BatchOperation } from '../services/banking.ts';
-import { drawAmount } from '../data/amounts.ts';
+import { drawMinorAmount } from '../data/amounts.ts';
 import { acknowledged } from '../k6/metrics.ts';
 import type { Rng } from '../random.ts';
 import { pickRefundable, refundAmount } from '../refunds.ts';
@@ -26,8 +26,8 @@ export interface BankingState {
 function authorizationRequest(ctx: UserContext, rng: Rng) {
   const merchant = pickMerchant(ctx, rng);
   const card = pickCard(ctx, rng);
-  const { amount, currency } = drawAmount(rng, { currency: merchant.currency });
-  return { merchant_id: merchant.id, amount, currency, card: cardInput(card) };
+  const currency = merchant.currency;
+  return { merchant_id: merchant.id, amount: drawMinorAmount(rng, currency), currency, card: cardInput(card) };
 }
 
 export function authorize(ctx: UserContext, s: BankingState): Authorization | null {

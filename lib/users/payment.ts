@@ -2,7 +2,7 @@
 // payments, list merchant transactions, check health.
 import { declineRate } from '../service.ts';
 import { PAYMENT_API, PAYMENT_SERVICE, PAYMENT_STATUS, type Payment } from '../services/payment.ts';
-import { drawAmount } from '../data/amounts.ts';
+import { drawMinorAmount } from '../data/amounts.ts';
 import { acknowledged, cardsDeclined } from '../k6/metrics.ts';
 import { expectRefusal } from '../k6/refusals.ts';
 import { nextIdempotencyKey } from '../k6/keys.ts';
@@ -19,18 +19,27 @@ export interface PaymentState {
   payments: Payment[];
 }
 
+// The decline rate, worked out once per context (in k6, once per VU) instead of on every payment.
+let rateFor: UserContext | null = null;
+let rate = 0;
+
 /** Creates a payment; CARD_DECLINE_RATE of them use a documented decline card and expect 402, if the service declares declines. */
 export function processPayment(ctx: UserContext, s: PaymentState): Payment | null {
-  const merchant = pickMerchant(ctx, s.rng);
-  const card = pickCard(ctx, s.rng);
-  const declined = s.rng() < declineRate(PAYMENT_SERVICE, ctx.config.cardDeclineRate);
-  const { amount, currency } = drawAmount(s.rng, { currency: merchant.currency });
+  const rng = s.rng;
+  const merchant = pickMerchant(ctx, rng);
+  const card = pickCard(ctx, rng);
+  if (rateFor !== ctx) {
+    rate = declineRate(PAYMENT_SERVICE, ctx.config.cardDeclineRate);
+    rateFor = ctx;
+  }
+  const declined = rng() < rate;
+  const currency = merchant.currency;
   const payment = ctx.payment.create(
     {
       merchant_id: merchant.id,
-      amount,
+      amount: drawMinorAmount(rng, currency),
       currency,
-      card: cardInput(declined ? pooledDeclineCard(s.rng, 'generic_decline') : card),
+      card: cardInput(declined ? pooledDeclineCard(rng, 'generic_decline') : card),
       customer_id: card.customerId,
       description: `${merchant.category} purchase`,
     },

@@ -1,10 +1,11 @@
-// The hot-path rewrites in lib/random.ts, lib/data/amounts.ts and lib/vu-pools.ts (docs/peers.md) must not
+// The hot-path rewrites in lib/random.ts, lib/data/amounts.ts, lib/refunds.ts and lib/vu-pools.ts (docs/peers.md) must not
 // change a single draw: a seed replays the same ids, amounts and picks as the straightforward forms below.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng, hashSeed, pickOne, seededUuid, type Rng } from '../../lib/random.ts';
-import { DEFAULT_AMOUNT_BANDS, drawAmount, type AmountBand } from '../../lib/data/amounts.ts';
-import { minorUnitExponent } from '../../lib/data/currencies.ts';
+import { DEFAULT_AMOUNT_BANDS, bandOf, drawAmount, drawMinorAmount, type AmountBand } from '../../lib/data/amounts.ts';
+import { allCurrencies, minorUnitExponent } from '../../lib/data/currencies.ts';
+import { pickRefundable } from '../../lib/refunds.ts';
 import { pickFrom } from '../../lib/vu-pools.ts';
 
 /** mulberry32 as first written: unsigned state, Math.imul looked up on every call. */
@@ -75,6 +76,67 @@ test('drawAmount draws the same amounts, whichever currencies and bands alternat
     const got = drawAmount(a, bs === DEFAULT_AMOUNT_BANDS ? { currency } : { currency, bands: bs });
     assert.equal(got.amount, referenceAmount(b, currency, bs), `draw ${i} (${currency})`);
     assert.equal(got.currency, currency);
+  }
+});
+
+test('drawMinorAmount and drawAmount draw what the straightforward form draws, over many seeds and every currency', () => {
+  const codes = Object.keys(allCurrencies());
+  assert.ok(codes.length > 50);
+  for (let seed = 0; seed < 200; seed++) {
+    const minor = createRng(seed);
+    const full = createRng(seed);
+    const ref = referenceRng(seed);
+    for (let i = 0; i < 400; i++) {
+      // Runs of one currency (the cached case) and switches between currencies, both.
+      const currency = codes[(seed * 7 + (i >> 3) * 13 + (i % 5 === 0 ? i : 0)) % codes.length] as string;
+      const want = referenceAmount(ref, currency, DEFAULT_AMOUNT_BANDS);
+      assert.equal(drawMinorAmount(minor, currency), want, `seed ${seed}, draw ${i} (${currency})`);
+      const got = drawAmount(full, { currency });
+      assert.equal(got.amount, want, `seed ${seed}, draw ${i} (${currency})`);
+      assert.equal(got.currency, currency);
+      assert.equal(got.band, bandOf(want, currency));
+    }
+    // The same number of draws taken: the three streams are still in step.
+    const next = ref();
+    assert.equal(minor(), next);
+    assert.equal(full(), next);
+  }
+});
+
+test('drawMinorAmount with its own bands draws what the straightforward form draws, and rejects what it rejected', () => {
+  const bands: AmountBand[] = [
+    { name: 'a', weight: 0, min: 1, max: 2 },
+    { name: 'b', weight: 2.5, min: 1, max: 10 },
+    { name: 'c', weight: 0, min: 10, max: 20 },
+    { name: 'd', weight: 1, min: 20, max: 30 },
+  ];
+  for (let seed = 0; seed < 50; seed++) {
+    const a = createRng(seed);
+    const b = referenceRng(seed);
+    for (let i = 0; i < 500; i++) {
+      const currency = i % 3 === 0 ? 'BHD' : 'USD';
+      const bs = i % 2 === 0 ? bands : DEFAULT_AMOUNT_BANDS;
+      assert.equal(drawMinorAmount(a, currency, bs), referenceAmount(b, currency, bs), `seed ${seed}, draw ${i}`);
+    }
+  }
+  assert.throws(() => drawMinorAmount(createRng(1), 'INR', [{ name: 'z', weight: 0, min: 1, max: 2 }]), /weights sum to zero/);
+  assert.throws(() => drawMinorAmount(createRng(1), 'XYZ'), /unknown ISO 4217/);
+});
+
+/** pickRefundable in its plainest form: one draw among a filtered copy of the refundable items. */
+function referenceRefundable<T extends { total: number; done: number }>(rng: Rng, items: readonly T[]): T | undefined {
+  const open = items.filter((x) => x.done < x.total);
+  return open.length === 0 ? undefined : open[Math.floor(rng() * open.length)];
+}
+
+test('pickRefundable picks what the counting form picks, with the same draws', () => {
+  const gen = createRng('lists');
+  for (let seed = 0; seed < 300; seed++) {
+    const items = Array.from({ length: Math.floor(gen() * 60) }, () => ({ total: 10, done: gen() < 0.4 ? 10 : Math.floor(gen() * 10) }));
+    const a = createRng(seed);
+    const b = createRng(seed);
+    for (let i = 0; i < 20; i++) assert.equal(pickRefundable(a, items, 'total', 'done'), referenceRefundable(b, items));
+    assert.equal(a(), b());
   }
 });
 
