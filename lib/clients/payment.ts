@@ -1,9 +1,8 @@
 // The payment service's client in k6: one method per endpoint of lib/services/payment.ts, with the
 // checks each answer must pass.
-import { successStatus } from '../endpoints.ts';
 import { PAYMENT_API, PAYMENT_SERVICE, PAYMENT_STATUS, type Payment, type PaymentRequest } from '../services/payment.ts';
 import { serviceClient } from '../k6/service-client.ts';
-import { ApiClient, checkResponse, checkSameId, jsonBody, type Res } from '../k6/http.ts';
+import { ApiClient, checkSameId, jsonBody, responseCheck, type Res, type Sender } from '../k6/http.ts';
 
 export { PAYMENT_API, PAYMENT_SERVICE, PAYMENT_STATUS } from '../services/payment.ts';
 export type { CardInput, Payment, PaymentRequest } from '../services/payment.ts';
@@ -20,58 +19,67 @@ const hasId = (b: unknown) => typeof (b as { id?: unknown } | null)?.id === 'str
 const hasDataArray = (b: unknown) => Array.isArray((b as { data?: unknown } | null)?.data);
 
 
-// What success looks like for each call, read from the table once.
-const CREATED = successStatus(PAYMENT_API.createPayment);
-const REFUNDED = successStatus(PAYMENT_API.refundPayment);
-const FOUND = successStatus(PAYMENT_API.getPayment);
 const DECLINED = [PAYMENT_STATUS.declined] as const;
+
+// Each answer's checks, compiled once (lib/k6/http.ts responseCheck): they pass only with an expected
+// status and the body's shape, so an answer that passed is one the caller may use.
+const checkHealth = responseCheck(PAYMENT_API.health, PAYMENT_API.health.expected, isOk);
+const checkCreated = responseCheck(PAYMENT_API.createPayment, PAYMENT_API.createPayment.expected, isPayment);
+const checkDeclined = responseCheck(PAYMENT_API.createPayment, DECLINED, isDecline);
+const checkRefunded = responseCheck(PAYMENT_API.refundPayment, PAYMENT_API.refundPayment.expected, hasId);
+const checkFound = responseCheck(PAYMENT_API.getPayment, PAYMENT_API.getPayment.expected, isPayment);
+const checkTransactions = responseCheck(PAYMENT_API.merchantTransactions, PAYMENT_API.merchantTransactions.expected, hasDataArray);
 
 export class PaymentClient {
   private readonly api: ApiClient;
+  // The calls the user classes make on every iteration, compiled once per client (ApiClient.sender).
+  private readonly send: { [K in 'health' | 'create' | 'decline' | 'refund' | 'get' | 'transactions']: Sender };
 
   constructor(api: ApiClient = serviceClient(PAYMENT_SERVICE)) {
     this.api = api;
+    this.send = {
+      health: api.sender(PAYMENT_API.health),
+      create: api.sender(PAYMENT_API.createPayment),
+      decline: api.sender(PAYMENT_API.createPayment, DECLINED),
+      refund: api.sender(PAYMENT_API.refundPayment),
+      get: api.sender(PAYMENT_API.getPayment),
+      transactions: api.sender(PAYMENT_API.merchantTransactions),
+    };
   }
 
   health(): Res {
-    const res = this.api.call(PAYMENT_API.health);
-    checkResponse(res, PAYMENT_API.health, PAYMENT_API.health.expected, isOk);
+    const res = this.send.health();
+    checkHealth(res);
     return res;
   }
 
   /** Creates a payment. A declined test card is expected (402) when `expectDecline` is set. */
   create(body: PaymentRequest, opts: { idempotencyKey?: string; expectDecline?: boolean } = {}): Payment | null {
-    const want = opts.expectDecline ? DECLINED : PAYMENT_API.createPayment.expected;
-    const res = this.api.call(PAYMENT_API.createPayment, {
-      body,
-      expected: want,
-      idempotencyKey: opts.idempotencyKey || undefined,
-    });
-    checkResponse(res, PAYMENT_API.createPayment, want, opts.expectDecline ? isDecline : isPayment);
-    const parsed = res.status === CREATED ? jsonBody(res) : null;
-    return isPayment(parsed) ? parsed : null;
+    const key = opts.idempotencyKey || undefined;
+    if (opts.expectDecline) {
+      checkDeclined(this.send.decline(undefined, body, key));
+      return null;
+    }
+    const res = this.send.create(undefined, body, key);
+    return checkCreated(res) ? (jsonBody(res) as Payment) : null;
   }
 
   refund(paymentId: string, amount?: number): { id: string; amount: number } | null {
-    const res = this.api.call(PAYMENT_API.refundPayment, {
-      params: { id: paymentId },
-      body: amount === undefined ? {} : { amount },
-    });
-    checkResponse(res, PAYMENT_API.refundPayment, PAYMENT_API.refundPayment.expected, hasId);
-    return res.status === REFUNDED ? jsonBody<{ id: string; amount: number }>(res) : null;
+    const res = this.send.refund(paymentId, amount === undefined ? {} : { amount });
+    return checkRefunded(res) ? jsonBody<{ id: string; amount: number }>(res) : null;
   }
 
   get(paymentId: string): Payment | null {
-    const res = this.api.call(PAYMENT_API.getPayment, { params: { id: paymentId } });
-    checkResponse(res, PAYMENT_API.getPayment, PAYMENT_API.getPayment.expected, isPayment);
-    const parsed = res.status === FOUND ? jsonBody(res) : null;
-    checkSameId(res, PAYMENT_API.getPayment, (parsed as { id?: string } | null)?.id, paymentId);
-    return isPayment(parsed) ? parsed : null;
+    const res = this.send.get(paymentId);
+    if (!checkFound(res)) return null;
+    const found = jsonBody(res) as Payment;
+    checkSameId(res, PAYMENT_API.getPayment, found.id, paymentId);
+    return found;
   }
 
   merchantTransactions(merchantId: string, limit = 20): Res {
-    const res = this.api.call(PAYMENT_API.merchantTransactions, { params: { merchantId }, query: { limit } });
-    checkResponse(res, PAYMENT_API.merchantTransactions, PAYMENT_API.merchantTransactions.expected, hasDataArray);
+    const res = this.send.transactions(merchantId, undefined, undefined, { limit });
+    checkTransactions(res);
     return res;
   }
 

@@ -48,7 +48,7 @@ interface Prepared {
   parts: string[];
   /** A caller's long-lived tag object merged with the name tag, per tag object. */
   merged: WeakMap<Record<string, string>, Record<string, string>>;
-  checks: Map<string, Map<Shape | undefined, Record<string, (v: Verdict) => boolean>>>;
+  checks: Map<string, Map<Shape | undefined, (res: Res) => boolean>>;
 }
 
 interface Verdict {
@@ -149,8 +149,7 @@ export class ApiClient {
       }
     }
     if (opts.query) {
-      let qs = '';
-      for (const k in opts.query) qs += `${qs ? '&' : ''}${encodeURIComponent(k)}=${encodeURIComponent(String(opts.query[k]))}`;
+      const qs = queryString(opts.query);
       if (qs) path += `?${qs}`;
     }
     let body: string | null = null;
@@ -194,6 +193,52 @@ export class ApiClient {
     if (opts.idempotencyKey !== undefined) params.headers['Idempotency-Key'] = opts.idempotencyKey;
     return http.request(endpoint.method, this.baseUrl + path, body, params);
   }
+
+  /**
+   * The common call to one endpoint, compiled: URL parts, body encoding and request params are worked out
+   * here, once, so a request reads no options and looks nothing up. For endpoints with at most one path
+   * parameter (call() takes any); the typed clients build theirs when constructed.
+   */
+  sender(endpoint: Endpoint, expected: readonly number[] = endpoint.expected): Sender {
+    const p = prepare(endpoint);
+    if (p.parts.length > 3) throw new Error(`${p.name}: a sender takes at most one path parameter; use call()`);
+    const head = this.baseUrl + p.parts[0];
+    const tail = p.parts[2] ?? '';
+    const hasParam = p.parts.length === 3;
+    const method = endpoint.method;
+    const form = p.encoding === 'form';
+    const takesBody = p.encoding !== 'none';
+    // Params per [body sent][Idempotency-Key], made on first use: the Content-Type goes with a body only.
+    const slots: Array<Params | undefined> = [undefined, undefined, undefined, undefined];
+    const params = (withBody: boolean, keyed: boolean): Params => {
+      const i = (withBody ? 2 : 0) + (keyed ? 1 : 0);
+      let made = slots[i];
+      if (!made) {
+        const headers: Record<string, string> = {};
+        if (this.auth !== null) headers[this.auth[0]] = this.auth[1];
+        if (withBody) headers['Content-Type'] = CONTENT_TYPE[p.encoding];
+        made = slots[i] = { headers, tags: p.tags, responseCallback: this.callback(expected), timeout: this.defaultTimeout };
+      }
+      return made;
+    };
+    return (param, body, idempotencyKey, query) => {
+      let url = hasParam ? head + encodeURIComponent(param ?? '') + tail : head;
+      if (query !== undefined) url += `?${queryString(query)}`;
+      const sent = body === undefined || !takesBody ? null : form ? encodeForm(body as Record<string, unknown>) : JSON.stringify(body);
+      const ps = params(sent !== null, idempotencyKey !== undefined);
+      if (idempotencyKey !== undefined) ps.headers['Idempotency-Key'] = idempotencyKey;
+      return http.request(method, url, sent, ps);
+    };
+  }
+}
+
+/** A compiled call to one endpoint (ApiClient.sender): its path parameter, body, Idempotency-Key and query. */
+export type Sender = (param?: string, body?: unknown, idempotencyKey?: string, query?: Record<string, string | number>) => Res;
+
+function queryString(query: Record<string, string | number>): string {
+  let qs = '';
+  for (const k in query) qs += `${qs ? '&' : ''}${encodeURIComponent(k)}=${encodeURIComponent(String(query[k]))}`;
+  return qs;
 }
 
 // The last response parsed and its result: a client's body-shape check and its caller read the same
@@ -234,19 +279,30 @@ export function checkResponse(res: Res, e: Endpoint, want: readonly number[], sh
   const key = statusKey(want);
   let byShape = p.checks.get(key);
   if (!byShape) p.checks.set(key, (byShape = new Map()));
-  let set = byShape.get(shape);
-  if (!set) {
-    set = { [`${p.name} status ${key}`]: (v: Verdict) => v.status };
-    if (shape) set[`${p.name} body shape`] = (v: Verdict) => v.shape;
-    byShape.set(shape, set);
-  }
-  // Judged here, once, and handed to check() as its value: the check functions then only read the
-  // verdict instead of each reading the response's fields through k6's Go bindings again.
-  const status = res.status;
-  verdict.status = want.length === 1 ? status === want[0] : want.includes(status);
-  verdict.shape = !verdict.status || !shape || shape(jsonBody(res));
-  check(verdict, set);
-  return verdict.status && verdict.shape;
+  let judge = byShape.get(shape);
+  if (!judge) byShape.set(shape, (judge = responseCheck(e, want, shape)));
+  return judge(res);
+}
+
+/**
+ * checkResponse for one (endpoint, statuses, shape), compiled: the check set and the status comparison
+ * are made here, once, so a typed client's call judges its answer with no lookups (build it at module
+ * level or in a constructor, not per call).
+ */
+export function responseCheck(e: Endpoint, want: readonly number[], shape?: Shape): (res: Res) => boolean {
+  const name = endpointName(e);
+  const set: Record<string, (v: Verdict) => boolean> = { [`${name} status ${statusKey(want)}`]: (v) => v.status };
+  if (shape) set[`${name} body shape`] = (v) => v.shape;
+  const only = want.length === 1 ? (want[0] as number) : -1;
+  return (res) => {
+    // Judged here, once, and handed to check() as its value: the check functions then only read the
+    // verdict instead of each reading the response's fields through k6's Go bindings again.
+    const ok = only >= 0 ? res.status === only : want.includes(res.status);
+    verdict.status = ok;
+    verdict.shape = !ok || shape === undefined || shape(jsonBody(res));
+    check(verdict, set);
+    return ok && verdict.shape;
+  };
 }
 
 /** A lookup answered with somebody else's record: rare, so the check is recorded only then. */
