@@ -21,7 +21,7 @@ const imul = Math.imul;
 const floor = Math.floor;
 
 /**
- * mulberry32: tiny, fast, and good enough for load-test choices (not for cryptography).
+ * mulberry32: tiny and good enough for generated data and load-test choices (not for cryptography).
  * The state is kept as a signed 32-bit integer (`| 0`): the same bits as the unsigned form, so the
  * same seed gives the same numbers, with one conversion fewer per draw.
  */
@@ -33,6 +33,19 @@ export function createRng(seed: string | number): Rng {
     t ^= t + imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * A VU's choice generator: MINSTD (Park–Miller, multiplier 48271), one multiplication and one remainder
+ * per draw, exact in doubles. A VU draws five to eight numbers per request (task, merchant, card,
+ * decline, amount band and amount, refund share), and in k6's interpreter a mulberry32 draw costs about
+ * seven times as much (docs/peers.md). It is weaker than mulberry32 in its low bits and in tuples of
+ * successive draws, which no weighted or uniform pick here can see; data generation, where bit patterns
+ * become card numbers and ids, keeps createRng. Draws lie in (0, 1), never 0 or 1.
+ */
+export function createChoiceRng(seed: string | number): Rng {
+  let s = (hashSeed(seed) % 2147483646) + 1;
+  return () => (s = (s * 48271) % 2147483647) / 2147483647;
 }
 
 /** Integer in [min, max], both inclusive. */

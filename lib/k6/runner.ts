@@ -3,7 +3,7 @@
 import { sleep } from 'k6';
 import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
-import { createRng, type Rng } from '../random.ts';
+import { createChoiceRng, type Rng } from '../random.ts';
 import { taskCounterName, taskPicker, type Task } from '../tasks.ts';
 
 export interface RunnerOptions<S, R extends RunInfo = RunInfo> {
@@ -49,7 +49,7 @@ export function createRunner<S, R extends RunInfo = RunInfo>(
     if (rng === null) {
       const vu = exec.vu;
       // Seeded from SEED, the scenario and the VU: the same seed replays the same choices per VU.
-      rng = createRng(`${opts.seed}:${exec.scenario.name}:${vu.idInTest}`);
+      rng = createChoiceRng(`${opts.seed}:${exec.scenario.name}:${vu.idInTest}`);
       vuTags = vu.metrics.tags;
       state = opts.newState(rng, run);
     }
