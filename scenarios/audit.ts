@@ -14,7 +14,7 @@ import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Gauge, Rate } from 'k6/metrics';
 import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking.ts';
-import { PAYMENT_API, PAYMENT_SERVICE, type Payment } from '../lib/services/payment.ts';
+import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment.ts';
 import { EnvReader } from '../lib/config.ts';
 import {
   AUDITED,
@@ -39,7 +39,7 @@ import { pickRefundable, refundAmount } from '../lib/refunds.ts';
 import { defineTasks } from '../lib/tasks.ts';
 import { userContext } from '../lib/users/context.ts';
 import { authorize, type BankingState } from '../lib/users/banking.ts';
-import { processPayment, type PaymentState } from '../lib/users/payment.ts';
+import { processPayment, type PaymentRecord, type PaymentState } from '../lib/users/payment.ts';
 import { remember } from '../lib/vu-pools.ts';
 import { auditThresholds } from '../thresholds/audit.ts';
 
@@ -129,7 +129,7 @@ function ledger(type: AuditedType): void {
   auditEntriesMissing.add(1);
 }
 
-function pay(s: AuditState): Payment | null {
+function pay(s: AuditState): PaymentRecord | null {
   const p = processPayment(ctx, s);
   if (p) {
     ledger('payments');

@@ -12,11 +12,19 @@ import { defineTasks } from '../tasks.ts';
 import { type UserClass, type UserContext } from './context.ts';
 import { cardInput, pickCard, pickFrom, pickMerchant, pooledDeclineCard, pooledInvalidCard, remember } from '../vu-pools.ts';
 
+/**
+ * What a VU keeps of a payment it made: a plain copy of the fields its refunds, lookups and the audit's
+ * reconciliation read. In k6 the client's result is a view of the parsed JSON held in Go, where every
+ * field read is a map lookup plus a conversion, and a refund reads the amounts of
+ * every remembered payment; a plain copy is read from Go once per field, when the payment is made.
+ */
+export type PaymentRecord = Pick<Payment, 'id' | 'amount' | 'currency' | 'refunded_amount'>;
+
 export interface PaymentState {
   rng: Rng;
   runId: string;
   /** Payments this VU created: refunds and lookups act on real ids, never random ones. */
-  payments: Payment[];
+  payments: PaymentRecord[];
 }
 
 // The decline rate, worked out once per context (in k6, once per VU) instead of on every payment.
@@ -24,7 +32,7 @@ let rateFor: UserContext | null = null;
 let rate = 0;
 
 /** Creates a payment; CARD_DECLINE_RATE of them use a documented decline card and expect 402, if the service declares declines. */
-export function processPayment(ctx: UserContext, s: PaymentState): Payment | null {
+function createPayment(ctx: UserContext, s: PaymentState): Payment | null {
   const rng = s.rng;
   const merchant = pickMerchant(ctx, rng);
   const card = pickCard(ctx, rng);
@@ -46,15 +54,21 @@ export function processPayment(ctx: UserContext, s: PaymentState): Payment | nul
     { idempotencyKey: nextIdempotencyKey(s.runId), expectDecline: declined },
   );
   if (declined) cardsDeclined.add(1);
-  if (payment) {
-    acknowledged.payments.add(1);
-    remember(s.payments, payment);
-  }
+  if (payment) acknowledged.payments.add(1);
   return payment;
 }
 
+/** Creates a payment and remembers a plain copy of it; returns that copy, the record later refunds update. */
+export function processPayment(ctx: UserContext, s: PaymentState): PaymentRecord | null {
+  const p = createPayment(ctx, s);
+  if (!p) return null;
+  const record: PaymentRecord = { id: p.id, amount: p.amount, currency: p.currency, refunded_amount: p.refunded_amount };
+  remember(s.payments, record);
+  return record;
+}
+
 /** One of this VU's payments; makes one first when it has none yet (a refund follows a payment). */
-function ownPayment(ctx: UserContext, s: PaymentState, refundable: boolean): Payment | null {
+function ownPayment(ctx: UserContext, s: PaymentState, refundable: boolean): PaymentRecord | null {
   if (!refundable) return pickFrom(s.rng, s.payments) ?? processPayment(ctx, s);
   return pickRefundable(s.rng, s.payments, 'amount', 'refunded_amount') ?? processPayment(ctx, s);
 }
@@ -65,7 +79,7 @@ export function refundPayment(ctx: UserContext, s: PaymentState): void {
 }
 
 /** Refunds part or all of what is left of `p`, one of this VU's payments; returns whether the target acknowledged it. */
-export function refundOwnPayment(ctx: UserContext, s: PaymentState, p: Payment): boolean {
+export function refundOwnPayment(ctx: UserContext, s: PaymentState, p: PaymentRecord): boolean {
   const amount = refundAmount(s.rng, p.amount - p.refunded_amount);
   if (!ctx.payment.refund(p.id, amount)) return false;
   acknowledged.refunds.add(1);
