@@ -93,7 +93,7 @@ export class BankingClient {
 
   transaction(id: string): Res {
     const res = this.send.transaction(id);
-    if (checkTransaction(res)) checkSameId(res, BANKING_API.transaction, jsonBody<{ id: string }>(res)!.id, id);
+    if (checkTransaction(res)) checkSameId(BANKING_API.transaction, jsonBody<{ id: string }>(res)!.id, id);
     return res;
   }
 

@@ -73,7 +73,7 @@ export class PaymentClient {
     const res = this.send.get(paymentId);
     if (!checkFound(res)) return null;
     const found = jsonBody(res) as Payment;
-    checkSameId(res, PAYMENT_API.getPayment, found.id, paymentId);
+    checkSameId(PAYMENT_API.getPayment, found.id, paymentId);
     return found;
   }
 

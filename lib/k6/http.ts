@@ -105,11 +105,8 @@ export function authHeader(c: Credential): [string, string] | null {
 
 export class ApiClient {
   private readonly callbacks = new Map<string, ReturnType<typeof http.expectedStatuses>>();
-  /**
-   * Request params for the common call (configured token, no extra headers or tags), per endpoint,
-   * expected statuses, and without [0] or with [1] an Idempotency-Key.
-   */
-  private readonly reused = new Map<Endpoint, Map<string, Array<Params | undefined>>>();
+  /** The common call's request params, per endpoint and expected statuses (commonParams). */
+  private readonly common = new Map<Endpoint, Map<string, CommonParams>>();
   private readonly auth: [string, string] | null;
 
   constructor(
@@ -137,6 +134,37 @@ export class ApiClient {
     return cb;
   }
 
+  /**
+   * Request params of the common call to `endpoint` expecting `expected` (the configured credential, no
+   * extra headers, tags or timeout), per [body sent][Idempotency-Key], each made once on first use and
+   * then reused: building them per request was a measurable share of k6's CPU (docs/peers.md). The
+   * Content-Type goes with a body only; the key is written into the reused headers by the caller (a VU
+   * sends one request at a time).
+   */
+  private commonParams(endpoint: Endpoint, expected: readonly number[]): CommonParams {
+    let byExpected = this.common.get(endpoint);
+    if (!byExpected) this.common.set(endpoint, (byExpected = new Map()));
+    const key = statusKey(expected);
+    let get = byExpected.get(key);
+    if (!get) {
+      const p = prepare(endpoint);
+      const slots: Array<Params | undefined> = [undefined, undefined, undefined, undefined];
+      get = (withBody, keyed) => {
+        const i = (withBody ? 2 : 0) + (keyed ? 1 : 0);
+        let made = slots[i];
+        if (!made) {
+          const headers: Record<string, string> = {};
+          if (this.auth !== null) headers[this.auth[0]] = this.auth[1];
+          if (withBody) headers['Content-Type'] = CONTENT_TYPE[p.encoding];
+          made = slots[i] = { headers, tags: p.tags, responseCallback: this.callback(expected), timeout: this.defaultTimeout };
+        }
+        return made;
+      };
+      byExpected.set(key, get);
+    }
+    return get;
+  }
+
   call(endpoint: Endpoint, opts: CallOptions = NO_OPTIONS): Res {
     const p = prepare(endpoint);
     let path = endpoint.path;
@@ -157,26 +185,11 @@ export class ApiClient {
     else if (opts.body !== undefined && p.encoding !== 'none') {
       body = p.encoding === 'form' ? encodeForm(opts.body as Record<string, unknown>) : JSON.stringify(opts.body);
     }
-    // The common call (configured token, no extra headers, tags or timeout, and a body exactly when the
-    // endpoint takes one, so the Content-Type is right) reuses its params per (endpoint, expected
-    // statuses, with or without an Idempotency-Key): building them was a measurable share of k6's CPU
-    // (docs/peers.md). The key is written into the reused headers; a VU sends one request at a time.
-    const plain =
-      opts.headers === undefined && opts.token === undefined && opts.tags === undefined && opts.timeout === undefined &&
-      (body !== null) === (p.encoding !== 'none');
     const expected = opts.expected ?? endpoint.expected;
-    const keyed = opts.idempotencyKey !== undefined ? 1 : 0;
-    let slot: Array<Params | undefined> | undefined;
-    let params: Params | undefined;
-    if (plain) {
-      let byExpected = this.reused.get(endpoint);
-      if (!byExpected) this.reused.set(endpoint, (byExpected = new Map()));
-      const key = statusKey(expected);
-      slot = byExpected.get(key);
-      if (!slot) byExpected.set(key, (slot = [undefined, undefined]));
-      params = slot[keyed];
-    }
-    if (!params) {
+    let params: Params;
+    if (opts.headers === undefined && opts.token === undefined && opts.tags === undefined && opts.timeout === undefined) {
+      params = this.commonParams(endpoint, expected)(body !== null, opts.idempotencyKey !== undefined);
+    } else {
       const headers: Record<string, string> = {};
       const auth = opts.token === undefined ? this.auth : this.authWith(opts.token);
       if (auth !== null) headers[auth[0]] = auth[1];
@@ -188,7 +201,6 @@ export class ApiClient {
         responseCallback: this.callback(expected),
         timeout: opts.timeout ?? this.defaultTimeout,
       };
-      if (slot) slot[keyed] = params;
     }
     if (opts.idempotencyKey !== undefined) params.headers['Idempotency-Key'] = opts.idempotencyKey;
     return http.request(endpoint.method, this.baseUrl + path, body, params);
@@ -208,19 +220,7 @@ export class ApiClient {
     const method = endpoint.method;
     const form = p.encoding === 'form';
     const takesBody = p.encoding !== 'none';
-    // Params per [body sent][Idempotency-Key], made on first use: the Content-Type goes with a body only.
-    const slots: Array<Params | undefined> = [undefined, undefined, undefined, undefined];
-    const params = (withBody: boolean, keyed: boolean): Params => {
-      const i = (withBody ? 2 : 0) + (keyed ? 1 : 0);
-      let made = slots[i];
-      if (!made) {
-        const headers: Record<string, string> = {};
-        if (this.auth !== null) headers[this.auth[0]] = this.auth[1];
-        if (withBody) headers['Content-Type'] = CONTENT_TYPE[p.encoding];
-        made = slots[i] = { headers, tags: p.tags, responseCallback: this.callback(expected), timeout: this.defaultTimeout };
-      }
-      return made;
-    };
+    const params = this.commonParams(endpoint, expected);
     return (param, body, idempotencyKey, query) => {
       let url = hasParam ? head + encodeURIComponent(param ?? '') + tail : head;
       if (query !== undefined) url += `?${queryString(query)}`;
@@ -231,6 +231,9 @@ export class ApiClient {
     };
   }
 }
+
+/** The common call's params for an endpoint and statuses, by whether a body is sent and an Idempotency-Key. */
+type CommonParams = (withBody: boolean, keyed: boolean) => Params;
 
 /** A compiled call to one endpoint (ApiClient.sender): its path parameter, body, Idempotency-Key and query. */
 export type Sender = (param?: string, body?: unknown, idempotencyKey?: string, query?: Record<string, string | number>) => Res;
@@ -305,7 +308,10 @@ export function responseCheck(e: Endpoint, want: readonly number[], shape?: Shap
   };
 }
 
-/** A lookup answered with somebody else's record: rare, so the check is recorded only then. */
-export function checkSameId(res: Res, e: Endpoint, got: string | undefined, want: string): void {
-  if (res.status === e.expected[0] && got !== want) check(res, { [`${prepare(e).name} returns the requested record`]: () => false });
+/**
+ * A lookup that passed its checks but answered with somebody else's record: rare, so the check is
+ * recorded only then.
+ */
+export function checkSameId(e: Endpoint, got: string, want: string): void {
+  if (got !== want) check(got, { [`${prepare(e).name} returns the requested record`]: () => false });
 }
