@@ -62,13 +62,8 @@ export interface Weighted {
   readonly weight: number;
 }
 
-/**
- * Validates the weights once and returns a picker that draws an item with probability
- * weight / sum(weights). Weights need not sum to 100; zero-weight items are never picked.
- * Hot paths (task choice, amount bands) build one picker at init: in k6's interpreter, re-validating
- * the weights on every draw cost as much as the draw itself.
- */
-export function weightedPicker<T extends Weighted>(items: readonly T[]): (rng: Rng) => T {
+/** The sum of the weights; throws unless every weight is finite and >= 0 and some is > 0. */
+export function totalWeight(items: readonly Weighted[]): number {
   let total = 0;
   for (const item of items) {
     if (!(item.weight >= 0) || !Number.isFinite(item.weight)) {
@@ -77,19 +72,33 @@ export function weightedPicker<T extends Weighted>(items: readonly T[]): (rng: R
     total += item.weight;
   }
   if (total <= 0) throw new Error('pickWeighted: weights sum to zero');
+  return total;
+}
+
+/**
+ * The index into `weights` (all > 0) that `target`, drawn in [0, sum of weights), falls in. Subtracting
+ * in order, not comparing with running sums, and the last index when floating-point rounding leaves the
+ * target at ~0 after it: the same seed must keep replaying the same choices (recorded runs and tests
+ * compare per-task counts across versions).
+ */
+export function weightIndex(weights: readonly number[], target: number): number {
+  const last = weights.length - 1;
+  let i = 0;
+  while (i < last && (target -= weights[i] as number) >= 0) i++;
+  return i;
+}
+
+/**
+ * Validates the weights once and returns a picker that draws an item with probability
+ * weight / sum(weights). Weights need not sum to 100; zero-weight items are never picked.
+ * Hot paths (task choice, amount bands) build one picker at init: in k6's interpreter, re-validating
+ * the weights on every draw cost as much as the draw itself.
+ */
+export function weightedPicker<T extends Weighted>(items: readonly T[]): (rng: Rng) => T {
+  const total = totalWeight(items);
   const live = items.filter((item) => item.weight > 0);
   const weights = live.map((item) => item.weight);
-  const last = live[live.length - 1] as T;
-  return (rng) => {
-    // Subtracting in order, not comparing with running sums: the same seed must keep replaying the
-    // same task sequence (recorded runs and tests compare per-task counts across versions).
-    let target = rng() * total;
-    for (let i = 0; i < weights.length; i++) {
-      target -= weights[i] as number;
-      if (target < 0) return live[i] as T;
-    }
-    return last; // floating-point rounding can leave target at ~0 after the last item
-  };
+  return (rng) => live[weightIndex(weights, rng() * total)] as T;
 }
 
 const pickers = new WeakMap<readonly Weighted[], (rng: Rng) => Weighted>();

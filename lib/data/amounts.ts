@@ -5,7 +5,7 @@
 // traffic), then rounded to whole minor units and clamped to the band.
 // Faker-free and runtime-neutral: safe to import from k6 scenarios.
 
-import { weightedPicker, type Rng } from '../random.ts';
+import { totalWeight, weightIndex, type Rng } from '../random.ts';
 import { minorUnitExponent } from './currencies.ts';
 
 export interface AmountBand {
@@ -89,13 +89,13 @@ function compile(bands: readonly AmountBand[], exponent: number): CompiledBands 
   if (!byExponent) compiled.set(bands, (byExponent = new Map()));
   let c = byExponent.get(exponent);
   if (!c) {
-    weightedPicker(bands); // validates the weights as the weighted draw always has (the same errors)
+    const total = totalWeight(bands); // the weighted draw's own validation, with its errors
     const f = 10 ** exponent;
     const live = bands.filter((b) => b.weight > 0);
     const lo = live.map((b) => Math.ceil(b.min * f));
     const hi = live.map((b) => Math.ceil(b.max * f) - 1); // max is exclusive
     c = {
-      total: bands.reduce((sum, b) => sum + b.weight, 0),
+      total,
       weights: live.map((b) => b.weight),
       names: live.map((b) => b.name),
       lo,
@@ -138,13 +138,7 @@ function use(bands: readonly AmountBand[], currency: string): void {
  */
 export function drawMinorAmount(rng: Rng, currency: string, bands: readonly AmountBand[] = DEFAULT_AMOUNT_BANDS): number {
   if (currency !== lastCurrency || bands !== lastBands) use(bands, currency);
-  // The weighted draw of lib/random.ts's weightedPicker, inline: subtracting in order, the last band
-  // when rounding leaves the target at ~0, so a seed replays the same bands.
-  let target = rng() * total;
-  const n = weights.length;
-  let i = 0;
-  while (i < n - 1 && (target -= weights[i] as number) >= 0) i++;
-  lastBand = i;
+  const i = (lastBand = weightIndex(weights, rng() * total));
   const lo = los[i] as number;
   const hi = his[i] as number;
   const x = round(exp((logLos[i] as number) + rng() * (logSpans[i] as number)));
