@@ -69,6 +69,11 @@ export interface Report {
   taskMix: TaskMixRow[];
   /** Every other counter (business metrics such as payments_created), by name. */
   counters: Record<string, number>;
+  /**
+   * Every counter and counter sub-metric this process kept, by k6's key (`http_reqs{name:GET /x}`): the
+   * exact counts a distributed verdict sums over processes (docs/distributed.md, "Exact counts").
+   */
+  counts?: Record<string, number>;
   /** Every check by name (they carry the endpoint name), failing ones first. */
   checkResults?: CheckResult[];
   /** Every budgeted endpoint's requests, failures and p95. */
@@ -166,11 +171,11 @@ export function buildReport(data: K6SummaryData, meta: ReportMeta): Report {
     mix.push(...taskMix(c.name, c.tasks, runs));
   }
   const builtins = new Set(['http_reqs', 'iterations', 'data_sent', 'data_received', 'dropped_iterations']);
+  const counts: Record<string, number> = {};
+  for (const [name, m] of Object.entries(data.metrics)) if (m.type === 'counter') counts[name] = m.values.count ?? 0;
   const counters: Record<string, number> = {};
-  for (const [name, m] of Object.entries(data.metrics)) {
-    if (m.type === 'counter' && !taskCounters.has(name) && !builtins.has(name) && !name.includes('{')) {
-      counters[name] = m.values.count ?? 0;
-    }
+  for (const [name, n] of Object.entries(counts)) {
+    if (!taskCounters.has(name) && !builtins.has(name) && !name.includes('{')) counters[name] = n;
   }
 
   const checkResults = collectChecks(data.root_group, []).sort((a, b) => b.fails - a.fails || a.name.localeCompare(b.name));
@@ -208,6 +213,7 @@ export function buildReport(data: K6SummaryData, meta: ReportMeta): Report {
     },
     taskMix: mix,
     counters,
+    counts,
     checkResults,
     endpoints,
   };

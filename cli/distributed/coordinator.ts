@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { secretsOf } from '../../lib/config.ts';
 import type { Report } from '../../lib/summary.ts';
-import { assembleReport, noLatency, reportedSkew, unjudged, type DistributedReport, type Judged, type RunnerRow } from '../../lib/verdict/report.ts';
+import { assembleReport, noLatency, reportedSkew, sumCounts, unjudged, type DistributedReport, type Judged, type RunnerRow } from '../../lib/verdict/report.ts';
 import { thresholdsFromInspect, type Threshold } from '../../lib/verdict/thresholds.ts';
 import { ensureK6, k6Env } from '../k6.ts';
 import { checkRunNames, timestamp } from '../run-scenario.ts';
@@ -127,6 +127,7 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
         expectedRunners: runners.length,
         ownRequests: new Map(processes.map((p) => [p.id, summaries.get(p.id)?.requests.count] as const)),
         summaries: all,
+        counts: sumCounts(processes.map((p) => summaries.get(p.id)?.counts)),
         durationSeconds: longest || durationSeconds,
       });
       judged = v.judged;

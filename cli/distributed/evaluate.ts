@@ -1,7 +1,7 @@
 // Reads a finished distributed run out of Prometheus: every threshold over the merged series, the
 // run-wide latency, and each k6 process's request total (checked against its own end-of-test count).
 import { planThreshold, resolveSeries, selector, cumulative } from '../../lib/verdict/promql.ts';
-import { judge, judgeNoData, type Judged, type Observation } from '../../lib/verdict/report.ts';
+import { exactCounter, judge, judgeNoData, type Judged, type Observation } from '../../lib/verdict/report.ts';
 import type { Threshold } from '../../lib/verdict/thresholds.ts';
 import type { Report } from '../../lib/summary.ts';
 import { instantQuery, metricNames, scalarQuery } from './prometheus.ts';
@@ -19,6 +19,8 @@ export interface EvaluateInput {
   summaries: readonly Report[];
   /** Exact check totals from elsewhere (remote runners' REST APIs) when there are no summaries. */
   checks?: { passes: number; fails: number };
+  /** Every counter and counter sub-metric summed over all processes by their own count (sumCounts). */
+  counts?: Record<string, number>;
 }
 
 export async function judgeThresholds(i: EvaluateInput): Promise<Judged[]> {
@@ -42,6 +44,8 @@ async function observe(t: Threshold, names: Set<string>, histograms: Set<string>
     const fails = i.checks?.fails ?? i.summaries.reduce((s, r) => s + r.checks.fails, 0);
     return passes + fails > 0 ? { value: passes / (passes + fails) } : { missing: 'no check ran' };
   }
+  const exact = exactCounter(t, i.counts, i.durationSeconds);
+  if (exact) return exact;
   const series = resolveSeries(t.metric, names, histograms);
   if (!series) {
     // A counter that never got a sample has no series; the summaries list it at zero (zeroCounters).

@@ -29,6 +29,8 @@ export interface RunInput {
   summaries?: readonly Report[];
   /** Exact check totals over all processes when known without summaries (remote runners' REST APIs). */
   checks?: { passes: number; fails: number };
+  /** Exact counter totals over all processes (lib/verdict/report.ts sumCounts); without them, Prometheus's. */
+  counts?: Record<string, number>;
   /** The test run's duration when known (the longest runner's); otherwise estimated from the samples. */
   durationSeconds?: number;
 }
@@ -125,6 +127,6 @@ export async function judgeRun(i: RunInput): Promise<RunVerdict> {
   if (labels.length === 0) {
     return { judged: unjudged(i.thresholds), latencyMs: noLatency(), errors, summaries: [], durationSeconds, stored, labels };
   }
-  const judged = await judgeThresholds({ url: i.url, testId: i.testId, time: i.time, rangeSeconds: i.rangeSeconds, durationSeconds, thresholds: i.thresholds, summaries: exact, checks: i.checks });
+  const judged = await judgeThresholds({ url: i.url, testId: i.testId, time: i.time, rangeSeconds: i.rangeSeconds, durationSeconds, thresholds: i.thresholds, summaries: exact, checks: i.checks, counts: i.counts });
   return { judged, latencyMs: await latency(i.url, i.testId, i.time), errors, summaries, durationSeconds, stored, labels };
 }

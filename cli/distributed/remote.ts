@@ -6,7 +6,7 @@
 // so a runner that stops answering before its test ended is dead, not done (docs/distributed.md).
 import { join } from 'node:path';
 import type { Report } from '../../lib/summary.ts';
-import { assembleReport, noLatency, reportedSkew, unjudged, type DistributedReport } from '../../lib/verdict/report.ts';
+import { assembleReport, noLatency, reportedSkew, sumCounts, unjudged, type DistributedReport } from '../../lib/verdict/report.ts';
 import { ensureK6 } from '../k6.ts';
 import { checkRunNames } from '../run-scenario.ts';
 import { abortOnBreach, inspectThresholds } from './coordinator.ts';
@@ -115,6 +115,18 @@ async function ownChecks(e: Endpoint): Promise<{ passes: number; fails: number }
   }
 }
 
+/** Every counter and counter sub-metric one process kept, by k6's key: exact where Prometheus may not be. */
+async function ownCounts(e: Endpoint): Promise<Record<string, number> | undefined> {
+  try {
+    const r = (await api(e, 'GET', '/v1/metrics')) as { data: Array<{ id: string; attributes: { type?: string; sample?: { count?: number } } }> };
+    const counts: Record<string, number> = {};
+    for (const m of r.data) if (m.attributes.type === 'counter') counts[m.id] = m.attributes.sample?.count ?? 0;
+    return counts;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runRemote(o: RemoteOptions): Promise<{ report: DistributedReport }> {
   checkRunNames(o.scenario, o.profile);
   const log = o.log ?? (() => {});
@@ -154,13 +166,14 @@ export async function runRemote(o: RemoteOptions): Promise<{ report: Distributed
   const checks = perProcess.every((c) => c !== undefined)
     ? { passes: perProcess.reduce((s, c) => s + c!.passes, 0), fails: perProcess.reduce((s, c) => s + c!.fails, 0) }
     : undefined;
+  const counts = sumCounts(await Promise.all(all.map((e) => ownCounts(e))));
   const time = Date.now() / 1000;
   let judged = unjudged(thresholds);
   let latencyMs: Report['latencyMs'] = noLatency();
   let summaries: Report[] = [];
   let durationSeconds = (ended - (released || ended)) / 1000;
   if (released > 0) {
-    const v = await judgeRun({ url: prom.url, testId: o.testId, time, rangeSeconds: (Date.now() - started) / 1000 + 60, thresholds, expectedRunners: runners.length, ownRequests: own, checks });
+    const v = await judgeRun({ url: prom.url, testId: o.testId, time, rangeSeconds: (Date.now() - started) / 1000 + 60, thresholds, expectedRunners: runners.length, ownRequests: own, checks, counts });
     ({ judged, latencyMs, summaries, durationSeconds } = v);
     errors.push(...v.errors);
   }

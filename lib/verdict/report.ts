@@ -49,6 +49,30 @@ export function judge(t: Threshold, o: Observation): Judged {
 }
 
 /**
+ * Every process's own counter totals summed, by k6's key. Undefined unless every process gave its
+ * counts: a sum over part of the processes would judge part of the run.
+ */
+export function sumCounts(perProcess: ReadonlyArray<Readonly<Record<string, number>> | undefined>): Record<string, number> | undefined {
+  if (perProcess.length === 0 || perProcess.some((c) => c === undefined)) return undefined;
+  const sum: Record<string, number> = {};
+  for (const c of perProcess) for (const [k, v] of Object.entries(c!)) sum[k] = (sum[k] ?? 0) + v;
+  return sum;
+}
+
+/**
+ * A counter's threshold (count, or rate per second) from the processes' exact counts; null when they do
+ * not decide it (no counts, another statistic, a metric no process counted). They come before
+ * Prometheus: k6's remote-write output can leave a series' last increment unsent (docs/distributed.md,
+ * "Exact counts"). A sub-metric of a counted metric that no process saw is 0, as k6 judges it.
+ */
+export function exactCounter(t: Threshold, counts: Readonly<Record<string, number>> | undefined, durationSeconds: number): Observation | null {
+  if (!counts || (t.stat !== 'count' && t.stat !== 'rate')) return null;
+  const n = counts[t.key] ?? (Object.keys(t.tags).length > 0 && t.metric in counts ? 0 : undefined);
+  if (n === undefined) return null;
+  return { value: t.stat === 'rate' ? (durationSeconds > 0 ? n / durationSeconds : 0) : n };
+}
+
+/**
  * A threshold on an endpoint's sub-metric (`…{name:X}`) that has no sample: the endpoint got no request.
  * That is "no data", as in a single run's report (lib/summary.ts): failed when the endpoint's budget
  * requires data (the thresholds hold `http_reqs{name:X}` count>0), passed when it is optional. Null for

@@ -10,6 +10,7 @@ import { runDistributed } from '../../cli/distributed/coordinator.ts';
 import { usePrometheus, type Prometheus } from '../../cli/distributed/prometheus.ts';
 import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
 import { exitCodeOf } from '../../lib/verdict/report.ts';
+import type { Report } from '../../lib/summary.ts';
 import { FAST, sandboxStats } from '../helpers/k6.ts';
 import { missingPackageReason } from '../helpers/system.ts';
 
@@ -99,7 +100,7 @@ promTest('3 runners: one pass, totals add up, payments match the sandbox, merged
 
 promTest('setup() and teardown() run once: only the setup process sends their requests, and the audit check passes over the whole run', async () => {
   const raw = mkdtempSync(join(tmpdir(), 'paykit-raw-'));
-  const { report } = await runDistributed({
+  const { report, reportDir } = await runDistributed({
     scenario: 'audit',
     profile: 'smoke',
     runners: 2,
@@ -111,6 +112,14 @@ promTest('setup() and teardown() run once: only the setup process sends their re
   const observed = Object.fromEntries(report.thresholds.map((t) => [`${t.metric} ${t.expression}`, t.observed]));
   assert.equal(observed['audit_chain_valid rate==1'], 1);
   for (const m of ['missing_payments', 'missing_refunds', 'missing_users', 'audit_entries_missing']) assert.equal(observed[`${m} count<=0`], 0, m);
+  // Each counter is the sum of the three processes' own counts (the teardown's adjustments included), not
+  // what Prometheus holds: k6's remote-write output can leave a series' last increment unsent.
+  const own = ['setup', 'r0', 'r1'].map((id) => (JSON.parse(readFileSync(join(reportDir, 'runners', id, 'summary.json'), 'utf8')) as Report).counts ?? {});
+  const summed = (key: string) => own.reduce((n, c) => n + (c[key] ?? 0), 0);
+  const counterThresholds = report.thresholds.filter((t) => t.stat === 'count');
+  assert.ok(counterThresholds.length >= 10, `${counterThresholds.length} counter thresholds`);
+  for (const t of counterThresholds) assert.equal(t.observed, summed(t.metric), `${t.metric} ${t.expression}`);
+  assert.ok(own.every((c) => 'audit_entries_missing' in c), 'every process counted the audit ledger');
   const phases = (id: string) => {
     const seen = new Set<string>();
     for (const line of readFileSync(join(raw, `${id}.json`), 'utf8').split('\n')) {

@@ -36,6 +36,11 @@ test('the report names each threshold with its observed value and the achieved m
   assert.equal(r.requests.count, 1000);
   assert.equal(r.durationSeconds, 20.5);
   assert.deepEqual(r.counters, { payments_created: 590 });
+  // Every counter and sub-metric, by k6's key: what a distributed verdict sums over processes.
+  assert.deepEqual(r.counts, { http_reqs: 1000, iterations: 900, task_u_a: 600, task_u_b: 300, payments_created: 590 });
+  const withSub = buildReport({ ...data, metrics: { ...data.metrics, 'http_reqs{name:GET /health}': { type: 'counter', values: { count: 7 } } } }, { scenario: 'payment', profile: 'smoke', classes });
+  assert.equal(withSub.counts?.['http_reqs{name:GET /health}'], 7);
+  assert.ok(!('http_reqs{name:GET /health}' in withSub.counters));
   assert.deepEqual(r.taskMix.map((m) => [m.task, m.runs]), [['a', 600], ['b', 300]]);
   assert.ok(Math.abs(r.taskMix[0]!.share - 2 / 3) < 1e-9);
   const text = renderText(r);

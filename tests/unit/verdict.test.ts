@@ -6,7 +6,7 @@ import { segments } from '../../cli/distributed/runners.ts';
 import { parseArgs } from '../../cli/distributed.ts';
 import type { Report } from '../../lib/summary.ts';
 import { planThreshold, resolveSeries, selector } from '../../lib/verdict/promql.ts';
-import { assembleReport, exitCodeOf, judge, judgeNoData, mergeTaskMix, noLatency, reportedSkew, unjudged } from '../../lib/verdict/report.ts';
+import { assembleReport, exactCounter, exitCodeOf, judge, judgeNoData, mergeTaskMix, noLatency, reportedSkew, sumCounts, unjudged } from '../../lib/verdict/report.ts';
 import { durationSeconds, holds, parseExpression, parseKey, quantileOf, thresholdsFromInspect } from '../../lib/verdict/thresholds.ts';
 
 test('threshold keys and expressions parse as k6 writes them', () => {
@@ -79,6 +79,27 @@ test('judge: exact values compare; a range decides only when both ends agree; mi
   assert.equal(judge(t, { min: 0.5, max: 0.8 }).result.ok, false);
   assert.match(judge(t, { min: 0.5, max: 1 }).undecided!, /range 0.5..1/);
   assert.match(judge(t, { missing: 'no samples' }).undecided!, /checks\{check:x\}: rate>0.9: no samples/);
+});
+
+test('counters are judged from every process\'s own counts, summed; a missing process leaves them to Prometheus', () => {
+  // Two runners and the teardown process of an audit run: the ledger ends at acknowledged - stored = 0.
+  const counts = sumCounts([
+    { audit_entries_missing: 1682, recon_minor: 900, 'recon_minor{kind:payments,currency:GBP}': 900, http_reqs: 1700 },
+    { audit_entries_missing: 1715, recon_minor: 100, 'recon_minor{kind:payments,currency:GBP}': 100, http_reqs: 1700 },
+    { audit_entries_missing: -3397, recon_minor: -1000, 'recon_minor{kind:payments,currency:GBP}': -1000, http_reqs: 6 },
+  ]);
+  assert.deepEqual(counts, { audit_entries_missing: 0, recon_minor: 0, 'recon_minor{kind:payments,currency:GBP}': 0, http_reqs: 3406 });
+  assert.equal(sumCounts([{ a: 1 }, undefined]), undefined, 'a process without its counts: no partial sum');
+  assert.equal(sumCounts([]), undefined);
+  assert.deepEqual(exactCounter(one('audit_entries_missing', 'count<=0'), counts, 10), { value: 0 });
+  assert.deepEqual(exactCounter(one('recon_minor{kind:payments,currency:GBP}', 'count<=0'), counts, 10), { value: 0 });
+  assert.deepEqual(exactCounter(one('http_reqs', 'rate>100'), counts, 10), { value: 340.6 });
+  // A sub-metric of a counted metric that no process saw is 0, as k6 judges it.
+  assert.deepEqual(exactCounter(one('recon_minor{kind:refunds,currency:EUR}', 'count<=0'), counts, 10), { value: 0 });
+  // Not decided here: another metric, another statistic, no counts.
+  assert.equal(exactCounter(one('missing_users', 'count<=0'), counts, 10), null);
+  assert.equal(exactCounter(one('http_req_duration', 'p(95)<500'), counts, 10), null);
+  assert.equal(exactCounter(one('audit_entries_missing', 'count<=0'), undefined, 10), null);
 });
 
 const summary = (requests: number, failedRate: number, runs: number): Report => ({
