@@ -67,3 +67,37 @@ export function checkStringMap(map: unknown): ApiError | null {
   }
   return null;
 }
+
+function decoded(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The path parameter whose segment does not decode (broken percent-encoding, bytes that are not UTF-8, an
+ * encoded surrogate), found by matching the raw path against the routes' templates (`/a/:id/b`; static
+ * segments compare decoded). Null when no template has the path's shape: then it is no route's input.
+ */
+export function undecodableParam(rawPath: string, templates: Iterable<string>): string | null {
+  const segments = rawPath.split('/');
+  for (const template of templates) {
+    const parts = template.split('/');
+    if (parts.length !== segments.length) continue;
+    let field: string | null = null;
+    let matches = true;
+    for (let i = 0; i < parts.length && matches; i++) {
+      const part = parts[i] as string;
+      const segment = segments[i] as string;
+      if (part.startsWith(':')) {
+        if (field === null && decoded(segment) === null) field = part.slice(1);
+      } else {
+        matches = decoded(segment) === part;
+      }
+    }
+    if (matches && field !== null) return field;
+  }
+  return null;
+}

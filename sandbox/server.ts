@@ -18,7 +18,7 @@ import type { SandboxState } from './state.ts';
 import { openDatabase, type SandboxDb } from './db.ts';
 import { ApiError, clientErrorHandler, installErrorHandling, sendError } from './errors.ts';
 import { FaultInjector, parseFaultSpec, type FaultSpec } from './faults.ts';
-import { checkJsonBody, checkStringMap } from './input-guard.ts';
+import { checkJsonBody, checkStringMap, undecodableParam } from './input-guard.ts';
 import { registerPaymentRoutes } from './payment/routes.ts';
 import { RateLimiter, type RateDecision } from './rate-limit.ts';
 import { bodyAjv, paramAjv } from './validation.ts';
@@ -83,9 +83,17 @@ function buildApp(state: SandboxState, service: 'payment' | 'banking'): FastifyI
     forceCloseConnections: true,
     return503OnClosing: false,
     clientErrorHandler,
-    frameworkErrors: (err, _req, reply) => {
-      sendError(reply, new ApiError(400, 'bad_request', err.message || 'bad request'));
+    frameworkErrors: (err, req, reply) => {
+      // A path the router cannot decode: when it has a route's shape, the parameter it breaks is named.
+      const field = err.code === 'FST_ERR_BAD_URL' ? undecodableParam(req.url.split('?')[0] as string, templates.get(req.method) ?? []) : null;
+      if (field !== null) sendError(reply, new ApiError(422, 'validation_failed', `${field} is not percent-encoded UTF-8`, { field }));
+      else sendError(reply, new ApiError(400, 'bad_request', err.message || 'bad request'));
     },
+  });
+  // Each method's route templates, for naming the parameter of an undecodable path.
+  const templates = new Map<string, string[]>();
+  app.addHook('onRoute', (route) => {
+    for (const m of [route.method].flat()) templates.set(m, [...(templates.get(m) ?? []), route.url]);
   });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema));
   // Only JSON bodies are accepted; without this, fastify's text/plain parser hands a string to the schema (422, not 415).

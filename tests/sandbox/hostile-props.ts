@@ -172,8 +172,11 @@ export class HostileRunner {
       expect422(await this.send(op, q), 'q\\u0000', `${op.method} ${q}`);
       const params = [...op.template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
       for (const name of params) {
-        const path = op.template.replace(`{${name}}`, 'a%00b').replace(/\{[^}]+\}/g, 'x_unknown') + op.path.slice(op.path.indexOf('?') === -1 ? op.path.length : op.path.indexOf('?'));
-        expect422(await this.send(op, path), name, `${op.method} ${path}`);
+        // NUL; an encoded lone surrogate, a byte that is no UTF-8, a cut-off sequence (the router cannot decode these).
+        for (const bad of ['a%00b', 'a%ED%A0%80b', '%FF', 'a%E2%82']) {
+          const path = op.template.replace(`{${name}}`, bad).replace(/\{[^}]+\}/g, 'x_unknown') + op.path.slice(op.path.indexOf('?') === -1 ? op.path.length : op.path.indexOf('?'));
+          expect422(await this.send(op, path), name, `${op.method} ${path}`);
+        }
       }
     }
   }
