@@ -35,12 +35,10 @@ import { acknowledged } from '../lib/k6/metrics.ts';
 import { createRunner } from '../lib/k6/runner.ts';
 import { defineTest, type SetupData } from '../lib/k6/test.ts';
 import { durationSeconds } from '../lib/profiles.ts';
-import { pickRefundable, refundAmount } from '../lib/refunds.ts';
 import { defineTasks } from '../lib/tasks.ts';
-import { userContext } from '../lib/users/context.ts';
-import { authorize, type BankingState } from '../lib/users/banking.ts';
-import { processPayment, type PaymentRecord, type PaymentState } from '../lib/users/payment.ts';
-import { remember } from '../lib/vu-pools.ts';
+import { userContext, type AcknowledgedKind } from '../lib/users/context.ts';
+import { capture, refund as refundCapture, type BankingState } from '../lib/users/banking.ts';
+import { processPayment, refundPayment, type PaymentState } from '../lib/users/payment.ts';
 import { auditThresholds } from '../thresholds/audit.ts';
 
 const ctx = userContext();
@@ -95,8 +93,6 @@ interface AuditData {
 interface AuditState extends PaymentState, BankingState {
   pans: PanSeries;
   registered: number;
-  /** Ids this VU saw acknowledged, per kind: one acknowledged twice is counted. */
-  seen: Set<string>;
 }
 
 function paymentStats(): Record<string, number> | null {
@@ -109,78 +105,36 @@ function byCurrencyOf(stats: Record<string, unknown> | null): ByCurrency | null 
   return b && typeof b === 'object' ? (b as ByCurrency) : null;
 }
 
-/** Money the target acknowledged: + minor units on its kind and currency, once per id. */
-function reconcile(s: AuditState, kind: ReconciledKind, id: string, currency: string, minor: number): void {
-  const key = `${kind}:${id}`;
-  if (s.seen.has(key)) duplicateIds.add(1);
-  s.seen.add(key);
-  if (currencies().includes(currency)) recon.add(minor, { kind, currency });
-  else reconOther.add(minor);
-}
-
 function bankingStats(): Record<string, number> | null {
   const res = ctx.banking.raw().call(BANKING_API.stats, { tags: { phase: 'verify' } });
   return res.status === 200 ? jsonBody<Record<string, number>>(res) : null;
 }
 
-/** An acknowledged state change: its "missing" ledger and the audit ledger (the business counter is counted where it happens). */
-function ledger(type: AuditedType): void {
-  missing[type].add(1);
+/** The reconciled kind of each acknowledged change that moves money (an authorization only holds it). */
+const RECONCILED_AS: Partial<Record<AcknowledgedKind, ReconciledKind>> = {
+  payments: 'payments',
+  refunds: 'refunds',
+  captures: 'captures',
+  bankingRefunds: 'banking_refunds',
+};
+
+// Ids this VU saw acknowledged, per kind (each VU runs its own copy of this module): one acknowledged
+// twice is counted in recon_duplicate_ids.
+const seen = new Set<string>();
+
+// The load is the kit's own payment and banking users; every change they count as acknowledged also goes
+// into the ledgers here: one audit entry each, the "missing" ledger of its type, and its money.
+ctx.onAcknowledged = (kind, id, currency, minor) => {
   auditEntriesMissing.add(1);
-}
-
-function pay(s: AuditState): PaymentRecord | null {
-  const p = processPayment(ctx, s);
-  if (p) {
-    ledger('payments');
-    reconcile(s, 'payments', p.id, p.currency, p.amount);
-  }
-  return p;
-}
-
-/** Refunds one of this VU's payments, paying first when none has anything left (both changes are ledgered). */
-function refund(s: AuditState): void {
-  const p = pickRefundable(s.rng, s.payments, 'amount', 'refunded_amount') ?? pay(s);
-  if (!p) return;
-  const amount = refundAmount(s.rng, p.amount - p.refunded_amount);
-  const r = ctx.payment.refund(p.id, amount);
-  if (!r) return;
-  acknowledged.refunds.add(1);
-  p.refunded_amount += amount;
-  ledger('refunds');
-  reconcile(s, 'refunds', r.id, p.currency, amount);
-}
-
-/** Captures this VU's oldest open authorization in full, authorizing one first when none is open. */
-function capture(s: AuditState) {
-  let a = s.open.shift();
-  if (!a) {
-    a = authorize(ctx, s) ?? undefined;
-    if (!a) return null;
-    s.open.pop();
-    auditEntriesMissing.add(1);
-  }
-  const c = ctx.banking.capture(a.id);
-  if (!c) return null;
-  acknowledged.captures.add(1);
-  auditEntriesMissing.add(1);
-  remember(s.captured, c);
-  reconcile(s, 'captures', c.id, c.currency, c.captured_amount);
-  return c;
-}
-
-/** Refunds part of one of this VU's captures, capturing first when none has anything left. */
-function bankRefund(s: AuditState): void {
-  const c = pickRefundable(s.rng, s.captured, 'captured_amount', 'refunded_amount') ?? capture(s);
-  if (!c) return;
-  const amount = refundAmount(s.rng, c.captured_amount - c.refunded_amount);
-  const r = ctx.banking.refund(c.id, amount);
-  if (!r) return;
-  acknowledged.bankingRefunds.add(1);
-  auditEntriesMissing.add(1);
-  c.refunded_amount += amount;
-  reconcile(s, 'banking_refunds', r.id, c.currency, amount);
-}
+  if (kind === 'payments' || kind === 'refunds') missing[kind].add(1);
+  const reconciled = RECONCILED_AS[kind];
+  if (!reconciled) return;
+  const key = `${reconciled}:${id}`;
+  if (seen.has(key)) duplicateIds.add(1);
+  seen.add(key);
+  if (currencies().includes(currency)) recon.add(minor, { kind: reconciled, currency });
+  else reconOther.add(minor);
+};
 
 function register(s: AuditState): void {
   // Interleaved over VUs: the run uses one contiguous block of serials, far from any other run's.
@@ -188,22 +142,23 @@ function register(s: AuditState): void {
   const res = ctx.banking.registerUser({ name, pan }, [201]);
   if (res.status === 201) {
     acknowledged.users.add(1);
-    ledger('users');
+    missing.users.add(1);
+    auditEntriesMissing.add(1);
   }
 }
 
 // The state changes the audit follows, in the proportions of a payment-heavy day with a card-present side.
 const tasks = defineTasks<AuditState>([
-  { name: 'pay', weight: 45, run: (s) => void pay(s) },
-  { name: 'refund', weight: 15, run: refund },
+  { name: 'pay', weight: 45, run: (s) => void processPayment(ctx, s) },
+  { name: 'refund', weight: 15, run: (s) => refundPayment(ctx, s) },
   { name: 'register_user', weight: 15, run: register },
-  { name: 'capture', weight: 15, run: (s) => void capture(s) },
-  { name: 'bank_refund', weight: 10, run: bankRefund },
+  { name: 'capture', weight: 15, run: (s) => void capture(ctx, s) },
+  { name: 'bank_refund', weight: 10, run: (s) => refundCapture(ctx, s) },
 ]);
 
 export const load = createRunner<AuditState, SetupData<AuditData>>('audit', tasks, {
   seed: config.seed,
-  newState: (rng, run) => ({ rng, runId: run.runId, payments: [], pans: run.pans, registered: 0, open: [], captured: [], known: [], seen: new Set() }),
+  newState: (rng, run) => ({ rng, runId: run.runId, payments: [], pans: run.pans, registered: 0, open: [], captured: [], known: [] }),
   // Pacing comes from MIN_WAIT_TIME/MAX_WAIT_TIME: the audit has no load profile.
   thinkTime: { minMs: config.minWaitMs, maxMs: config.maxWaitMs },
 });

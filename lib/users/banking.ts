@@ -51,6 +51,7 @@ export function authorize(ctx: UserContext, s: BankingState): Authorization | nu
   const a = ctx.banking.authorize(authorizationRequest(ctx, s.rng));
   if (a) {
     acknowledged.authorizations.add(1);
+    ctx.onAcknowledged?.('authorizations', a.id, a.currency, a.amount);
     rememberAuthorized(s, a);
   }
   return a;
@@ -71,6 +72,7 @@ export function capture(ctx: UserContext, s: BankingState): CapturedAuthorizatio
   if (!c) return null;
   acknowledged.captures.add(1);
   const record: CapturedAuthorization = { id: c.id, currency: c.currency, captured_amount: c.captured_amount, refunded_amount: c.refunded_amount };
+  ctx.onAcknowledged?.('captures', record.id, record.currency, record.captured_amount);
   remember(s.captured, record);
   return record;
 }
@@ -82,6 +84,7 @@ export function refund(ctx: UserContext, s: BankingState): void {
   const r = ctx.banking.refund(c.id, amount);
   if (r) {
     acknowledged.bankingRefunds.add(1);
+    ctx.onAcknowledged?.('bankingRefunds', r.id, c.currency, amount);
     c.refunded_amount += amount;
     remember(s.known, r.id, 100);
   }
@@ -106,8 +109,10 @@ export function batch(ctx: UserContext, s: BankingState): void {
   const results = ctx.banking.batch(ops);
   for (const r of results ?? []) {
     if (r.status === AUTHORIZED) {
+      const a = r.body as Authorization;
       acknowledged.authorizations.add(1);
-      rememberAuthorized(s, r.body as Authorization);
+      ctx.onAcknowledged?.('authorizations', a.id, a.currency, a.amount);
+      rememberAuthorized(s, a);
     }
   }
 }

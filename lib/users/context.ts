@@ -15,7 +15,16 @@ export interface UserContext {
   data: LoadedDataset;
   payment: PaymentClient;
   banking: BankingClient;
+  /**
+   * Told of every money-moving change the target acknowledged, where the user classes count it: how an
+   * integrity scenario (audit) keeps its ledger while its users stay the kit's own.
+   */
+  onAcknowledged?: AcknowledgedListener;
 }
+
+/** The changes the user classes count in `acknowledged` (lib/k6/metrics.ts) that carry an id and money. */
+export type AcknowledgedKind = 'payments' | 'refunds' | 'authorizations' | 'captures' | 'bankingRefunds';
+export type AcknowledgedListener = (kind: AcknowledgedKind, id: string, currency: string, minor: number) => void;
 
 /** A user class: its task table, its per-VU state, and (for personas) its own think time. */
 export interface UserClass<S> {

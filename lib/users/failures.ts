@@ -126,6 +126,7 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
           const p = ctx.payment.create(validPayment(ctx, s.rng), { idempotencyKey: nextIdempotencyKey(s.runId) });
           if (!p) return;
           acknowledged.payments.add(1);
+          ctx.onAcknowledged?.('payments', p.id, p.currency, p.amount);
           expectRefusal(pay, PAYMENT_API.refundPayment, { params: { id: p.id }, body: { amount: p.amount + 1 } }, PAYMENT_STATUS.refundTooLarge, 'refund_exceeds_captured', 'over_refund');
         },
       },

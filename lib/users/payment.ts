@@ -54,7 +54,6 @@ function createPayment(ctx: UserContext, s: PaymentState): Payment | null {
     { idempotencyKey: nextIdempotencyKey(s.runId), expectDecline: declined },
   );
   if (declined) cardsDeclined.add(1);
-  if (payment) acknowledged.payments.add(1);
   return payment;
 }
 
@@ -63,6 +62,8 @@ export function processPayment(ctx: UserContext, s: PaymentState): PaymentRecord
   const p = createPayment(ctx, s);
   if (!p) return null;
   const record: PaymentRecord = { id: p.id, amount: p.amount, currency: p.currency, refunded_amount: p.refunded_amount };
+  acknowledged.payments.add(1);
+  ctx.onAcknowledged?.('payments', record.id, record.currency, record.amount);
   remember(s.payments, record);
   return record;
 }
@@ -81,8 +82,11 @@ export function refundPayment(ctx: UserContext, s: PaymentState): void {
 /** Refunds part or all of what is left of `p`, one of this VU's payments; returns whether the target acknowledged it. */
 export function refundOwnPayment(ctx: UserContext, s: PaymentState, p: PaymentRecord): boolean {
   const amount = refundAmount(s.rng, p.amount - p.refunded_amount);
-  if (!ctx.payment.refund(p.id, amount)) return false;
+  const r = ctx.payment.refund(p.id, amount);
+  if (!r) return false;
   acknowledged.refunds.add(1);
+  // An optional call evaluates its arguments only when there is a listener: the id stays unread otherwise.
+  ctx.onAcknowledged?.('refunds', r.id, p.currency, amount);
   p.refunded_amount += amount;
   return true;
 }
