@@ -20,6 +20,7 @@ import { timestamp } from './run-scenario.ts';
 import { mkdirSync } from 'node:fs';
 import { redactReportDir, writeReportFile } from './report-files.ts';
 import { targetsOrSandbox } from './sandbox-process.ts';
+import { ensureK6 } from './k6.ts';
 
 export interface CliArgs {
   scenario: string;
@@ -105,7 +106,7 @@ async function main(): Promise<number> {
     console.log(`  reports: ${dir}/{summary.json,summary.md,junit.xml,summary.txt}`);
     return exitCodeOf(report.verdict);
   }
-  const { env, sandbox } = await targetsOrSandbox();
+  const { env, sandbox } = await targetsOrSandbox({ k6Path: (await ensureK6()).path, path: join('dist', `${args.scenario}.js`) });
   try {
     const result = await runDistributed({ ...args, env, log: (l) => console.log(l) });
     const secrets = secretsOf(env);

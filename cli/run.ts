@@ -6,6 +6,8 @@
 //   PROFILE=load npm start             another profile
 //   PAYMENT_SERVICE_URL=https://... AUTH_TOKEN=... npm start
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ensureK6 } from './k6.ts';
 import { checkRunNames, listReports, runScenario } from './run-scenario.ts';
 import { targetsOrSandbox } from './sandbox-process.ts';
 
@@ -26,7 +28,8 @@ async function main(): Promise<number> {
   const build = spawnSync(process.execPath, ['build.mjs'], { stdio: 'inherit' });
   if (build.status !== 0) return build.status ?? 1;
 
-  const { env, sandbox } = await targetsOrSandbox();
+  // Your own API's scenario needs no sandbox: the bundle says which services it targets.
+  const { env, sandbox } = await targetsOrSandbox({ k6Path: (await ensureK6()).path, path: join('dist', `${scenario}.js`) });
   try {
     const result = await runScenario({ scenario, profile, env, k6Args });
     console.log(`\n${scenario}/${profile}: k6 exit code ${result.exitCode}, ${result.meaning}`);

@@ -1,8 +1,10 @@
 // Starts the sandbox as a child process on free ports and waits for its ready line.
 // Used by `npm start`, `npm run suite` and the integration tests, so they all exercise the real entry point.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseTargets, type TargetRef } from '../lib/service.ts';
+import { k6Env } from './k6.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -55,13 +57,35 @@ export function startSandboxProcess(env: NodeJS.ProcessEnv = {}, timeoutMs = 30_
 }
 
 /**
- * The targets for a run: the user's PAYMENT_SERVICE_URL / BANKING_API_URL when either is set, otherwise
- * a sandbox started for this run (the caller stops it). Returns the environment to hand to k6.
+ * The services a bundle targets, as it says itself in its init context (lib/k6/test.ts): null when it
+ * did not say (a script not written with the kit), and `loads: false` when its init context failed
+ * (e.g. a missing credential), which `k6 run` will report the same way.
  */
-export async function targetsOrSandbox(): Promise<{ env: NodeJS.ProcessEnv; sandbox: SandboxProcess | null }> {
+export function bundleTargets(k6Path: string, script: string, env: NodeJS.ProcessEnv): { targets: TargetRef[] | null; loads: boolean } {
+  const r = spawnSync(k6Path, ['inspect', '--include-system-env-vars', script], { env: k6Env({ ...env, PAYKIT_DESCRIBE: '1' }), encoding: 'utf8', timeout: 60_000 });
+  return { targets: parseTargets(`${r.stderr ?? ''}\n${r.stdout ?? ''}`), loads: r.status === 0 };
+}
+
+/**
+ * The targets for a run: the user's PAYMENT_SERVICE_URL / BANKING_API_URL when either is set; nothing
+ * more when the script (a bundle) targets none of the sandbox's services (your own API); otherwise a
+ * sandbox started for this run (the caller stops it). Returns the environment to hand to k6.
+ */
+export async function targetsOrSandbox(script?: { k6Path: string; path: string }): Promise<{ env: NodeJS.ProcessEnv; sandbox: SandboxProcess | null }> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (process.env.PAYMENT_SERVICE_URL || process.env.BANKING_API_URL) {
     console.log(`target: payment ${process.env.PAYMENT_SERVICE_URL || '(default)'}, banking ${process.env.BANKING_API_URL || '(default)'}`);
+    return { env, sandbox: null };
+  }
+  const described = script ? bundleTargets(script.k6Path, script.path, env) : null;
+  const targets = described?.targets;
+  if (targets && !targets.some((t) => t.sandbox)) {
+    console.log(`target: ${targets.map((t) => `${t.name} ${env[t.urlVar] || `(${t.urlVar} unset)`}`).join(', ')}; no sandbox needed`);
+    return { env, sandbox: null };
+  }
+  if (described && !targets && !described.loads) {
+    // k6 stops this script before any request, naming the problem: a sandbox would serve nobody.
+    console.log(`${script!.path} does not load (k6 names why below); no sandbox started`);
     return { env, sandbox: null };
   }
   const sandbox = await startSandboxProcess();

@@ -115,3 +115,36 @@ export function resolveTargets(services: readonly Service[], env: Env): Target[]
   r.done();
   return targets;
 }
+
+/** What a bundle says of a service it targets when asked before a run (`describeTargets`). */
+export interface TargetRef {
+  name: string;
+  urlVar: string;
+  sandbox: boolean;
+}
+
+/**
+ * The line a bundle prints in its init context under `PAYKIT_DESCRIBE=1` (`k6 inspect`): the services it
+ * targets, so a tool can tell before starting anything whether the run needs the sandbox.
+ */
+const TARGETS_LINE = 'paykit-targets ';
+
+export function describeTargets(services: readonly Service[]): string {
+  return TARGETS_LINE + JSON.stringify(services.map((s): TargetRef => ({ name: s.name, urlVar: s.urlVar, sandbox: s.sandbox === true })));
+}
+
+/** The targets a bundle described in `output` (k6's log, which may quote the line), or null when it did not. */
+export function parseTargets(output: string): TargetRef[] | null {
+  const at = output.indexOf(TARGETS_LINE);
+  if (at < 0) return null;
+  // k6 quotes a console line in its log as msg="…", escaping the JSON's quotes.
+  const rest = output.slice(at + TARGETS_LINE.length).split('\n')[0] as string;
+  const json = /^\[.*\]/.exec(rest.replace(/\\"/g, '"'))?.[0];
+  if (!json) return null;
+  try {
+    const list = JSON.parse(json) as unknown;
+    return Array.isArray(list) && list.every((t) => t && typeof t.name === 'string' && typeof t.urlVar === 'string' && typeof t.sandbox === 'boolean') ? (list as TargetRef[]) : null;
+  } catch {
+    return null;
+  }
+}

@@ -5,7 +5,7 @@
 import type { Counter } from 'k6/metrics';
 import { newRunId, probeTarget } from './setup.ts';
 import { urlHost, type Config } from '../config.ts';
-import type { Service } from '../service.ts';
+import { describeTargets, type Service } from '../service.ts';
 import { serviceClient, serviceTarget } from './service-client.ts';
 import { guardRisk, hostGuard, type ResolvedProfile } from '../profiles.ts';
 import type { Thresholds } from '../budgets.ts';
@@ -48,6 +48,9 @@ export type SetupData<D> = RunInfo & { startedAt: string } & D;
 
 /** Throws in the init context (k6 exits before any request) when the production guard refuses the targets. */
 export function defineTest<D extends object = Record<never, never>>(spec: TestSpec<D>) {
+  // Asked by `npm start` which services it targets (cli/sandbox-process.ts): answered before any target
+  // is resolved, so a bundle whose URL variables are unset still says which ones it needs.
+  if (__VU === 0 && __ENV.PAYKIT_DESCRIBE === '1') console.log(describeTargets(spec.targets));
   const { config } = spec;
   const targets = spec.targets.map((s) => serviceTarget(s));
   const hosts = targets.map((t) => urlHost(t.url) ?? '');

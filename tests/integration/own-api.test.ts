@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
+import { bundleTargets, startSandboxProcess, targetsOrSandbox, type SandboxProcess } from '../../cli/sandbox-process.ts';
+import { ensureK6 } from '../../cli/k6.ts';
 import { endpointName } from '../../lib/endpoints.ts';
 import { maxMixDeviation } from '../../lib/tasks.ts';
 import { FAST, runK6, type K6Run } from '../helpers/k6.ts';
@@ -131,6 +132,32 @@ test('without ACME_USER, k6 stops before any load and names the variable', async
   assert.doesNotMatch(r.stderr, /target unhealthy/, 'the missing variable is named, not a 401 from the target');
   assert.ok(r.seconds < 20, `took ${r.seconds}s: the load must not have run`);
   assert.deepEqual(standin.counts(), before, 'no request reached the stand-in');
+});
+
+test('npm start needs no sandbox for your own API: the bundle says it targets acme only; a sandbox scenario says it needs the sandbox', async () => {
+  const k6Path = (await ensureK6()).path;
+  const bundle = join(acme, 'dist', 'acme.js');
+  assert.deepEqual(bundleTargets(k6Path, bundle, acmeEnv()), { targets: [{ name: 'acme', urlVar: 'ACME_URL', sandbox: false }], loads: true });
+  assert.deepEqual(bundleTargets(k6Path, join('dist', 'audit.js'), {}).targets?.map((t) => t.sandbox), [true, true]);
+  // Without its credential the bundle stops in its init context, as `k6 run` then will, naming the variable.
+  const { ACME_USER: _, ...noUser } = acmeEnv();
+  assert.equal(bundleTargets(k6Path, bundle, noUser).loads, false);
+  const { PAYMENT_SERVICE_URL: _p, BANKING_API_URL: _b, ...withoutSandboxUrls } = process.env;
+  const saved = process.env;
+  try {
+    for (const [label, env] of [['with', acmeEnv()], ['without', noUser]] as const) {
+      process.env = { ...withoutSandboxUrls, ...env };
+      const { sandbox } = await targetsOrSandbox({ k6Path, path: bundle });
+      await sandbox?.stop();
+      assert.equal(sandbox, null, `a sandbox started for a scenario that does not target it (${label} ACME_USER)`);
+    }
+    process.env = withoutSandboxUrls;
+    const { sandbox } = await targetsOrSandbox({ k6Path, path: join('dist', 'payment.js') });
+    await sandbox?.stop();
+    assert.ok(sandbox, 'the payment scenario gets its sandbox');
+  } finally {
+    process.env = saved;
+  }
 });
 
 test('generated from the sandbox spec by tag, the scenario passes against the sandbox', async () => {

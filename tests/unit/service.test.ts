@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { ConfigError, SANDBOX_DEFAULT_TOKEN, tokenProblem, type Env } from '../../lib/config.ts';
 import { encodeForm } from '../../lib/form.ts';
 import { bodyEncoding } from '../../lib/endpoints.ts';
-import { defineService, resolveTargets, type Service } from '../../lib/service.ts';
+import { defineService, describeTargets, parseTargets, resolveTargets, type Service } from '../../lib/service.ts';
 import { BANKING_SERVICE } from '../../lib/services/banking.ts';
 import { PAYMENT_SERVICE } from '../../lib/services/payment.ts';
 
@@ -90,3 +90,19 @@ test('encodeForm: bracket notation for nested objects and arrays, nulls left out
   for (let i = 0; i < 40; i++) deep = { d: deep };
   assert.throws(() => encodeForm(deep), /nested deeper than 32/);
 });
+
+test('a bundle names its targets in one line that survives k6\'s log quoting; anything else is no answer', () => {
+  const line = describeTargets([PAYMENT_SERVICE, BANKING_SERVICE]);
+  const want = [
+    { name: PAYMENT_SERVICE.name, urlVar: 'PAYMENT_SERVICE_URL', sandbox: true },
+    { name: BANKING_SERVICE.name, urlVar: 'BANKING_API_URL', sandbox: true },
+  ];
+  assert.deepEqual(parseTargets(line), want);
+  // As k6 logs a console line: msg="…" with the JSON's quotes escaped, then other fields.
+  const logged = `time="2026-12-01T18:59:00Z" level=info msg="${line.replace(/"/g, '\\"')}" source=console\nmore output`;
+  assert.deepEqual(parseTargets(logged), want);
+  assert.equal(parseTargets('level=error msg="SHOP_URL is not set"'), null);
+  assert.equal(parseTargets('paykit-targets not json'), null);
+  assert.equal(parseTargets('paykit-targets [{"name":1}]'), null);
+});
+
