@@ -54,6 +54,7 @@ function createPayment(ctx: UserContext, s: PaymentState): Payment | null {
     { idempotencyKey: nextIdempotencyKey(s.runId), expectDecline: declined },
   );
   if (declined) cardsDeclined.add(1);
+  if (payment) acknowledged.payments.add(1);
   return payment;
 }
 
@@ -62,7 +63,6 @@ export function processPayment(ctx: UserContext, s: PaymentState): PaymentRecord
   const p = createPayment(ctx, s);
   if (!p) return null;
   const record: PaymentRecord = { id: p.id, amount: p.amount, currency: p.currency, refunded_amount: p.refunded_amount };
-  acknowledged.payments.add(1);
   ctx.onAcknowledged?.('payments', record.id, record.currency, record.amount);
   remember(s.payments, record);
   return record;
