@@ -68,9 +68,10 @@ export function checkStringMap(map: unknown): ApiError | null {
   return null;
 }
 
-function decoded(segment: string): string | null {
+/** A percent-encoded string decoded, or null when it does not decode (broken encoding, not UTF-8). */
+export function tryDecode(encoded: string): string | null {
   try {
-    return decodeURIComponent(segment);
+    return decodeURIComponent(encoded);
   } catch {
     return null;
   }
@@ -92,9 +93,9 @@ export function undecodableParam(rawPath: string, templates: Iterable<string>): 
       const part = parts[i] as string;
       const segment = segments[i] as string;
       if (part.startsWith(':')) {
-        if (field === null && decoded(segment) === null) field = part.slice(1);
+        if (field === null && tryDecode(segment) === null) field = part.slice(1);
       } else {
-        matches = decoded(segment) === part;
+        matches = tryDecode(segment) === part;
       }
     }
     if (matches && field !== null) return field;

@@ -18,7 +18,7 @@ import type { SandboxState } from './state.ts';
 import { openDatabase, type SandboxDb } from './db.ts';
 import { ApiError, clientErrorHandler, installErrorHandling, sendError } from './errors.ts';
 import { FaultInjector, parseFaultSpec, type FaultSpec } from './faults.ts';
-import { checkJsonBody, checkStringMap, undecodableParam } from './input-guard.ts';
+import { checkJsonBody, checkStringMap, tryDecode, undecodableParam } from './input-guard.ts';
 import { registerPaymentRoutes } from './payment/routes.ts';
 import { RateLimiter, type RateDecision } from './rate-limit.ts';
 import { bodyAjv, paramAjv } from './validation.ts';
@@ -47,15 +47,16 @@ export interface Sandbox {
 /** Routes that need no token: the liveness probe (HEAD is fastify's automatic twin of the GET). */
 const PUBLIC_ROUTES = new Set(['GET /health', 'HEAD /health']);
 
+/** The request path as sent (query excluded). */
+function rawPath(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
 /** The request path, percent-decoded as the router sees it (query excluded). */
 function decodedPath(url: string): string {
-  const q = url.indexOf('?');
-  const raw = q === -1 ? url : url.slice(0, q);
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
+  const raw = rawPath(url);
+  return tryDecode(raw) ?? raw;
 }
 
 const braceTemplates = new Map<string, string>();
@@ -85,7 +86,7 @@ function buildApp(state: SandboxState, service: 'payment' | 'banking'): FastifyI
     clientErrorHandler,
     frameworkErrors: (err, req, reply) => {
       // A path the router cannot decode: when it has a route's shape, the parameter it breaks is named.
-      const field = err.code === 'FST_ERR_BAD_URL' ? undecodableParam(req.url.split('?')[0] as string, templates.get(req.method) ?? []) : null;
+      const field = err.code === 'FST_ERR_BAD_URL' ? undecodableParam(rawPath(req.url), templates.get(req.method) ?? []) : null;
       if (field !== null) sendError(reply, new ApiError(422, 'validation_failed', `${field} is not percent-encoded UTF-8`, { field }));
       else sendError(reply, new ApiError(400, 'bad_request', err.message || 'bad request'));
     },
