@@ -34,6 +34,12 @@ export function k6Env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...process.env, K6_NO_USAGE_REPORT: 'true', ...extra };
 }
 
+/** `k6 inspect` of a script with the environment a run would get: its resolved options, and its init context's log. */
+export function k6Inspect(k6Path: string, script: string, env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(k6Path, ['inspect', '--include-system-env-vars', script], { env: k6Env(env), encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
 export function cacheDir(version = pinnedVersion()): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
   return join(base, 'paykit-k6', version);

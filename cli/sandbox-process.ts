@@ -1,10 +1,10 @@
 // Starts the sandbox as a child process on free ports and waits for its ready line.
 // Used by `npm start`, `npm run suite` and the integration tests, so they all exercise the real entry point.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTargets, type TargetRef } from '../lib/service.ts';
-import { k6Env } from './k6.ts';
+import { k6Inspect } from './k6.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -62,8 +62,8 @@ export function startSandboxProcess(env: NodeJS.ProcessEnv = {}, timeoutMs = 30_
  * (e.g. a missing credential), which `k6 run` will report the same way.
  */
 export function bundleTargets(k6Path: string, script: string, env: NodeJS.ProcessEnv): { targets: TargetRef[] | null; loads: boolean } {
-  const r = spawnSync(k6Path, ['inspect', '--include-system-env-vars', script], { env: k6Env({ ...env, PAYKIT_DESCRIBE: '1' }), encoding: 'utf8', timeout: 60_000 });
-  return { targets: parseTargets(`${r.stderr ?? ''}\n${r.stdout ?? ''}`), loads: r.status === 0 };
+  const r = k6Inspect(k6Path, script, { ...env, PAYKIT_DESCRIBE: '1' });
+  return { targets: parseTargets(`${r.stderr}\n${r.stdout}`), loads: r.status === 0 };
 }
 
 /**

@@ -2,7 +2,6 @@
 // together, waits for them, runs teardown once, and judges the bundle's thresholds over everything the
 // processes wrote to Prometheus. Any runner that fails to start, dies or whose data is missing makes
 // the verdict `error`, never a pass, and every process it started is stopped (docs/distributed.md).
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +9,7 @@ import { secretsOf } from '../../lib/config.ts';
 import type { Report } from '../../lib/summary.ts';
 import { assembleReport, noLatency, reportedSkew, sumCounts, unjudged, type DistributedReport, type Judged, type RunnerRow } from '../../lib/verdict/report.ts';
 import { thresholdsFromInspect, type Threshold } from '../../lib/verdict/thresholds.ts';
-import { ensureK6, k6Env } from '../k6.ts';
+import { ensureK6, k6Inspect } from '../k6.ts';
 import { checkRunNames, timestamp } from '../run-scenario.ts';
 import { judgeThresholds } from './evaluate.ts';
 import { judgeRun } from './judge-run.ts';
@@ -38,7 +37,7 @@ export interface DistributedResult {
 
 /** The bundle's own thresholds, as k6 resolves them with the runners' environment. */
 export function inspectThresholds(k6Path: string, script: string, env: NodeJS.ProcessEnv): Threshold[] {
-  const r = spawnSync(k6Path, ['inspect', '--include-system-env-vars', script], { env: k6Env(env), encoding: 'utf8', timeout: 60_000 });
+  const r = k6Inspect(k6Path, script, env);
   if (r.status !== 0) throw new Error(`k6 inspect ${script} failed (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
   const start = r.stdout.indexOf('{');
   const json = JSON.parse(r.stdout.slice(start)) as { thresholds?: Parameters<typeof thresholdsFromInspect>[0] };
