@@ -152,6 +152,22 @@ promTest('a throughput floor that no runner meets alone passes over the whole ru
   }
 });
 
+promTest('a throughput floor the whole run misses fails, judged from the processes\' own request counts', async () => {
+  const { report } = await runDistributed({
+    scenario: 'payment',
+    profile: 'smoke',
+    runners: 2,
+    env: { ...process.env, ...FAST, ...targets(), PROMETHEUS_URL: prom.url, VUS: '2', DURATION: '3s', MIN_RPS: '100000', OPTIONAL_ENDPOINTS: '*' },
+    reportsRoot,
+  });
+  assert.equal(report.verdict, 'fail', JSON.stringify({ error: report.error, failed: report.failedThresholds }));
+  const floor = report.thresholds.find((t) => t.metric === 'http_reqs');
+  assert.ok(floor && !floor.ok, JSON.stringify(floor));
+  assert.deepEqual(report.failedThresholds, [`http_reqs: ${floor.expression}`]);
+  // The rate is every process's own count (the report's exact total) over the run's duration.
+  assert.ok(Math.abs(floor.observed! * report.durationSeconds - report.requests.count) < 1e-6 * report.requests.count, `${floor.observed}/s x ${report.durationSeconds}s vs ${report.requests.count}`);
+});
+
 promTest('a latency budget breached over the whole run exits 99 and names the threshold on stdout and in every report', async () => {
   // No PROMETHEUS_URL: the coordinator starts and stops its own.
   const env = { ...process.env, ...FAST, ...targets(), PROMETHEUS_URL: '', VUS: '2', DURATION: '3s', P99_MS: '1' };
