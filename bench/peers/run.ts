@@ -7,12 +7,14 @@
 //
 //   npx tsx bench/peers/run.ts [--scenario payment|banking|both] [--rounds 3] [--duration 15s] [--users 20]
 //                              [--only ours,minimal,minimal-bare,locust-fast,locust-http,artillery] [--no-build] [--json out.json]
-//                              [--variant NAME=path/to/<scenario>.js ...] [--ours-bundle path/to/<scenario>.js]
+//                              [--variant NAME=path/to/<scenario>.js ...] [--ours-bundle path/to/<scenario>.js] [--pin]
 //
 // --variant adds a contender run exactly like ours but from another bundle (e.g. ours built at an older
 // commit, to measure one hot-path change); <scenario> in the path is replaced by the scenario's name.
 // --ours-bundle runs ours from that bundle instead of dist/<scenario>.js and skips the build (e.g. ours built
 // from a clean export of a commit while the working tree is being edited).
+// --pin runs the load generator on CPU 0 and the sandbox on CPU 1 (taskset), so the system under test and the
+// load generator do not share cores (docs/peers.md, "One core each").
 //
 // On first use it installs the peers into bench/peers/: a Python venv with locust==2.47.* from PyPI and
 // Artillery 2.0.21 from bench/peers/package-lock.json (npm ci). Nothing is added to the kit's own
@@ -95,6 +97,10 @@ for (const c of only) if (!(CONTENDERS as readonly string[]).includes(c) && !var
 if (!/^\d+s$/.test(duration)) throw new Error('--duration must be in seconds, like 15s');
 if (!(rounds >= 1) || !(users >= 1)) throw new Error('--rounds and --users must be positive');
 const seconds = Number(duration.slice(0, -1));
+// --pin: the load generator on CPU 0 and the sandbox (all its threads) on CPU 1, so neither takes the
+// other's core and every contender has the same one core that a single Locust process uses.
+const pin = flag('pin');
+if (pin && cpus().length < 2) throw new Error('--pin needs two CPUs');
 
 // ---------------------------------------------------------------------------------------------
 // Installing the peers
@@ -272,6 +278,7 @@ async function runOne(c: Contender, s: Scenario, round: number, order: number, k
   const countFile = join(OUT, `${id}-sandbox.json`);
   const loadavgBefore = loadavg().map((x) => Number(x.toFixed(2)));
   const sb = await startSandboxProcess({ NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${join(HERE, 'count-requests.mjs')}`.trim(), PEERS_COUNT_FILE: countFile });
+  if (pin && spawnSync('taskset', ['-a', '-p', '-c', '1', String(sb.child.pid)]).status !== 0) throw new Error('taskset could not pin the sandbox to CPU 1');
   const url = s === 'payment' ? sb.paymentUrl : sb.bankingUrl;
   const p = plan(c, s, url, id, k6);
   const timeFile = join(OUT, `${id}-time.txt`);
@@ -279,7 +286,8 @@ async function runOne(c: Contender, s: Scenario, round: number, order: number, k
   let log = '';
   let code: number | null;
   try {
-    const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, p.cmd, ...p.args], {
+    const command = pin ? ['taskset', '-c', '0', p.cmd, ...p.args] : [p.cmd, ...p.args];
+    const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, ...command], {
       cwd: p.cwd,
       env: { ...process.env, K6_NO_USAGE_REPORT: 'true', PAYMENT_SERVICE_URL: sb.paymentUrl, BANKING_API_URL: sb.bankingUrl, ...p.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -388,7 +396,7 @@ async function main() {
     artillery: only.includes('artillery') ? (JSON.parse(readFileSync(join(HERE, 'node_modules/artillery/package.json'), 'utf8')) as { version: string }).version : '',
   };
   console.log(`peers: ${started.toISOString()}, ${machine.cpus} CPUs (${machine.model}), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  console.log(`peers: ${scenarios.join(', ')}; ${only.join(', ')}; ${users} users, ${duration} per run, ${rounds} rounds, fresh sandbox per run, no think time`);
+  console.log(`peers: ${scenarios.join(', ')}; ${only.join(', ')}; ${users} users, ${duration} per run, ${rounds} rounds, fresh sandbox per run, no think time${pin ? ', load generator pinned to CPU 0 and sandbox to CPU 1' : ''}`);
   console.log(`peers: ${versions.k6}; ${versions.locust}; artillery ${versions.artillery}`);
 
   const runs: Run[] = [];
@@ -456,7 +464,7 @@ async function main() {
 
   const file = arg('json', join(OUT, `peers-${started.toISOString().replace(/[:.]/g, '-')}.json`));
   const command = `npx tsx bench/peers/run.ts ${process.argv.slice(2).join(' ')}`.trim();
-  writeFileSync(file, JSON.stringify({ command, started: started.toISOString(), machine, versions, users, duration, rounds, scenarios, contenders: only, summary, table: lines, runs }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ command, started: started.toISOString(), machine, versions, users, duration, rounds, pinned: pin, scenarios, contenders: only, summary, table: lines, runs }, null, 2) + '\n');
   console.log(`peers: results ${file}`);
 }
 
