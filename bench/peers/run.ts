@@ -14,7 +14,8 @@
 // --ours-bundle runs ours from that bundle instead of dist/<scenario>.js and skips the build (e.g. ours built
 // from a clean export of a commit while the working tree is being edited).
 // --pin runs the load generator on CPU 0 and the sandbox on CPU 1 (taskset), so the system under test and the
-// load generator do not share cores (docs/peers.md, "One core each").
+// load generator do not share cores, and every contender has the one core a single Locust process uses
+// (docs/peers.md, "Runs 11 and 12: one core each").
 //
 // On first use it installs the peers into bench/peers/: a Python venv with locust==2.47.* from PyPI and
 // Artillery 2.0.21 from bench/peers/package-lock.json (npm ci). Nothing is added to the kit's own
@@ -97,8 +98,6 @@ for (const c of only) if (!(CONTENDERS as readonly string[]).includes(c) && !var
 if (!/^\d+s$/.test(duration)) throw new Error('--duration must be in seconds, like 15s');
 if (!(rounds >= 1) || !(users >= 1)) throw new Error('--rounds and --users must be positive');
 const seconds = Number(duration.slice(0, -1));
-// --pin: the load generator on CPU 0 and the sandbox (all its threads) on CPU 1, so neither takes the
-// other's core and every contender has the same one core that a single Locust process uses.
 const pin = flag('pin');
 if (pin && cpus().length < 2) throw new Error('--pin needs two CPUs');
 
