@@ -48,6 +48,8 @@ interface Started {
   setup: string;
   /** Every k6 process by the address its API listens on. */
   procs: Map<string, ChildProcess>;
+  /** What each process printed (its shell and k6), for a failure's message. */
+  logs: () => string;
 }
 
 /** Starts k6-setup and RUNNERS replicas of k6-runner from the resolved compose file, all at once. */
@@ -56,6 +58,7 @@ async function startAsCompose(testId: string, runners: number, extra: Record<str
   const k6Dir = dirname((await ensureK6()).path);
   const claims = join(tmp, testId, 'claims');
   const procs = new Map<string, ChildProcess>();
+  const printed = new Map<string, string>();
   let setup = '';
   for (const name of ['k6-setup', ...Array<string>(runners).fill('k6-runner')]) {
     const s = services[name]!;
@@ -72,12 +75,16 @@ async function startAsCompose(testId: string, runners: number, extra: Record<str
       ...FAST,
       ...extra,
     };
-    const child = spawn('sh', ['-c', shellOf(s).replace('/scripts/', `${resolve('dist')}/`)], { env, stdio: ['ignore', 'ignore', 'ignore'] });
+    const child = spawn('sh', ['-c', shellOf(s).replace('/scripts/', `${resolve('dist')}/`)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (b: Buffer) => printed.set(address, ((printed.get(address) ?? '') + b.toString()).slice(-2000));
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
     children.push(child);
     procs.set(address, child);
     if (name === 'k6-setup') setup = address;
   }
-  return { services, claims: join(claims, testId), setup, procs };
+  const logs = () => [...printed].map(([address, text]) => `--- ${address}${address === setup ? ' (setup)' : ''}:\n${text}`).join('\n');
+  return { services, claims: join(claims, testId), setup, procs, logs };
 }
 
 const coordinatorEnv = () => ({ ...process.env, PROMETHEUS_URL: prom.url });
@@ -100,7 +107,8 @@ test('compose\'s coordinator finds the replicas by their claims, releases them t
   const st = await startAsCompose(testId, 3, { VUS: '3', DURATION: '4s' });
   const { code, out } = await runComposeCoordinator(st);
   for (const c of st.procs.values()) c.kill('SIGINT');
-  assert.equal(code, 0, out.slice(-3000));
+  // The report's error is its last line; the runners' own output says why they did not do their part.
+  assert.equal(code, 0, `${out.slice(-1500)}\n${st.logs()}`);
   assert.match(out, /runners claimed in \S+: r0=127\.0\.0\.1:\d+ r1=127\.0\.0\.1:\d+ r2=127\.0\.0\.1:\d+/);
   assert.match(out, /released 3 remote runners; start skew \d+(\.\d+)? ms/);
   const dir = /reports: (\S+)\/\{/.exec(out)?.[1];
