@@ -10,8 +10,9 @@ const SETTLE = JSON.stringify({ date: '2026-12-01', currency_totals: [{ currency
 const BATCH = JSON.stringify({ results: [0, 1, 2, 3, 4].map((index) => ({ index, status: 201, body: JSON.parse(AUTH) })) });
 const NOTFOUND = JSON.stringify({ error: { code: 'not_found' } });
 class Response {
-  constructor(status, body) { this.status = status; this.body = body; this.error = ''; }
-  json() { return JSON.parse(this.body); }
+  constructor(status, body) { this.status = status; this.body = body; this.error = ''; this.parsed = undefined; }
+  // k6 parses a body once and hands back the same result on every json() call (its Response keeps it).
+  json() { return this.parsed === undefined ? (this.parsed = JSON.parse(this.body)) : this.parsed; }
 }
 function route(method, url) {
   const q = url.indexOf('?');

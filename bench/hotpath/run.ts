@@ -15,9 +15,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
-import { K6_BUNDLE } from '../../k6-bundle.mjs';
 import { ensureK6 } from '../../cli/k6.ts';
+import { bundleWithHttpStub } from './stub-bundle.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = resolve(HERE, '../.out/hotpath');
@@ -33,18 +32,10 @@ if (trees.length === 0) throw new Error('give at least one NAME=SOURCE_DIR');
 
 async function main() {
   mkdirSync(OUT, { recursive: true });
-  const stub = { name: 'http-stub', setup: (b: esbuild.PluginBuild) => b.onResolve({ filter: /^k6\/http$/ }, () => ({ path: join(HERE, 'http-stub.js') })) };
   const names: string[] = [];
   for (const t of trees) {
     const [name, dir] = t.split('=') as [string, string];
-    await esbuild.build({
-      absWorkingDir: resolve(dir),
-      entryPoints: [`scenarios/${scenario}.ts`],
-      outfile: join(OUT, name, `${scenario}.js`),
-      ...K6_BUNDLE,
-      plugins: [stub],
-      logLevel: 'warning',
-    });
+    await bundleWithHttpStub(resolve(dir), `scenarios/${scenario}.ts`, join(OUT, name, `${scenario}.js`));
     names.push(name);
   }
   const harness = join(OUT, `harness-${scenario}.js`);
