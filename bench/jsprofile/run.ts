@@ -84,7 +84,8 @@ function pprofTop(profile: string, lines: boolean): { total: number; rows: Row[]
   if (!total) throw new Error(`go tool pprof printed no total:\n${r.stdout.slice(0, 500)}`);
   const rows: Row[] = [];
   for (const line of r.stdout.split('\n')) {
-    const m = /^\s*([\d.]+\w*)\s+[\d.]+%\s+[\d.]+%\s+([\d.]+\w*)\s+[\d.]+%\s+(\S+)(?:\s+(\S+))?\s*$/.exec(line);
+    // A function's name may hold spaces (a check's callback is named by its key); -lines ends in file:line.
+    const m = /^\s*([\d.]+\w*)\s+[\d.]+%\s+[\d.]+%\s+([\d.]+\w*)\s+[\d.]+%\s+(.+?)(?:\s+(\S+:\d+))?\s*$/.exec(line);
     if (m) rows.push({ flat: ms(m[1] as string), cum: ms(m[2] as string), name: m[3] as string, where: m[4] ?? '' });
   }
   return { total: ms(total[1] as string), rows };
