@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { cacheDir, K6_MODULE, pinnedVersion } from '../../cli/k6.ts';
 import { bundleWithHttpStub } from '../hotpath/stub-bundle.ts';
 
@@ -26,16 +27,22 @@ const STUB_LABEL = '(stand-in for k6/http)';
 const CALLS_PER_ITERATION = 40;
 const WARM_SECONDS = 3;
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
-};
-const scenario = arg('scenario', 'payment');
-const seconds = Number(arg('seconds', '12'));
-const top = Number(arg('top', '25'));
-if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`--seconds must be a whole number >= 1, got ${arg('seconds', '')}`);
-const sources = process.argv.slice(2).filter((a, i, all) => a.includes('=') && !all[i - 1]?.startsWith('--'));
-if (sources.length === 0) throw new Error('give at least one NAME=SOURCE (a kit checkout or a k6 script)');
+function usage(problem: string): never {
+  console.error(`${problem}\nusage: npx tsx bench/jsprofile/run.ts [--scenario payment|banking] [--seconds 12] [--top 25] NAME=SOURCE ...`);
+  process.exit(2);
+}
+
+const { values: opts, positionals: sources } = parseArgs({
+  allowPositionals: true,
+  options: { scenario: { type: 'string', default: 'payment' }, seconds: { type: 'string', default: '12' }, top: { type: 'string', default: '25' } },
+});
+const scenario = opts.scenario;
+const seconds = Number(opts.seconds);
+const top = Number(opts.top);
+if (!Number.isInteger(seconds) || seconds < 1) usage(`--seconds must be a whole number >= 1, got ${opts.seconds}`);
+if (!Number.isInteger(top) || top < 1) usage(`--top must be a whole number >= 1, got ${opts.top}`);
+const bad = sources.find((s) => !/^[\w.-]+=./.test(s));
+if (bad !== undefined || sources.length === 0) usage(`give NAME=SOURCE pairs (a kit checkout or a k6 script)${bad === undefined ? '' : `, not ${bad}`}`);
 
 function run(cmd: string, args: string[], cwd: string): void {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim() } });
