@@ -34,6 +34,19 @@ export function k6Env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...process.env, K6_NO_USAGE_REPORT: 'true', ...extra };
 }
 
+/**
+ * Environment for building k6 with Go. `-buildvcs=false`: the build runs in a throwaway module or
+ * outside any checkout, where there is no version-control state to stamp into the binary.
+ */
+export function goBuildEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim(), ...extra };
+}
+
+/** go.mod of a throwaway module named `name`, into which `go get` adds the pinned k6. */
+export function throwawayGoMod(name: string): string {
+  return `module ${name}\n\ngo 1.22\n`;
+}
+
 /** `k6 inspect` of a script with the environment a run would get: its resolved options, and its init context's log. */
 export function k6Inspect(k6Path: string, script: string, env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(k6Path, ['inspect', '--include-system-env-vars', script], { env: k6Env(env), encoding: 'utf8', timeout: 60_000 });
@@ -158,14 +171,14 @@ async function buildWithGo(pin: string): Promise<string> {
     process.stderr.write(
       `Building k6 ${pin} from source with Go (first time only; about 3 minutes on 2 cores). Output goes to ${dir}\n`,
     );
-    const env = { ...process.env, GOBIN: staging, GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim() };
+    const env = goBuildEnv({ GOBIN: staging });
     let result = await run('go', ['install', '-v', `${K6_MODULE}@${pin}`], { env, onLine: countPackage });
     let built = join(staging, 'k6');
     if (result.code !== 0 || !existsSync(built)) {
       process.stderr.write(`  go install failed (${result.output.trim().split('\n').pop()}); building from a temporary module instead\n`);
       const mod = join(staging, 'mod');
       mkdirSync(mod);
-      writeFileSync(join(mod, 'go.mod'), 'module paykitk6build\n\ngo 1.22\n');
+      writeFileSync(join(mod, 'go.mod'), throwawayGoMod('paykitk6build'));
       result = await run('go', ['get', `${K6_MODULE}@${pin}`], { cwd: mod, env, onLine: countPackage });
       if (result.code === 0) {
         built = join(staging, 'k6-bin');

@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cacheDir, K6_MODULE, pinnedVersion } from '../../cli/k6.ts';
+import { cacheDir, goBuildEnv, K6_MODULE, pinnedVersion, throwawayGoMod } from '../../cli/k6.ts';
 import { bundleWithHttpStub } from '../hotpath/stub-bundle.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -45,7 +45,7 @@ const bad = sources.find((s) => !/^[\w.-]+=./.test(s));
 if (bad !== undefined || sources.length === 0) usage(`give NAME=SOURCE pairs (a kit checkout or a k6 script)${bad === undefined ? '' : `, not ${bad}`}`);
 
 function run(cmd: string, args: string[], cwd: string): void {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim() } });
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: goBuildEnv() });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${(r.stderr || r.stdout).slice(-2000)}`);
 }
 
@@ -59,7 +59,7 @@ function profilingK6(): string {
   process.stderr.write(`Building k6 ${pin} with its JS profiler into ${dir} (first time only)\n`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'go.mod'), 'module paykitjsprofile\n\ngo 1.22\n');
+  writeFileSync(join(dir, 'go.mod'), throwawayGoMod('paykitjsprofile'));
   run('go', ['get', `${K6_MODULE}@${pin}`], dir);
   // The engine at the version k6 itself requires: main.go imports it, tidy records it.
   writeFileSync(join(dir, 'main.go'), main);
