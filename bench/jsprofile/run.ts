@@ -167,12 +167,14 @@ async function profileOne(k6: string, name: string, source: string): Promise<voi
     const byFunction = pprofTop(profile, false);
     const byLine = pprofTop(profile, true);
     const total = byLine.total;
-    const modules = new Map<string, number>();
-    for (const row of byLine.rows) {
+    // Each line's row placed once: its bundle line, module and code (the driver's own rows stay as pprof names them).
+    const lines = byLine.rows.map((row) => {
       const line = Number(/:(\d+)$/.exec(row.where)?.[1] ?? 0);
-      const mod = row.where.includes(basename(bundle)) ? module(line) : '(driver)';
-      modules.set(mod, (modules.get(mod) ?? 0) + row.flat);
-    }
+      const inBundle = row.where.includes(basename(bundle));
+      return { flat: row.flat, line, module: inBundle ? module(line) : '(driver)', code: inBundle ? (text[line - 1] ?? '').trim().slice(0, 110) : row.where };
+    });
+    const modules = new Map<string, number>();
+    for (const l of lines) modules.set(l.module, (modules.get(l.module) ?? 0) + l.flat);
     const stub = modules.get(STUB_LABEL) ?? 0;
 
     console.log(`\n== ${name}: ${isScript ? relative(ROOT, path) : `${relative(ROOT, path) || '.'}/scenarios/${scenario}.ts`}, one VU on CPU 0, k6/http stubbed`);
@@ -183,11 +185,8 @@ async function profileOne(k6: string, name: string, source: string): Promise<voi
     console.log('\nby function (flat, cum)');
     for (const row of byFunction.rows.slice(0, top)) console.log(`${pct(row.flat, total)}${us(row.flat, total, perCall)} ${pct(row.cum, total)}${us(row.cum, total, perCall)}  ${row.name}`);
     console.log('\nby line (flat): module, bundle line, code');
-    for (const row of byLine.rows.slice(0, top)) {
-      const line = Number(/:(\d+)$/.exec(row.where)?.[1] ?? 0);
-      const inBundle = row.where.includes(basename(bundle));
-      const code = inBundle ? (text[line - 1] ?? '').trim().slice(0, 110) : row.where;
-      console.log(`${pct(row.flat, total)}${us(row.flat, total, perCall)}  ${(inBundle ? module(line) : '(driver)').padEnd(28)} ${String(line).padStart(5)}  ${code}`);
+    for (const l of lines.slice(0, top)) {
+      console.log(`${pct(l.flat, total)}${us(l.flat, total, perCall)}  ${l.module.padEnd(28)} ${String(l.line).padStart(5)}  ${l.code}`);
     }
   } finally {
     if (isScript) rmSync(bundle, { force: true });
