@@ -4,19 +4,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { findBinary, missingPackageReason } from './system.ts';
+import { packageBinary } from './system.ts';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
-
+/** Only called by tests that asked for chromium with tests/helpers/system.ts (skipped without it). */
 export function chromiumPath(): string {
-  const p = findBinary(CHROMIUM);
-  if (p === null) throw new Error('Debian chromium is not installed (apt-get install chromium); .ci/run installs it');
+  const p = packageBinary('chromium');
+  if (p === null) throw new Error('chromium is not installed; tests that render pages must skip with missingPackages([\'chromium\'])');
   return p;
-}
-
-/** Why a browser test cannot run here, or null when it can (tests/helpers/system.ts). */
-export function browserSkipReason(env: NodeJS.ProcessEnv = process.env): string | null {
-  return missingPackageReason(CHROMIUM, 'chromium', 'REQUIRE_BROWSER', env);
 }
 
 /** Screenshots a local HTML file after letting its scripts run, and returns the decoded image. */

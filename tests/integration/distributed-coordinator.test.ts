@@ -5,18 +5,15 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
 import { runDistributed } from '../../cli/distributed/coordinator.ts';
 import { usePrometheus, type Prometheus } from '../../cli/distributed/prometheus.ts';
 import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
 import { exitCodeOf } from '../../lib/verdict/report.ts';
 import type { Report } from '../../lib/summary.ts';
 import { FAST, sandboxStats } from '../helpers/k6.ts';
-import { missingPackageReason } from '../helpers/system.ts';
+import { needing } from '../helpers/system.ts';
 
-/** Prometheus is an optional system package for `npm test`; without it these skip, saying why. */
-const skip = missingPackageReason(['/usr/bin/prometheus', 'prometheus'], 'prometheus', 'REQUIRE_PROMETHEUS') ?? false;
-const promTest = (name: string, fn: () => Promise<void>) => test(name, { skip }, fn);
+const { test, before, after } = needing('prometheus');
 
 /** The documented bound (docs/distributed.md): one bucket of k6's native-histogram schema 3, 2^(1/8) - 1. */
 const PERCENTILE_BOUND = 2 ** (1 / 8) - 1;
@@ -25,7 +22,6 @@ let sandbox: SandboxProcess;
 let prom: Prometheus;
 let reportsRoot: string;
 before(async () => {
-  if (skip) return;
   sandbox = await startSandboxProcess();
   // One server for the in-process runs; the CLI test lets the coordinator start its own.
   prom = await usePrometheus({});
@@ -55,7 +51,7 @@ function alive(pid: number): boolean {
   }
 }
 
-promTest('3 runners: one pass, totals add up, payments match the sandbox, merged p95/p99 within the bound of the raw samples', async () => {
+test('3 runners: one pass, totals add up, payments match the sandbox, merged p95/p99 within the bound of the raw samples', async () => {
   const raw = mkdtempSync(join(tmpdir(), 'paykit-raw-'));
   const statsBefore = await sandboxStats(sandbox.paymentUrl);
   const lines: string[] = [];
@@ -98,7 +94,7 @@ promTest('3 runners: one pass, totals add up, payments match the sandbox, merged
   rmSync(raw, { recursive: true, force: true });
 });
 
-promTest('setup() and teardown() run once: only the setup process sends their requests, and the audit check passes over the whole run', async () => {
+test('setup() and teardown() run once: only the setup process sends their requests, and the audit check passes over the whole run', async () => {
   const raw = mkdtempSync(join(tmpdir(), 'paykit-raw-'));
   const { report, reportDir } = await runDistributed({
     scenario: 'audit',
@@ -134,7 +130,7 @@ promTest('setup() and teardown() run once: only the setup process sends their re
   rmSync(raw, { recursive: true, force: true });
 });
 
-promTest('a throughput floor that no runner meets alone passes over the whole run', async () => {
+test('a throughput floor that no runner meets alone passes over the whole run', async () => {
   // Paced by think time, not CPU: each runner's 1 VU makes about 4.5 requests/s, all three about 13.5.
   // About 80 requests: the 2-3%-weight endpoints may get none, so their budgets are made optional here.
   const { report } = await runDistributed({
@@ -152,7 +148,7 @@ promTest('a throughput floor that no runner meets alone passes over the whole ru
   }
 });
 
-promTest('a throughput floor the whole run misses fails, judged from the processes\' own request counts', async () => {
+test('a throughput floor the whole run misses fails, judged from the processes\' own request counts', async () => {
   const { report } = await runDistributed({
     scenario: 'payment',
     profile: 'smoke',
@@ -168,7 +164,7 @@ promTest('a throughput floor the whole run misses fails, judged from the process
   assert.ok(Math.abs(floor.observed! * report.durationSeconds - report.requests.count) < 1e-6 * report.requests.count, `${floor.observed}/s x ${report.durationSeconds}s vs ${report.requests.count}`);
 });
 
-promTest('a latency budget breached over the whole run exits 99 and names the threshold on stdout and in every report', async () => {
+test('a latency budget breached over the whole run exits 99 and names the threshold on stdout and in every report', async () => {
   // No PROMETHEUS_URL: the coordinator starts and stops its own.
   const env = { ...process.env, ...FAST, ...targets(), PROMETHEUS_URL: '', VUS: '2', DURATION: '3s', P99_MS: '1' };
   const child = spawn(process.execPath, ['--import', 'tsx', 'cli/distributed.ts', 'payment', '--runners', '2'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -191,7 +187,7 @@ promTest('a latency budget breached over the whole run exits 99 and names the th
   }
 });
 
-promTest('a runner killed mid-run gives an error verdict naming it, and no k6 or Prometheus process is left', async () => {
+test('a runner killed mid-run gives an error verdict naming it, and no k6 or Prometheus process is left', async () => {
   let killed = 0;
   const result = await runDistributed({
     scenario: 'payment',
@@ -219,7 +215,7 @@ promTest('a runner killed mid-run gives an error verdict naming it, and no k6 or
   assert.ok(result.report.durationSeconds < 15, 'the other runners were stopped, not left to finish');
 });
 
-promTest('an abortOnFail threshold breached over all runners stops every runner early and fails the run', async () => {
+test('an abortOnFail threshold breached over all runners stops every runner early and fails the run', async () => {
   // 90% of payments fail: about 63% of all requests, over the scenario's catastrophic 50% (abortOnFail, 5 s delay).
   const faulty = await startSandboxProcess({ SANDBOX_FAULTS: 'errors=0.9@POST /api/v1/payments' });
   try {

@@ -8,7 +8,6 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
 import { waitForClaims } from '../../cli/distributed/claims.ts';
 import { freePort, usePrometheus, type Prometheus } from '../../cli/distributed/prometheus.ts';
@@ -18,6 +17,9 @@ import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-proc
 import { verdict } from '../../cli/verdict.ts';
 import type { DistributedReport } from '../../lib/verdict/report.ts';
 import { FAST } from '../helpers/k6.ts';
+import { needing } from '../helpers/system.ts';
+
+const { test, before, after } = needing('prometheus', 'docker-compose');
 
 interface Service { command?: string[]; environment?: Record<string, string | number> }
 

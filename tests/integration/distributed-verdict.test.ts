@@ -7,7 +7,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
 import { runDistributed } from '../../cli/distributed/coordinator.ts';
 import { instantQuery, usePrometheus, type Prometheus } from '../../cli/distributed/prometheus.ts';
 import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
@@ -16,6 +15,9 @@ import type { DistributedReport } from '../../lib/verdict/report.ts';
 import { expressions } from '../../lib/verdict/dashboard.ts';
 import { dashboardPath, renderDashboard } from '../../deploy/grafana/generate.ts';
 import { FAST } from '../helpers/k6.ts';
+import { needing } from '../helpers/system.ts';
+
+const { test, before, after } = needing('prometheus');
 
 let sandbox: SandboxProcess;
 let prom: Prometheus;

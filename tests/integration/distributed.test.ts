@@ -11,6 +11,9 @@ import { parse } from 'yaml';
 import { readClaims } from '../../cli/distributed/claims.ts';
 import { startSandboxProcess } from '../../cli/sandbox-process.ts';
 import { FAST, runK6 } from '../helpers/k6.ts';
+import { needing } from '../helpers/system.ts';
+
+const compose = needing('docker-compose');
 
 interface Service {
   image?: string;
@@ -43,7 +46,7 @@ const flag = (args: string[], name: string) => args[args.indexOf(name) + 1]!;
 const fraction = (p: string) => p.split('/').map(Number).reduce((a, b) => a / b);
 
 for (const n of [1, 3, 5]) {
-  test(`docker-compose.yml with RUNNERS=${n}: valid; ${n} replicas claim every segment once with distinct labels and publish their addresses; the coordinator finds them`, async () => {
+  compose.test(`docker-compose.yml with RUNNERS=${n}: valid; ${n} replicas claim every segment once with distinct labels and publish their addresses; the coordinator finds them`, async () => {
     const services = resolved({ RUNNERS: String(n), TEST_ID: 'graph' });
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { k6: { version: string } };
     const tmp = mkdtempSync(join(tmpdir(), 'paykit-compose-'));
@@ -133,7 +136,7 @@ for (const n of [1, 3, 5]) {
   });
 }
 
-test('a runner given RUNNER_INDEX (a StatefulSet ordinal) takes exactly that slot; a taken or out-of-range index is refused; without claims it runs that segment alone', async () => {
+compose.test('a runner given RUNNER_INDEX (a StatefulSet ordinal) takes exactly that slot; a taken or out-of-range index is refused; without claims it runs that segment alone', async () => {
   const runner = resolved({ RUNNERS: '3' })['k6-runner']!;
   const tmp = mkdtempSync(join(tmpdir(), 'paykit-compose-'));
   writeFileSync(join(tmp, 'k6'), '#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n', { mode: 0o755 });

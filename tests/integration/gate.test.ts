@@ -8,7 +8,8 @@ import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { runScenario } from '../../cli/run-scenario.ts';
 import { startSandboxProcess } from '../../cli/sandbox-process.ts';
-import { browserSkipReason, inkStats, screenshot } from '../helpers/browser.ts';
+import { inkStats, screenshot } from '../helpers/browser.ts';
+import { missingPackages } from '../helpers/system.ts';
 import { FAST, runK6 } from '../helpers/k6.ts';
 
 async function withSandbox<T>(env: Record<string, string>, fn: (urls: { PAYMENT_SERVICE_URL: string; BANKING_API_URL: string }) => Promise<T>): Promise<T> {
@@ -108,12 +109,7 @@ test('the production guard refuses a heavy profile against a non-allow-listed ho
   assert.doesNotMatch(run.stdout + run.stderr, /tok-guard-1234/);
 });
 
-test('the HTML report renders in headless Chromium (screenshot is not blank)', async (t) => {
-  const skip = browserSkipReason();
-  if (skip !== null) {
-    t.skip(skip);
-    return;
-  }
+test('the HTML report renders in headless Chromium (screenshot is not blank)', { skip: missingPackages(['chromium']) }, async () => {
   const result = await withSandbox({}, (urls) =>
     runScenario({ scenario: 'payment', profile: 'smoke', env: { ...process.env, ...FAST, ...urls, DURATION: '6s' }, reportsRoot: resolve('reports', 'test-gate'), quiet: true }),
   );

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
 import { runK6, sandboxStats, type K6Run } from '../helpers/k6.ts';
-import { missingPackageReason } from '../helpers/system.ts';
+import { missingPackages } from '../helpers/system.ts';
 
 let exact: SandboxProcess;
 let racy: SandboxProcess;
@@ -131,7 +131,7 @@ test('reconciliation: amounts stored through a float (float_amounts) fail the ga
 // ---------------------------------------------------------------------------------- 2 runners
 
 /** Prometheus is an optional system package for `npm test` (as for the distributed tests): without it these skip. */
-const noPrometheus = missingPackageReason(['/usr/bin/prometheus', 'prometheus'], 'prometheus', 'REQUIRE_PROMETHEUS') ?? false;
+const noPrometheus = missingPackages(['prometheus']);
 
 /** `npm run distributed -- <scenario> --runners 2`: the racers of each key or object are split over both runners. */
 function distributed(scenario: string, env: Record<string, string>): Promise<{ code: number; stdout: string }> {
