@@ -6,7 +6,7 @@
 //   npm run test:fresh-machine                 the test files that need an optional package: they must
 //                                              pass, and every skip must name its package
 //   npm run test:fresh-machine -- npm test     any command, without the packages
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type StdioOptions } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join } from 'node:path';
 import { OPTIONAL_PACKAGES, type OptionalPackage } from './helpers/system.ts';
@@ -25,7 +25,7 @@ function installedBinaries(): string[] {
 
 /** Runs `command` with `binaries` hidden; returns its exit status and what it printed on stdout. */
 function runWithout(binaries: readonly string[], command: readonly string[], capture: boolean): { status: number; stdout: string } {
-  const stdio = capture ? (['inherit', 'pipe', 'inherit'] as const) : 'inherit';
+  const stdio: StdioOptions = capture ? ['inherit', 'pipe', 'inherit'] : 'inherit';
   if (binaries.length === 0) {
     const r = spawnSync(command[0]!, command.slice(1), { stdio, encoding: 'utf8' });
     return { status: r.status ?? 1, stdout: r.stdout ?? '' };
