@@ -17,8 +17,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ensureK6 } from '../cli/k6.ts';
 
-const K6 = process.env.K6_BIN ?? '/root/.cache/paykit-k6/v2.2.0/k6';
+const K6 = (await ensureK6()).path;
 const OUT = resolve('bench/.out/data-k6');
 const DATA = join(OUT, 'data-100k');
 mkdirSync(OUT, { recursive: true });

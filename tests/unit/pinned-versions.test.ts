@@ -1,11 +1,12 @@
-// The kit's Node is written once, as package.json's `node` devDependency; npm scripts run it from
-// node_modules/.bin. Every other place that names a Node (container images) must say the same version.
+// The kit's Node and k6 are each written once in package.json (the `node` devDependency, which npm scripts
+// run from node_modules/.bin, and "k6.version"). Files that cannot read package.json (container images,
+// the GitHub workflow) must say the same version.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 const ROOT = new URL('../../', import.meta.url);
-const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { devDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { devDependencies: Record<string, string>; k6: { version: string } };
 const pinned = pkg.devDependencies['node'];
 
 test('npm scripts run the Node pinned in package.json, an LTS line', () => {
@@ -22,4 +23,15 @@ test('container images that run the kit name the same Node', () => {
   }
   const workflow = readFileSync(new URL('.github/workflows/load-test.yml', ROOT), 'utf8');
   assert.doesNotMatch(workflow, /node-version:/, 'the workflow takes the pinned Node from npm ci, not a version of its own');
+});
+
+test('k6 images and the workflow name the k6 pinned in package.json', () => {
+  const pinnedK6 = pkg.k6.version.replace(/^v/, '');
+  for (const file of ['docker-compose.yml', 'deploy/k6-operator/testrun.yaml', 'deploy/k6-operator/verdict-job.yaml']) {
+    const tags = [...readFileSync(new URL(file, ROOT), 'utf8').matchAll(/image:\s*grafana\/k6:(\S+)/g)].map((m) => m[1]);
+    assert.ok(tags.length > 0, `${file} names a k6 image`);
+    for (const tag of tags) assert.equal(tag, pinnedK6, `${file}: grafana/k6:${tag}`);
+  }
+  const workflow = readFileSync(new URL('.github/workflows/load-test.yml', ROOT), 'utf8');
+  assert.deepEqual([...workflow.matchAll(/k6-version:\s*(\S+)/g)].map((m) => m[1]), [pinnedK6]);
 });
