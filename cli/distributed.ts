@@ -10,7 +10,7 @@
 // data is missing). docs/distributed.md explains how and with which error bound.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { secretsOf } from '../lib/config.ts';
+import { DEFAULTS, secretsOf } from '../lib/config.ts';
 import { renderJunit, renderMarkdown, renderText, type Report } from '../lib/summary.ts';
 import { exitCodeOf, type DistributedReport } from '../lib/verdict/report.ts';
 import { runDistributed } from './distributed/coordinator.ts';
@@ -39,7 +39,7 @@ const USAGE =
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
   let scenario = '';
   let runners = NaN;
-  let profile = env.PROFILE || 'smoke';
+  let profile: string = env.PROFILE || DEFAULTS.PROFILE;
   let remote: string[] | null = null;
   let from: string | null = null;
   let setup: string | null = null;

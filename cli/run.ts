@@ -7,6 +7,7 @@
 //   PAYMENT_SERVICE_URL=https://... AUTH_TOKEN=... npm start
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { DEFAULTS } from '../lib/config.ts';
 import { ensureK6 } from './k6.ts';
 import { checkRunNames, listReports, runScenario } from './run-scenario.ts';
 import { targetsOrSandbox } from './sandbox-process.ts';
@@ -17,7 +18,7 @@ async function main(): Promise<number> {
     console.log('usage: npm start [-- <scenario> [extra k6 run flags]]   (env: PROFILE, PAYMENT_SERVICE_URL, BANKING_API_URL, AUTH_TOKEN, ...)');
     return 0;
   }
-  const profile = process.env.PROFILE || 'smoke';
+  const profile = process.env.PROFILE || DEFAULTS.PROFILE;
   try {
     checkRunNames(scenario, profile);
   } catch (err) {

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { redact, secretsOf } from '../lib/config.ts';
+import { DEFAULTS, redact, secretsOf } from '../lib/config.ts';
 import { PROFILE_NAMES } from '../lib/profiles.ts';
 import { writeReportFile } from './report-files.ts';
 import { availableScenarios, runScenario, timestamp, type RunResult } from './run-scenario.ts';
@@ -28,7 +28,7 @@ export function parseSuiteArgs(argv: string[], known: string[] = availableScenar
       args: argv,
       options: {
         scenarios: { type: 'string' },
-        profile: { type: 'string', default: process.env.PROFILE || 'smoke' },
+        profile: { type: 'string', default: process.env.PROFILE || DEFAULTS.PROFILE },
         'fail-fast': { type: 'boolean', default: false },
         out: { type: 'string' },
       },

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
-import { secretsOf } from '../lib/config.ts';
+import { DEFAULTS, secretsOf } from '../lib/config.ts';
 import { assembleReport, exitCodeOf, type DistributedReport } from '../lib/verdict/report.ts';
 import { inspectThresholds } from './distributed/coordinator.ts';
 import { judgeRun, SETUP_RUNNER } from './distributed/judge-run.ts';
@@ -30,7 +30,7 @@ export interface VerdictArgs {
 }
 
 export function parseVerdictArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): VerdictArgs {
-  const a: VerdictArgs = { scenario: '', testId: '', prometheus: env.PROMETHEUS_URL ?? '', runners: null, profile: env.PROFILE || 'smoke', reportsRoot: 'reports' };
+  const a: VerdictArgs = { scenario: '', testId: '', prometheus: env.PROMETHEUS_URL ?? '', runners: null, profile: env.PROFILE || DEFAULTS.PROFILE, reportsRoot: 'reports' };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = () => {

@@ -26,10 +26,12 @@ export interface Config {
 
 /** The sandbox's token: used only for the sandbox's own services on a loopback host, so a real service never gets it. */
 export const SANDBOX_DEFAULT_TOKEN = 'sandbox-token';
+/** Where the sandbox listens by default (sandbox/config.ts), and so where the kit looks for it. */
+export const SANDBOX_DEFAULT_PORTS = { payment: 8000, banking: 8001 } as const;
 
 export const DEFAULTS = {
-  PAYMENT_SERVICE_URL: 'http://127.0.0.1:8000',
-  BANKING_API_URL: 'http://127.0.0.1:8001',
+  PAYMENT_SERVICE_URL: `http://127.0.0.1:${SANDBOX_DEFAULT_PORTS.payment}`,
+  BANKING_API_URL: `http://127.0.0.1:${SANDBOX_DEFAULT_PORTS.banking}`,
   // Short waits, so a 20 s smoke run judges every endpoint on enough requests: each endpoint has its own
   // error budget, and a 10%-weight endpoint failing 5% of the time must show up (about 95 of its requests,
   // docs/reports.md). The Locust suite's 1000..5000 ms human pacing is one env var away.
@@ -135,7 +137,7 @@ export function parseConfig(env: Env, profiles: readonly string[]): Config {
   const minWaitMs = r.number('MIN_WAIT_TIME', DEFAULTS.MIN_WAIT_TIME, { min: 0, what: 'milliseconds' });
   const maxWaitMs = r.number('MAX_WAIT_TIME', DEFAULTS.MAX_WAIT_TIME, { min: 0, what: 'milliseconds' });
   if (maxWaitMs < minWaitMs) r.problems.push(`MAX_WAIT_TIME (${maxWaitMs}) must be >= MIN_WAIT_TIME (${minWaitMs})`);
-  const profile = r.oneOf('PROFILE', DEFAULTS.PROFILE as string, profiles);
+  const profile = r.oneOf('PROFILE', DEFAULTS.PROFILE, profiles);
 
   const allowedHosts = (r.raw('ALLOWED_HOSTS') ?? DEFAULTS.ALLOWED_HOSTS)
     .split(',')

@@ -3,6 +3,7 @@
 // header must look like, and the "acknowledged but missing" arithmetic. No k6 imports: unit-tested in Node.
 import { EnvReader } from './config.ts';
 import { PAN_SERIAL_MODULUS, panFromSerial, type PanHolderType } from './data/pan.ts';
+import { parseRateLimit, type RateLimitSpec } from './rate-limit.ts';
 import { successStatus } from './endpoints.ts';
 import { BANKING_API, BANKING_STATUS } from './services/banking.ts';
 
@@ -112,25 +113,6 @@ export function runPan(series: PanSeries, i: number): { pan: string; name: strin
 
 // ---------------------------------------------------------------------------------------------
 // Rate limit
-
-export interface RateLimitSpec {
-  limit: number;
-  windowMs: number;
-  text: string;
-}
-
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-
-/** "<requests>/<window>" as the sandbox's SANDBOX_RATE_LIMIT: "20/1s", "100/s", "6000/1m", "5/500ms". */
-export function parseRateLimit(text: string): RateLimitSpec | null {
-  const m = /^\s*(\d+)\s*\/\s*(\d*(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(text);
-  if (!m) return null;
-  const limit = Number(m[1]);
-  const amount = m[2] === '' ? 1 : Number(m[2]);
-  const windowMs = amount * UNIT_MS[m[3] as keyof typeof UNIT_MS];
-  if (!Number.isSafeInteger(limit) || limit < 1 || !(windowMs >= 1)) return null;
-  return { limit, windowMs: Math.round(windowMs), text: text.trim() };
-}
 
 export const RATE_LIMIT_MAX_BURST = 10_000;
 export const RATE_LIMIT_MAX_WINDOW_MS = 10 * 60_000;

@@ -3,7 +3,7 @@
 // Scale any profile without editing code: RATE (iterations/s), VUS, DURATION.
 // Pure: no k6 imports, so it is unit-tested in Node.
 
-import { EnvReader, type Env } from './config.ts';
+import { DEFAULTS, EnvReader, type Env } from './config.ts';
 import { parseDuration } from './duration.ts';
 
 export type Model = 'closed' | 'open';
@@ -87,7 +87,7 @@ export function formatSeconds(seconds: number): string {
 /** The profile named by PROFILE, scaled by RATE, VUS and DURATION. Throws a ConfigError naming the variable. */
 export function resolveProfile(env: Env): ResolvedProfile {
   const r = new EnvReader(env);
-  const name = r.oneOf('PROFILE', 'smoke', PROFILE_NAMES);
+  const name = r.oneOf('PROFILE', DEFAULTS.PROFILE, PROFILE_NAMES);
   const base: ProfileSpec = PROFILES[name];
   const vus = r.number('VUS', base.vus, { min: 1, max: 100_000, integer: true });
   const rate = base.model === 'open' ? r.number('RATE', base.rate, { min: 0.01, max: 1_000_000, what: 'iterations per second' }) : 0;

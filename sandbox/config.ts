@@ -12,7 +12,8 @@
  *   SANDBOX_BODY_LIMIT  max request body in bytes (default 1048576)
  *   SANDBOX_LOG         off | error | warn | info | debug (default off; logs go to stderr)
  */
-import { parseDuration } from '../lib/duration.ts';
+import { SANDBOX_DEFAULT_PORTS, SANDBOX_DEFAULT_TOKEN } from '../lib/config.ts';
+import { parseRateLimit as parseLimit } from '../lib/rate-limit.ts';
 import { parseFaultSpec, type FaultSpec } from './fault-spec.ts';
 
 export interface RateLimitConfig {
@@ -57,17 +58,13 @@ export function parseRateLimit(value: string | undefined, name = 'SANDBOX_RATE_L
   if (value === undefined) return null;
   const v = value.trim();
   if (v === '' || v === 'off' || v === 'none' || v === '0') return null;
-  const m = /^([0-9]+)\/([0-9]*(?:\.[0-9]+)?(?:ms|s|m|h))$/.exec(v);
-  const count = m ? Number(m[1]) : NaN;
-  let windowText = m?.[2] ?? '';
-  if (/^(ms|s|m|h)$/.test(windowText)) windowText = `1${windowText}`; // "100/s" == "100/1s"
-  const windowMs = parseDuration(windowText);
-  if (!m || !Number.isSafeInteger(count) || count < 1 || windowMs === undefined || windowMs < 1) {
+  const parsed = parseLimit(v);
+  if (parsed === null) {
     throw new ConfigError(
       `${name} must look like '<requests>/<window>' (e.g. '100/1s', '6000/1m') or 'off', got '${value}'`,
     );
   }
-  return { limit: count, windowMs, spec: v };
+  return { limit: parsed.limit, windowMs: parsed.windowMs, spec: parsed.text };
 }
 
 /**
@@ -88,7 +85,7 @@ export function parseTokens(text: string): string[] {
 const LOG_LEVELS: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): SandboxConfig {
-  const token = env.SANDBOX_TOKEN ?? 'sandbox-token';
+  const token = env.SANDBOX_TOKEN ?? SANDBOX_DEFAULT_TOKEN;
   parseTokens(token);
   const dbPath = env.SANDBOX_DB === undefined || env.SANDBOX_DB.trim() === '' ? ':memory:' : env.SANDBOX_DB;
 
@@ -116,8 +113,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const host = (env.SANDBOX_HOST ?? '127.0.0.1').trim() || '127.0.0.1';
 
   return {
-    paymentPort: parsePort('PAYMENT_PORT', env.PAYMENT_PORT, 8000),
-    bankingPort: parsePort('BANKING_PORT', env.BANKING_PORT, 8001),
+    paymentPort: parsePort('PAYMENT_PORT', env.PAYMENT_PORT, SANDBOX_DEFAULT_PORTS.payment),
+    bankingPort: parsePort('BANKING_PORT', env.BANKING_PORT, SANDBOX_DEFAULT_PORTS.banking),
     host,
     token,
     dbPath,

@@ -10,6 +10,7 @@ import { inspectThresholds } from '../../cli/distributed/coordinator.ts';
 import { ensureK6 } from '../../cli/k6.ts';
 import type { Report } from '../../lib/summary.ts';
 import { dashboard } from '../../lib/verdict/dashboard.ts';
+import { DEFAULTS } from '../../lib/config.ts';
 
 export function dashboardPath(scenario: string): string {
   return join('deploy', 'grafana', 'dashboards', `${scenario}.json`);
@@ -17,7 +18,7 @@ export function dashboardPath(scenario: string): string {
 
 /** `run`: a run of the scenario (its summary.json, single or distributed): the weights, and which metrics are counters. */
 export async function renderDashboard(scenario: string, run: Pick<Report, 'taskMix' | 'counters'>, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const thresholds = inspectThresholds((await ensureK6()).path, join('dist', `${scenario}.js`), { ...env, PROFILE: env.PROFILE || 'smoke' });
+  const thresholds = inspectThresholds((await ensureK6()).path, join('dist', `${scenario}.js`), { ...env, PROFILE: env.PROFILE || DEFAULTS.PROFILE });
   return JSON.stringify(dashboard(scenario, thresholds, run.taskMix, Object.keys(run.counters ?? {})), null, 2) + '\n';
 }
 

@@ -8,6 +8,7 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { SANDBOX_CURRENCIES } from '../../lib/data/currencies.ts';
 import type { SandboxState } from '../state.ts';
 import { ApiError } from '../errors.ts';
 
@@ -27,7 +28,6 @@ const generateSchema = {
   },
 } as const;
 
-const CURRENCIES = ['USD', 'EUR', 'GBP', 'INR', 'JPY', 'CAD', 'AUD', 'CHF', 'SGD', 'AED'];
 const BRANDS = ['visa', 'mastercard', 'amex', 'discover'];
 const STATUSES = ['captured', 'captured', 'captured', 'captured', 'captured', 'captured', 'refunded', 'partially_refunded', 'failed'];
 const BASE_TIME = Date.UTC(2026, 0, 1);
@@ -85,7 +85,7 @@ class TransactionStream extends Readable {
       const amount = 100 + (x % 500_000);
       out +=
         `{"seq":${seq},"id":"txn_${seq.toString(16).padStart(12, '0')}","merchant_id":"merch_${String(y % 1000).padStart(4, '0')}",` +
-        `"customer_id":"cus_${(x >>> 8).toString(16).padStart(6, '0')}","amount":${amount},"currency":"${CURRENCIES[y % CURRENCIES.length]}",` +
+        `"customer_id":"cus_${(x >>> 8).toString(16).padStart(6, '0')}","amount":${amount},"currency":"${SANDBOX_CURRENCIES[y % SANDBOX_CURRENCIES.length]}",` +
         `"status":"${STATUSES[(x >>> 3) % STATUSES.length]}","card_brand":"${BRANDS[(y >>> 5) % BRANDS.length]}",` +
         `"card_last4":"${String((x >>> 4) % 10000).padStart(4, '0')}","created_at":"${new Date(BASE_TIME + seq * 1000).toISOString()}"}\n`;
     }

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, EnvReader } from '../../lib/config.ts';
 import { isValidPan } from '../../lib/data/pan.ts';
+import { parseRateLimit } from '../../lib/rate-limit.ts';
 import {
   defaultExcess,
   generationStatusAcceptable,
   GEN_ACCEPTABLE_STATUSES,
-  parseRateLimit,
   parseRetryAfter,
   raceExpectation,
   raceGroup,
