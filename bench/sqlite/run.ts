@@ -20,19 +20,16 @@
 // better-sqlite3 13.2.0); it is exported with `git archive` into bench/.out/sqlite/ and installed there with
 // `npm ci --ignore-scripts` once. Both sandboxes run on this Node (process.execPath) with their own tsx.
 // --db file gives each sandbox a fresh file database (WAL) instead of the default in-memory one.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runScenario } from '../../cli/run-scenario.ts';
 import { startSandboxProcess } from '../../cli/sandbox-process.ts';
 import type { Report } from '../../lib/summary.ts';
 import { median, TICK_MS, treeTicks } from '../measure.ts';
+import { baselineTree, OUT, ROOT, sh, workingTree, type Contender } from './trees.ts';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const OUT = join(ROOT, 'bench/.out/sqlite');
 const COUNT_REQUESTS = join(ROOT, 'bench/peers/count-requests.mjs');
 const NO_THINK = { THINK_TIME_SCALE: '0', MIN_WAIT_TIME: '0', MAX_WAIT_TIME: '0' };
 
@@ -79,8 +76,6 @@ const WORKLOADS: Record<string, () => Workload> = {
   },
 };
 
-interface Contender { label: string; driver: string; root: string; revision: string }
-
 interface Run {
   workload: string;
   contender: string;
@@ -102,41 +97,6 @@ interface Run {
   cpuMsPerRequest: number;
   /** the sandbox's CPU over the span it answered requests, as a share of one core */
   coreShare: number;
-}
-
-function sh(cmd: string, args: string[], cwd: string): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status})`);
-  return r.stdout.trim();
-}
-
-function driverOf(root: string): string {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-  const bs3 = pkg.dependencies?.['better-sqlite3'];
-  return bs3 ? `better-sqlite3 ${bs3}` : `node:sqlite`;
-}
-
-/** The baseline revision exported and installed beside this tree (once; reused while its node_modules is there). */
-function baselineTree(rev: string): Contender {
-  const sha = sh('git', ['rev-parse', '--verify', `${rev}^{commit}`], ROOT);
-  const dir = join(OUT, `tree-${sha.slice(0, 12)}`);
-  if (!existsSync(join(dir, 'node_modules'))) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    console.log(`sqlite: exporting ${sha.slice(0, 12)} into ${dir} and installing it (npm ci --ignore-scripts), first use only`);
-    const archive = spawnSync('git', ['archive', '--format=tar', sha], { cwd: ROOT, maxBuffer: 1 << 30 });
-    if (archive.status !== 0) throw new Error(`git archive ${sha} failed`);
-    const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
-    if (untar.status !== 0) throw new Error(`tar -x into ${dir} failed`);
-    sh('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], dir);
-  }
-  return { label: 'baseline', driver: driverOf(dir), root: dir, revision: sha.slice(0, 12) };
-}
-
-function workingTree(): Contender {
-  const head = sh('git', ['rev-parse', '--short=12', 'HEAD'], ROOT);
-  const dirty = sh('git', ['status', '--porcelain', '--', 'sandbox', 'package.json'], ROOT) !== '';
-  return { label: 'working tree', driver: driverOf(ROOT), root: ROOT, revision: `${head}${dirty ? '+changes' : ''}` };
 }
 
 let counter = 0;
