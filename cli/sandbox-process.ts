@@ -19,9 +19,13 @@ export interface SandboxProcess {
 
 const READY = /sandbox ready: payment=(\S+) banking=(\S+)/;
 
-export function startSandboxProcess(env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): Promise<SandboxProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'sandbox/main.ts')], {
-    cwd: repoRoot,
+/**
+ * `root` is the checkout whose sandbox runs, with its own node_modules (tsx is resolved from there):
+ * bench/sqlite runs an older revision's sandbox beside this one's.
+ */
+export function startSandboxProcess(env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000, root = repoRoot): Promise<SandboxProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'sandbox/main.ts')], {
+    cwd: root,
     env: { ...process.env, PAYMENT_PORT: '0', BANKING_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -82,7 +82,7 @@ export function seedDatabase(sdb: SandboxDb, dataDir: string, opts: { batch: num
   const at = new Date().toISOString();
   let done = 0;
 
-  const load = sdb.db.transaction(() => {
+  sdb.transaction(() => {
     for (let i = 0; i < customers.length; i++) {
       const c = customers[i]!;
       const id = SEED_PREFIX.user + c.id;
@@ -104,18 +104,17 @@ export function seedDatabase(sdb: SandboxDb, dataDir: string, opts: { batch: num
       if (++done % opts.batch === 0) opts.onProgress?.(done, total);
     }
   });
-  load.immediate();
   return { users: customers.length, payments: transactions.length, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
 /** Removes seeded users and payments (and refunds of seeded payments). The audit log is append-only and keeps their history. */
 export function cleanDatabase(sdb: SandboxDb): { users: number; payments: number } {
-  return sdb.db.transaction(() => {
+  return sdb.transaction(() => {
     sdb.db.prepare(`DELETE FROM payment_refunds WHERE payment_id LIKE '${SEED_PREFIX.payment}%'`).run();
-    const payments = sdb.db.prepare(`DELETE FROM payments WHERE id LIKE '${SEED_PREFIX.payment}%'`).run().changes;
-    const users = sdb.db.prepare(`DELETE FROM users WHERE id LIKE '${SEED_PREFIX.user}%'`).run().changes;
+    const payments = Number(sdb.db.prepare(`DELETE FROM payments WHERE id LIKE '${SEED_PREFIX.payment}%'`).run().changes);
+    const users = Number(sdb.db.prepare(`DELETE FROM users WHERE id LIKE '${SEED_PREFIX.user}%'`).run().changes);
     return { users, payments };
-  }).immediate();
+  });
 }
 
 function main(): number {

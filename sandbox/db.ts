@@ -1,9 +1,10 @@
 /**
- * SQLite storage (better-sqlite3). One connection shared by both listeners, on the schema of
- * sandbox/schema.ts. All statements are prepared once here. Money is INTEGER minor units, enforced by
- * CHECK constraints; timestamps are ISO-8601 UTC strings (lexicographically ordered).
+ * SQLite storage (node:sqlite, built into Node: nothing to install or compile; docs/sqlite.md measures it
+ * against better-sqlite3). One connection shared by both listeners, on the schema of sandbox/schema.ts.
+ * All statements are prepared once here. Money is INTEGER minor units, enforced by CHECK constraints;
+ * timestamps are ISO-8601 UTC strings (lexicographically ordered).
  */
-import Database from 'better-sqlite3';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
 
 export interface PaymentRow {
@@ -110,56 +111,71 @@ export interface SettlementRow {
   refunds: number;
 }
 
-function prepareAll(db: Database.Database) {
+/**
+ * A prepared statement with its parameter and row types; node:sqlite's own are untyped. Rows come back as
+ * null-prototype objects, and `changes` is a number because no statement turns on setReadBigInts.
+ */
+export interface Statement<P extends SQLInputValue[], R> {
+  run(...params: P): { changes: number; lastInsertRowid: number };
+  get(...params: P): R | undefined;
+  all(...params: P): R[];
+  iterate(...params: P): IterableIterator<R>;
+}
+
+function prepare<P extends SQLInputValue[], R = never>(db: DatabaseSync, sql: string): Statement<P, R> {
+  return db.prepare(sql) as unknown as Statement<P, R>;
+}
+
+function prepareAll(db: DatabaseSync) {
   return {
-    insertPayment: db.prepare<[string, string, string | null, number, string, string, string, string | null, string]>(
-      `INSERT INTO payments (id, merchant_id, customer_id, amount, currency, status, card_brand, card_last4, description, created_at)
+    insertPayment: prepare<[string, string, string | null, number, string, string, string, string | null, string]>(
+      db, `INSERT INTO payments (id, merchant_id, customer_id, amount, currency, status, card_brand, card_last4, description, created_at)
        VALUES (?, ?, ?, ?, ?, 'captured', ?, ?, ?, ?)`,
     ),
-    getPayment: db.prepare<[string], PaymentRow>('SELECT * FROM payments WHERE id = ?'),
-    updatePaymentRefunded: db.prepare<[number, string, string]>(
-      'UPDATE payments SET refunded_amount = ?, status = ? WHERE id = ?',
+    getPayment: prepare<[string], PaymentRow>(db, 'SELECT * FROM payments WHERE id = ?'),
+    updatePaymentRefunded: prepare<[number, string, string]>(
+      db, 'UPDATE payments SET refunded_amount = ?, status = ? WHERE id = ?',
     ),
-    listMerchantPayments: db.prepare<[string, number], PaymentRow>(
-      'SELECT * FROM payments WHERE merchant_id = ? ORDER BY seq DESC LIMIT ?',
+    listMerchantPayments: prepare<[string, number], PaymentRow>(
+      db, 'SELECT * FROM payments WHERE merchant_id = ? ORDER BY seq DESC LIMIT ?',
     ),
-    listMerchantPaymentsAfter: db.prepare<[string, number, number], PaymentRow>(
-      'SELECT * FROM payments WHERE merchant_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+    listMerchantPaymentsAfter: prepare<[string, number, number], PaymentRow>(
+      db, 'SELECT * FROM payments WHERE merchant_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
     ),
-    insertPaymentRefund: db.prepare<[string, string, number, string | null, string]>(
-      'INSERT INTO payment_refunds (id, payment_id, amount, reason, created_at) VALUES (?, ?, ?, ?, ?)',
+    insertPaymentRefund: prepare<[string, string, number, string | null, string]>(
+      db, 'INSERT INTO payment_refunds (id, payment_id, amount, reason, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
 
-    getIdempotency: db.prepare<[string, string], IdempotencyRow>(
-      'SELECT fingerprint, status, body FROM idempotency_keys WHERE scope = ? AND key = ?',
+    getIdempotency: prepare<[string, string], IdempotencyRow>(
+      db, 'SELECT fingerprint, status, body FROM idempotency_keys WHERE scope = ? AND key = ?',
     ),
-    insertIdempotency: db.prepare<[string, string, string, number, string, string]>(
-      'INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    insertIdempotency: prepare<[string, string, string, number, string, string]>(
+      db, 'INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     // Only for the no_idempotency_lock switch: the last writer of a key wins instead of a unique violation.
-    upsertIdempotency: db.prepare<[string, string, string, number, string, string]>(
-      'INSERT OR REPLACE INTO idempotency_keys (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    upsertIdempotency: prepare<[string, string, string, number, string, string]>(
+      db, 'INSERT OR REPLACE INTO idempotency_keys (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     ),
 
-    insertAuthorization: db.prepare<[string, string, number, string, string, string, string]>(
-      `INSERT INTO authorizations (id, merchant_id, amount, currency, status, card_brand, card_last4, created_at)
+    insertAuthorization: prepare<[string, string, number, string, string, string, string]>(
+      db, `INSERT INTO authorizations (id, merchant_id, amount, currency, status, card_brand, card_last4, created_at)
        VALUES (?, ?, ?, ?, 'authorized', ?, ?, ?)`,
     ),
-    getAuthorization: db.prepare<[string], AuthorizationRow>('SELECT * FROM authorizations WHERE id = ?'),
+    getAuthorization: prepare<[string], AuthorizationRow>(db, 'SELECT * FROM authorizations WHERE id = ?'),
     // No status condition: the capture checked the status when it read the row, in the same transaction
     // (racy_captures separates the two on purpose).
-    captureAuthorization: db.prepare<[number, string, string]>(
-      `UPDATE authorizations SET captured_amount = ?, status = 'captured', captured_at = ? WHERE id = ?`,
+    captureAuthorization: prepare<[number, string, string]>(
+      db, `UPDATE authorizations SET captured_amount = ?, status = 'captured', captured_at = ? WHERE id = ?`,
     ),
-    updateAuthorizationRefunded: db.prepare<[number, string, string]>(
-      'UPDATE authorizations SET refunded_amount = ?, status = ? WHERE id = ?',
+    updateAuthorizationRefunded: prepare<[number, string, string]>(
+      db, 'UPDATE authorizations SET refunded_amount = ?, status = ? WHERE id = ?',
     ),
-    insertBankingRefund: db.prepare<[string, string, number, string, string]>(
-      'INSERT INTO banking_refunds (id, transaction_id, amount, currency, created_at) VALUES (?, ?, ?, ?, ?)',
+    insertBankingRefund: prepare<[string, string, number, string, string]>(
+      db, 'INSERT INTO banking_refunds (id, transaction_id, amount, currency, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
-    getBankingRefund: db.prepare<[string], BankingRefundRow>('SELECT * FROM banking_refunds WHERE id = ?'),
-    settlement: db.prepare<[string, string, string, string], SettlementRow>(
-      `SELECT currency,
+    getBankingRefund: prepare<[string], BankingRefundRow>(db, 'SELECT * FROM banking_refunds WHERE id = ?'),
+    settlement: prepare<[string, string, string, string], SettlementRow>(
+      db, `SELECT currency,
               SUM(captured) AS captured_amount, SUM(refunded) AS refunded_amount,
               SUM(captures) AS captures, SUM(refunds) AS refunds
        FROM (
@@ -172,26 +188,26 @@ function prepareAll(db: Database.Database) {
        GROUP BY currency ORDER BY currency`,
     ),
 
-    insertUser: db.prepare<[string, string, string, string | null, string]>(
-      'INSERT INTO users (id, name, pan, email, created_at) VALUES (?, ?, ?, ?, ?)',
+    insertUser: prepare<[string, string, string, string | null, string]>(
+      db, 'INSERT INTO users (id, name, pan, email, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
-    insertUserNoUnique: db.prepare<[string, string, string, string | null, string]>(
-      'INSERT INTO users_no_unique (id, name, pan, email, created_at) VALUES (?, ?, ?, ?, ?)',
+    insertUserNoUnique: prepare<[string, string, string, string | null, string]>(
+      db, 'INSERT INTO users_no_unique (id, name, pan, email, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
 
-    insertAudit: db.prepare<[number, string, string, string, string, string, string]>(
-      'INSERT INTO audit_log (seq, at, type, entity_id, payload_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    insertAudit: prepare<[number, string, string, string, string, string, string]>(
+      db, 'INSERT INTO audit_log (seq, at, type, entity_id, payload_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    lastAudit: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
-    iterateAudit: db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq'),
-    getAudit: db.prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE seq = ?'),
-    firstAudit: db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq LIMIT 1'),
-    tamperAudit: db.prepare<[string, number]>('UPDATE audit_log SET payload_json = ? WHERE seq = ?'),
+    lastAudit: prepare<[], { seq: number; hash: string }>(db, 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
+    iterateAudit: prepare<[], AuditRow>(db, 'SELECT * FROM audit_log ORDER BY seq'),
+    getAudit: prepare<[number], AuditRow>(db, 'SELECT * FROM audit_log WHERE seq = ?'),
+    firstAudit: prepare<[], AuditRow>(db, 'SELECT * FROM audit_log ORDER BY seq LIMIT 1'),
+    tamperAudit: prepare<[string, number]>(db, 'UPDATE audit_log SET payload_json = ? WHERE seq = ?'),
 
     // Refunds take their payment's currency; refunds and captures summed from their own rows, so a lost
     // update to a balance column cannot hide money that left.
-    currencyTotals: db.prepare<[], CurrencyTotalsRow>(
-      `SELECT currency,
+    currencyTotals: prepare<[], CurrencyTotalsRow>(
+      db, `SELECT currency,
               SUM(np) AS payments, SUM(ap) AS payment_amount, SUM(nr) AS refunds, SUM(ar) AS refunded_amount,
               SUM(na) AS authorizations, SUM(aa) AS authorized_amount, SUM(nc) AS captures, SUM(ac) AS captured_amount,
               SUM(nb) AS banking_refunds, SUM(ab) AS banking_refunded_amount
@@ -204,8 +220,8 @@ function prepareAll(db: Database.Database) {
        )
        GROUP BY currency ORDER BY currency`,
     ),
-    stats: db.prepare<[], StatsRow>(
-      `SELECT
+    stats: prepare<[], StatsRow>(
+      db, `SELECT
          (SELECT COUNT(*) FROM payments) AS payments,
          (SELECT COUNT(*) FROM payment_refunds) AS refunds,
          (SELECT COALESCE(SUM(amount), 0) FROM payment_refunds) AS refunded_amount_total,
@@ -221,33 +237,60 @@ function prepareAll(db: Database.Database) {
 export type Statements = ReturnType<typeof prepareAll>;
 
 export interface SandboxDb {
-  db: Database.Database;
+  db: DatabaseSync;
   stmts: Statements;
   path: string;
+  /**
+   * Runs fn in one BEGIN IMMEDIATE transaction: committed when fn returns, rolled back when it throws.
+   * IMMEDIATE takes the write lock up front, so concurrent writers on a shared file DB wait for each other
+   * (busy timeout) instead of failing to upgrade a read lock. A call inside another becomes a savepoint,
+   * so its failure undoes only its own writes. fn must be synchronous: an await would let other requests'
+   * statements run inside the transaction.
+   */
+  transaction<T>(fn: () => T): T;
   close(): void;
 }
 
-export function openDatabase(path: string): SandboxDb {
-  const db = new Database(path);
-  if (path !== ':memory:' && path !== '') {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+/** Busy timeout: how long a writer waits for another process's write lock on a shared file DB. */
+const BUSY_TIMEOUT_MS = 5000;
+
+function runTransaction<T>(db: DatabaseSync, fn: () => T): T {
+  const nested = db.isTransaction;
+  db.exec(nested ? 'SAVEPOINT nested' : 'BEGIN IMMEDIATE');
+  try {
+    const result = fn();
+    if (result instanceof Promise) throw new TypeError('a transaction function must be synchronous, not return a promise');
+    db.exec(nested ? 'RELEASE nested' : 'COMMIT');
+    return result;
+  } catch (err) {
+    if (nested) db.exec('ROLLBACK TO nested; RELEASE nested');
+    else if (db.isTransaction) db.exec('ROLLBACK');
+    throw err;
   }
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  const version = db.pragma('user_version', { simple: true }) as number;
+}
+
+export function openDatabase(path: string): SandboxDb {
+  const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
+  if (path !== ':memory:' && path !== '') {
+    // WAL + NORMAL: a commit is in the WAL file (the OS's cache) before the client hears of it, so a
+    // killed process loses nothing acknowledged (tests/sandbox/persistence.test.ts); only a power cut could.
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL');
+  }
+  const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
   if (version > SCHEMA_VERSION) {
     db.close();
     throw new Error(`database ${path} has schema version ${version}, newer than this sandbox (${SCHEMA_VERSION})`);
   }
   db.exec(SCHEMA);
-  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   const stmts = prepareAll(db);
   let closed = false;
   return {
     db,
     stmts,
     path,
+    transaction: (fn) => runTransaction(db, fn),
     close() {
       if (closed) return;
       closed = true;
@@ -256,8 +299,12 @@ export function openDatabase(path: string): SandboxDb {
   };
 }
 
+/** SQLite's extended result code for a UNIQUE constraint failure (https://sqlite.org/rescode.html#constraint_unique). */
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+
 export function isUniqueViolation(err: unknown, columnHint?: string): boolean {
-  const e = err as { code?: unknown; message?: unknown } | null;
-  if (!e || e.code !== 'SQLITE_CONSTRAINT_UNIQUE') return false;
+  // node:sqlite throws an Error with code 'ERR_SQLITE_ERROR' and SQLite's extended result code in errcode
+  const e = err as { code?: unknown; errcode?: unknown; message?: unknown } | null;
+  if (!e || e.code !== 'ERR_SQLITE_ERROR' || e.errcode !== SQLITE_CONSTRAINT_UNIQUE) return false;
   return columnHint === undefined || (typeof e.message === 'string' && e.message.includes(columnHint));
 }

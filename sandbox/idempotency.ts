@@ -89,12 +89,10 @@ export async function runIdempotent(
     return { ...result, replayed: false };
   };
   if (gapMs <= 0) {
-    const tx = sdb.db.transaction((): Outcome => {
+    return sdb.transaction((): Outcome => {
       const prior = key === undefined ? null : priorOutcome(sdb, scope, key, fingerprint);
       return prior ?? store(remembering(key, () => prepare()()));
     });
-    // IMMEDIATE: take the write lock up front, so concurrent writers on a shared file DB serialise cleanly
-    return tx.immediate();
   }
   const prior = key === undefined ? null : priorOutcome(sdb, scope, key, fingerprint);
   if (prior) return prior;
@@ -107,7 +105,7 @@ export async function runIdempotent(
     }));
   }
   await new Promise((resolve) => setTimeout(resolve, gapMs));
-  return sdb.db.transaction((): Outcome => store(remembering(key, apply))).immediate();
+  return sdb.transaction((): Outcome => store(remembering(key, apply)));
 }
 
 export function sendOutcome(reply: FastifyReply, outcome: Outcome): FastifyReply {

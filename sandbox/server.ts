@@ -9,7 +9,7 @@
  * One preValidation hook checks every client string and the body's depth (sandbox/input-guard.ts).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import type Database from 'better-sqlite3';
+import type { DatabaseSync } from 'node:sqlite';
 import { bearerChecker } from './auth.ts';
 import { registerBankingRoutes } from './banking/routes.ts';
 import { registerCommonRoutes } from './common.ts';
@@ -36,8 +36,8 @@ export interface Sandbox {
   paymentPort: number;
   bankingPort: number;
   config: SandboxConfig;
-  /** raw better-sqlite3 handle (tests may inspect tables) */
-  db: Database.Database;
+  /** raw node:sqlite handle (tests may inspect tables) */
+  db: DatabaseSync;
   sdb: SandboxDb;
   faults: FaultInjector;
   close(): Promise<void>;

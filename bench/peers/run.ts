@@ -2,8 +2,8 @@
 // HttpUser) and Artillery, each running the same task mix with the same status and body checks, no
 // think time, N users, against a fresh sandbox per run. Rounds interleave the contenders (the order
 // rotates every round) and the table shows medians. See docs/peers.md.
-// One file over the usual size: the contender commands, the CPU sampler and the table all read the run
-// loop's per-round state, and nothing else imports them; split the sampler out when a second bench needs it.
+// One file over the usual size: the contender commands and the table both read the run loop's per-round
+// state, and nothing else imports them. The CPU sampler is bench/measure.ts, shared with bench/sqlite.
 //
 //   npx tsx bench/peers/run.ts [--scenario payment|banking|both] [--rounds 3] [--duration 15s] [--users 20]
 //                              [--only ours,minimal,minimal-bare,locust-fast,locust-http,artillery] [--no-build] [--json out.json]
@@ -32,12 +32,13 @@
 // - failures: answers with a status the task does not expect (counted at the sandbox: 402 is expected
 //   only for the payment decline card), and the contender's own check failures.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureK6 } from '../../cli/k6.ts';
 import { startSandboxProcess } from '../../cli/sandbox-process.ts';
+import { median, TICK_MS, treeTicks } from '../measure.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -128,48 +129,6 @@ function version(cmd: string, args: string[]): string {
   return (r.stdout + r.stderr).trim().split('\n')[0] ?? '?';
 }
 
-// ---------------------------------------------------------------------------------------------
-// CPU of a process tree
-
-interface ProcStat { ppid: number; ticks: number }
-
-function readStat(pid: string): ProcStat | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // after the command: state ppid ... utime(11) stime(12) cutime(13) cstime(14), in clock ticks
-    return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) };
-  } catch {
-    return null;
-  }
-}
-
-/** user+sys clock ticks of `root` and all its descendants, living and reaped. */
-function treeTicks(root: number): number {
-  const byParent = new Map<number, Array<{ pid: number; ticks: number }>>();
-  let rootTicks = NaN;
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const s = readStat(name);
-    if (!s) continue;
-    const pid = Number(name);
-    if (pid === root) rootTicks = s.ticks;
-    const list = byParent.get(s.ppid) ?? [];
-    list.push({ pid, ticks: s.ticks });
-    byParent.set(s.ppid, list);
-  }
-  let total = rootTicks;
-  const stack = [root];
-  while (stack.length) {
-    for (const c of byParent.get(stack.pop() as number) ?? []) {
-      total += c.ticks;
-      stack.push(c.pid);
-    }
-  }
-  return total;
-}
-
-const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
 // ---------------------------------------------------------------------------------------------
 // One run
@@ -367,10 +326,6 @@ async function runOne(c: Contender, s: Scenario, round: number, order: number, k
 
 // ---------------------------------------------------------------------------------------------
 
-const median = (xs: number[]) => {
-  const v = xs.filter((x) => Number.isFinite(x)).sort((p, q) => p - q);
-  return v.length === 0 ? NaN : v.length % 2 ? (v[(v.length - 1) / 2] as number) : ((v[v.length / 2 - 1] as number) + (v[v.length / 2] as number)) / 2;
-};
 const fmt = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
 const pct = (x: number, digits = 2) => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '—');
 

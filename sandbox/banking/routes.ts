@@ -175,7 +175,7 @@ export function registerBankingRoutes(app: FastifyInstance, state: SandboxState)
   const capture = (id: string, body: CaptureBody): Result => prepareCapture(id, body)()();
   const refund = (body: RefundBody): Result => prepareRefund(body)()();
 
-  const registerUser = sdb.db.transaction((body: UserBody): Result => {
+  const registerUser = (body: UserBody): Result => {
     if (!PAN_RE.test(body.pan)) {
       throw new ApiError(422, 'invalid_pan', 'pan must be 5 uppercase letters, 4 digits, 1 uppercase letter (e.g. ABCPK1234F)', {
         field: 'pan',
@@ -196,7 +196,7 @@ export function registerBankingRoutes(app: FastifyInstance, state: SandboxState)
     const view = { id, name: body.name, pan: body.pan, email, created_at: at };
     appendAudit(sdb, 'user.registered', id, view, at);
     return { status: 201, body: view };
-  });
+  };
 
   app.post<{ Body: AuthorizeBody }>('/api/v1/authorizations', { schema: { body: authorizeSchema } }, async (req, reply) => {
     const key = readIdempotencyKey(req);
@@ -263,7 +263,7 @@ export function registerBankingRoutes(app: FastifyInstance, state: SandboxState)
     refund: bodyAjv.compile(refundSchema),
   };
 
-  const runBatch = sdb.db.transaction((ops: BatchBody['operations']) =>
+  const runBatch = (ops: BatchBody['operations']) =>
     ops.map((op, index) => {
       try {
         const body = op.body ?? {};
@@ -281,15 +281,14 @@ export function registerBankingRoutes(app: FastifyInstance, state: SandboxState)
         if (err instanceof ApiError) return { index, status: err.status, body: err.toBody() };
         throw err;
       }
-    }),
-  );
+    });
 
   app.post<{ Body: BatchBody }>('/api/v1/batch', { schema: { body: batchSchema } }, (req) => {
-    return { results: runBatch.immediate(req.body.operations) };
+    return { results: sdb.transaction(() => runBatch(req.body.operations)) };
   });
 
   app.post<{ Body: UserBody }>('/api/v1/users', { schema: { body: userSchema } }, (req, reply) => {
-    const r = registerUser.immediate(req.body);
+    const r = sdb.transaction(() => registerUser(req.body));
     return reply.code(r.status).send(r.body);
   });
 
