@@ -109,6 +109,19 @@ export function manifestProblem(m: unknown): string | null {
   return null;
 }
 
+/** The manifest from its text (null: not found), or why it is not one. */
+export function readManifest(text: string | null): { manifest: RunManifest; problem: null } | { manifest: null; problem: string } {
+  if (text === null) return { manifest: null, problem: 'missing: the run was cut off or never stored' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { manifest: null, problem: 'not JSON' };
+  }
+  const problem = manifestProblem(parsed);
+  return problem === null ? { manifest: parsed as RunManifest, problem: null } : { manifest: null, problem };
+}
+
 /**
  * The listing of <prefix>/<run id>/ against the manifest: nothing extra, nothing missing, each size
  * as written; with `sha256` (key -> hex digest of the object as read back), each checksum too; and
