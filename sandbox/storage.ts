@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
+  makeRunId,
   MANIFEST_KIND,
   MANIFEST_SCHEMA_VERSION,
   manifestKey,
@@ -25,9 +26,8 @@ export interface SinkRequest {
   partRecords: number;
 }
 
-/** UTC time to the millisecond and 6 random hex digits: sortable, and unique enough for one store. */
 export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
+  return makeRunId(now, randomBytes(3).toString('hex'));
 }
 
 const MIME: Record<StreamFormat, string> = { ndjson: 'application/x-ndjson', csv: 'text/csv' };

@@ -47,8 +47,12 @@ export interface RunManifest {
   completed_at: string;
 }
 
-/** Run ids are made by the sandbox: UTC time to the millisecond plus 6 random hex digits. */
+/** Run ids: UTC time to the millisecond plus 6 random hex digits, so they sort by time. */
 export const RUN_ID_PATTERN = /^\d{8}T\d{9}Z-[0-9a-f]{6}$/;
+
+export function makeRunId(now: Date, randomHex6: string): string {
+  return `${now.toISOString().replace(/[-:.]/g, '')}-${randomHex6}`;
+}
 
 export function runDir(prefix: string, runId: string): string {
   return prefix === '' ? runId : `${prefix}/${runId}`;

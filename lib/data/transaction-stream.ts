@@ -121,3 +121,27 @@ export function transactionProblem(r: unknown): string | null {
   if (rec.created_at !== new Date(BASE_TIME + (rec.seq as number) * 1000).toISOString()) return 'created_at does not follow seq';
   return null;
 }
+
+/**
+ * The stored parts of a run, regenerated from its seed: records 1..`records` rendered `chunkSize` at a
+ * time (as the sandbox renders its stream) and cut every `partRecords` records, each CSV part with its
+ * header. `onPart` gets each part's text in order. Used to prove a run reproducible whatever the chunk size.
+ */
+export function renderRunParts(o: { seed: number; records: number; format: StreamFormat; partRecords: number; chunkSize: number }, onPart: (text: string, records: number) => void): void {
+  const rand = streamPrng(o.seed);
+  let part: string[] = [];
+  let inPart = 0;
+  for (let start = 1; start <= o.records; start += o.chunkSize) {
+    const end = Math.min(o.records, start + o.chunkSize - 1);
+    for (let seq = start; seq <= end; seq++) {
+      if (inPart === 0 && o.format === 'csv') part.push(csvHeaderLine());
+      part.push(renderTransaction(nextTransaction(rand, seq), o.format));
+      if (++inPart === o.partRecords) {
+        onPart(part.join(''), inPart);
+        part = [];
+        inPart = 0;
+      }
+    }
+  }
+  if (inPart > 0) onPart(part.join(''), inPart);
+}
