@@ -19,6 +19,7 @@ import { keyPrefixProblem, bucketProblem } from '../../lib/s3-config.ts';
 import { s3Client } from '../../lib/s3-client.ts';
 import { nextTransaction, renderTransaction, STREAM_FORMATS, streamPrng, type StreamFormat } from '../../lib/data/transaction-stream.ts';
 import { RunWriter } from '../storage.ts';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 
 interface GenerateBody {
   records: number;
@@ -159,7 +160,7 @@ export function registerGenerate(app: FastifyInstance, state: SandboxState): voi
       }
       const { records, chunk_size: chunkSize } = req.body;
       const seed = req.body.seed ?? (Date.now() >>> 0);
-      const writer = req.body.sink ? openSink(state, req.body.sink) : null;
+      const writer = req.body.sink ? await openSink(state, req.body.sink) : null;
       const stream = new TransactionStream(records, chunkSize, seed, release, writer);
       reply.type('application/x-ndjson').header('Cache-Control', 'no-store').header('X-Records', String(records));
       if (writer) reply.header('X-Run-Id', writer.runId).header('X-Run-Location', writer.location);
@@ -171,8 +172,12 @@ export function registerGenerate(app: FastifyInstance, state: SandboxState): voi
   });
 }
 
-/** Checks the sink against the bucket and key rules (answered 422 naming the field) and opens its writer. */
-function openSink(state: SandboxState, sink: NonNullable<GenerateBody['sink']>): RunWriter {
+/**
+ * Checks the sink against the bucket and key rules (answered 422 naming the field), asks the store
+ * whether the bucket is there (answered 503 `storage_unavailable` before any byte is streamed), and
+ * opens the run's writer.
+ */
+async function openSink(state: SandboxState, sink: NonNullable<GenerateBody['sink']>): Promise<RunWriter> {
   const store = state.config.objectStore;
   const bucket = sink.bucket ?? store.bucket;
   const prefix = (sink.prefix ?? '').replace(/^\/+|\/+$/g, '');
@@ -181,6 +186,12 @@ function openSink(state: SandboxState, sink: NonNullable<GenerateBody['sink']>):
   const kp = keyPrefixProblem(prefix);
   if (kp) throw new ApiError(422, 'validation_failed', `sink.prefix ${kp}`, { field: 'sink.prefix' });
   state.s3 ??= s3Client(store);
+  try {
+    await state.s3.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (err) {
+    const why = (err as { name?: string }).name === 'NotFound' ? `bucket '${bucket}' does not exist` : `${(err as Error).name}: ${(err as Error).message}`;
+    throw new ApiError(503, 'storage_unavailable', `object storage at ${store.endpoint} cannot take the run: ${why}`);
+  }
   const f = state.faults.current;
   return new RunWriter(
     state.s3,
