@@ -12,6 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
 import { getObject, listAll } from '../../cli/data/verify.ts';
+import { locateStore } from '../../cli/object-store.ts';
 import { RUN_CHECKS, readManifest } from '../../lib/data/stored-run.ts';
 import { parseS3Config } from '../../lib/s3-config.ts';
 import { s3Client } from '../../lib/s3-client.ts';
@@ -24,6 +25,7 @@ const STORE_ENV = { OBJECT_STORE_PORT: '0', OBJECT_STORE_DIR: dataDir, AWS_ENDPO
 let healthy: SandboxProcess;
 let s3: S3Client;
 before(async () => {
+  assert.ok(locateStore(), 'no versitygw: run `npx tsx cli/object-store.ts ensure` first (CI does)');
   healthy = await startSandboxProcess(STORE_ENV, 30_000, { objectStore: true });
   s3 = s3Client(parseS3Config(healthy.s3Env));
 });
