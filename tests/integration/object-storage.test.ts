@@ -187,3 +187,28 @@ test('a cut-off generation leaves no manifest: client disconnect, then kill -9',
     }
   });
 });
+
+test('npm run sandbox (cli/sandbox.ts) starts the store with the bucket, and SIGTERM stops both', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/sandbox.ts'], {
+    env: { ...process.env, ...STORE_ENV, PAYMENT_PORT: '0', BANKING_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  while (!/object store: (http:\/\/127\.0\.0\.1:\d+) \(embedded versitygw, bucket analytics\)/.test(out) && Date.now() < deadline) await delay(100);
+  const endpoint = /object store: (http:\/\/127\.0\.0\.1:\d+) \(embedded/.exec(out)?.[1];
+  assert.ok(endpoint, out);
+  assert.match(out, /sandbox ready: payment=http:\/\/127\.0\.0\.1:\d+ banking=/);
+  const store = s3Client(parseS3Config({ AWS_ENDPOINT_URL_S3: endpoint }));
+  try {
+    assert.deepEqual(await listAll(store, 'analytics', 'nothing-here/'), [], 'bucket analytics exists and answers a signed listing');
+  } finally {
+    store.destroy();
+  }
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0, out);
+  await assert.rejects(fetch(`${endpoint}/`, { signal: AbortSignal.timeout(1000) }), 'the store stopped with the sandbox');
+});
