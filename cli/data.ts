@@ -11,8 +11,13 @@
 // sinks.ts (output files), validator-client.ts + validate-worker.ts (validation beside
 // generation), progress.ts, manifest.ts, signals.ts.
 
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseS3Config, parseS3Url, S3ConfigError, type S3Location } from '../lib/s3-config.ts';
+import { s3Client } from '../lib/s3-client.ts';
+import { uploadDataset } from './data/s3-dataset.ts';
+import { printVerdict, verifyRun } from './data/verify.ts';
 import { availableLocales, createGenerator } from '../lib/data/generate.ts';
 import type { DatasetModel } from '../lib/data/model.ts';
 import { ENTITY_NAMES, type EntityName } from '../lib/data/types.ts';
@@ -38,7 +43,11 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 async function generate(args: DataArgs): Promise<number> {
-  const dir = resolve(args.out);
+  // s3://bucket/prefix: written and validated locally first, then stored with the manifest last.
+  const s3Out: S3Location | null = args.out.startsWith('s3://') ? parseS3Url('--out', args.out) : null;
+  const s3 = s3Out ? s3Client(parseS3Config(process.env)) : null;
+  const dir = s3Out ? mkdtempSync(join(tmpdir(), 'paykit-data-')) : resolve(args.out);
+  if (s3Out) onInterrupt(() => rmSync(dir, { recursive: true, force: true }));
   makeDirs(dir);
   // From here on the directory does not hold a complete dataset until the new manifest lands.
   rmSync(join(dir, 'manifest.json'), { force: true });
@@ -148,12 +157,21 @@ async function generate(args: DataArgs): Promise<number> {
   for (const e of ENTITY_NAMES) for (const s of sinks.get(e) as Sink[]) temps.rename(s.tmpPath, s.finalPath);
   const manifest = buildManifest(args, model, files);
   writeManifest(temps, dir, manifest);
+  let stored = '';
+  if (s3Out && s3) {
+    try {
+      stored = await uploadDataset(s3, dir, s3Out, files);
+    } finally {
+      s3.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 
   const st = model.stats;
   const secs = (Date.now() - t0) / 1000;
   const records = files.filter((f) => f.format === args.formats[0]).reduce((a, f) => a + f.records, 0);
   const lines = [
-    `data: wrote ${dir} (seed ${args.seed}, as-of ${args.asOf}, ${args.formats.join('+')})`,
+    `data: wrote ${stored || dir} (seed ${args.seed}, as-of ${args.asOf}, ${args.formats.join('+')})`,
     `  banks ${fmt(manifest.counts.banks)}  merchants ${fmt(args.merchants)}  customers ${fmt(st.customers)}  accounts ${fmt(st.accounts)} (travel ${fmt(st.travelAccounts)})  cards ${fmt(st.cards)}  transactions ${fmt(st.transactions)}`,
     `  domestic accounts per customer: mean ${manifest.distributions.domesticAccountsPerCustomerMean.toFixed(3)}`,
     `  transactions: domestic ${(100 * share(st.domesticTransactions, st.transactions)).toFixed(1)}% / travel ${(100 * share(st.travelTransactions, st.transactions)).toFixed(1)}%`,
@@ -183,6 +201,27 @@ async function main(): Promise<number> {
   if (args === 'list-locales') {
     console.log(availableLocales().join('\n'));
     return 0;
+  }
+  const needsS3 = 'verify' in args || args.out.startsWith('s3://');
+  if (needsS3) {
+    try {
+      parseS3Config(process.env);
+    } catch (e) {
+      if (!(e instanceof S3ConfigError)) throw e;
+      console.error(`data: ${e.message}`);
+      return 2;
+    }
+  }
+  if ('verify' in args) {
+    const client = s3Client(parseS3Config(process.env));
+    try {
+      return printVerdict(args.verify, await verifyRun(client, args.verify));
+    } catch (e) {
+      console.error(`data: --verify s3://${args.verify.bucket}/${args.verify.prefix}: ${(e as Error).message}`);
+      return 1;
+    } finally {
+      client.destroy();
+    }
   }
   onInterrupt(cleanup);
   try {

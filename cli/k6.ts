@@ -141,54 +141,68 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
   });
 }
 
+export interface GoBinary {
+  /** What the progress lines call it: "k6", "versitygw". */
+  label: string;
+  /** The module to pin (go get MODULE@version) and the main package inside it to build. */
+  module: string;
+  pkg: string;
+  version: string;
+  /** File name of the binary in `dir`. */
+  binary: string;
+  /** The per-user cache directory it goes to. */
+  dir: string;
+  /** For the first progress line: "about 3 minutes on 2 cores". */
+  expect: string;
+}
+
 /**
- * Builds the pinned k6 with Go into the cache. `go install module@version` is tried first; some
- * module proxies do not serve the version list that its deprecation check reads, so on failure we
- * build the same pinned module from a throwaway module (go get + go build), which needs only the
- * version itself.
+ * Builds a pinned Go program into the cache (k6 here, the object store in cli/object-store.ts).
+ * `go install pkg@version` is tried first; some module proxies do not serve the version list that its
+ * deprecation check reads, so on failure we build the same pinned module from a throwaway module
+ * (go get + go build), which needs only the version itself.
  */
-async function buildWithGo(pin: string): Promise<string> {
-  const dir = cacheDir(pin);
+export async function buildGoBinary(b: GoBinary): Promise<string> {
+  const dir = b.dir;
   mkdirSync(dir, { recursive: true });
   const lock = join(dir, '.building');
   try {
     mkdirSync(lock);
   } catch {
-    throw new Error(`another build of k6 seems to be running (${lock} exists; remove it if not)`);
+    throw new Error(`another build of ${b.label} seems to be running (${lock} exists; remove it if not)`);
   }
-  const staging = mkdtempSync(join(tmpdir(), 'paykit-k6-build-'));
+  const staging = mkdtempSync(join(tmpdir(), `paykit-${b.label}-build-`));
   const started = Date.now();
   let packages = 0;
   const ticker = setInterval(() => {
     const secs = Math.round((Date.now() - started) / 1000);
-    process.stderr.write(`  ... still building k6 (${secs}s, ${packages} packages compiled)\n`);
+    process.stderr.write(`  ... still building ${b.label} (${secs}s, ${packages} packages compiled)\n`);
   }, 15_000);
   const countPackage = (line: string) => {
     if (line && !line.startsWith('go:')) packages++;
     else if (line.startsWith('go: downloading')) process.stderr.write(`  ${line}\n`);
   };
   try {
-    process.stderr.write(
-      `Building k6 ${pin} from source with Go (first time only; about 3 minutes on 2 cores). Output goes to ${dir}\n`,
-    );
+    process.stderr.write(`Building ${b.label} ${b.version} from source with Go (first time only; ${b.expect}). Output goes to ${dir}\n`);
     const env = goBuildEnv({ GOBIN: staging });
-    let result = await run('go', ['install', '-v', `${K6_MODULE}@${pin}`], { env, onLine: countPackage });
-    let built = join(staging, 'k6');
+    let result = await run('go', ['install', '-v', `${b.pkg}@${b.version}`], { env, onLine: countPackage });
+    // go install names the binary after the package's last path element, a major version suffix (/v2) aside.
+    let built = join(staging, b.pkg.split('/').filter((x) => !/^v\d+$/.test(x)).pop() as string);
     if (result.code !== 0 || !existsSync(built)) {
       process.stderr.write(`  go install failed (${result.output.trim().split('\n').pop()}); building from a temporary module instead\n`);
       const mod = join(staging, 'mod');
       mkdirSync(mod);
-      writeFileSync(join(mod, 'go.mod'), throwawayGoMod('paykitk6build'));
-      result = await run('go', ['get', `${K6_MODULE}@${pin}`], { cwd: mod, env, onLine: countPackage });
+      writeFileSync(join(mod, 'go.mod'), throwawayGoMod(`paykit${b.label.replace(/\W/g, '')}build`));
+      result = await run('go', ['get', `${b.module}@${b.version}`], { cwd: mod, env, onLine: countPackage });
       if (result.code === 0) {
-        built = join(staging, 'k6-bin');
-        result = await run('go', ['build', '-v', '-o', built, K6_MODULE], { cwd: mod, env, onLine: countPackage });
+        built = join(staging, `${b.binary}-bin`);
+        result = await run('go', ['build', '-v', '-o', built, b.pkg], { cwd: mod, env, onLine: countPackage });
       }
-      if (result.code !== 0) throw new Error(`building k6 with Go failed:\n${result.output.slice(-2000)}`);
+      if (result.code !== 0) throw new Error(`building ${b.label} with Go failed:\n${result.output.slice(-2000)}`);
     }
-    const target = join(dir, 'k6');
+    const target = join(dir, b.binary);
     renameSync(built, target);
-    process.stderr.write(`Built k6 ${pin} in ${Math.round((Date.now() - started) / 1000)}s: ${target}\n`);
+    process.stderr.write(`Built ${b.label} ${b.version} in ${Math.round((Date.now() - started) / 1000)}s: ${target}\n`);
     return target;
   } finally {
     clearInterval(ticker);
@@ -197,7 +211,11 @@ async function buildWithGo(pin: string): Promise<string> {
   }
 }
 
-function hasGo(): boolean {
+function buildWithGo(pin: string): Promise<string> {
+  return buildGoBinary({ label: 'k6', module: K6_MODULE, pkg: K6_MODULE, version: pin, binary: 'k6', dir: cacheDir(pin), expect: 'about 3 minutes on 2 cores' });
+}
+
+export function hasGo(): boolean {
   return spawnSync('go', ['version'], { encoding: 'utf8' }).status === 0;
 }
 

@@ -4,7 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTargets, type TargetRef } from '../lib/service.ts';
+import { parseS3Config, S3_VARIABLES, EMBEDDED_STORE } from '../lib/s3-config.ts';
 import { k6Inspect } from './k6.ts';
+import { freePort, locateStore, startStore, storeDataDir, type RunningStore } from './object-store.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -15,15 +17,75 @@ export interface SandboxProcess {
   /** Everything the sandbox printed, for diagnostics. */
   output: () => string;
   stop: () => Promise<number | null>;
+  /** The object store the sandbox writes generation runs to: its endpoint, and whether we started it. */
+  objectStore: { endpoint: string; embedded: RunningStore | null };
+  /** The S3 variables to hand to k6 and to tools, so they read the same store. */
+  s3Env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The embedded object store, when AWS_ENDPOINT_URL_S3 (or MINIO_ENDPOINT) is unset: started on
+ * 127.0.0.1:OBJECT_STORE_PORT (default 9000; 0 = a free port) over OBJECT_STORE_DIR. Bad S3 settings
+ * throw here, naming the variable, before anything starts. Without a versitygw binary (and with
+ * OBJECT_STORE=off) no store is started: the sandbox still serves everything but sinks, which it
+ * answers 503.
+ */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(500) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function objectStoreFor(env: NodeJS.ProcessEnv): Promise<{ endpoint: string; embedded: RunningStore | null; s3Env: NodeJS.ProcessEnv }> {
+  const c = parseS3Config(env);
+  const s3Env: NodeJS.ProcessEnv = {};
+  for (const names of Object.values(S3_VARIABLES)) for (const n of names) if (env[n] !== undefined) s3Env[n] = env[n];
+  if (!c.embedded) return { endpoint: c.endpoint, embedded: null, s3Env };
+  const portText = env.OBJECT_STORE_PORT?.trim() || String(EMBEDDED_STORE.port);
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new Error(`OBJECT_STORE_PORT must be an integer 0..65535, got '${env.OBJECT_STORE_PORT}'`);
+  const bin = env.OBJECT_STORE === 'off' ? null : locateStore();
+  if (!bin) {
+    if (env.OBJECT_STORE !== 'off') console.error(`object store: no versitygw found (npx tsx cli/object-store.ts ensure builds it); generation sinks will answer 503`);
+    return { endpoint: c.endpoint, embedded: null, s3Env };
+  }
+  const port = Number(portText) === 0 ? await freePort() : Number(portText);
+  if (Number(portText) !== 0 && (await answers(`http://${EMBEDDED_STORE.host}:${port}/`))) {
+    // Another sandbox's store (npm run sandbox in another terminal): the same store, so use it.
+    console.error(`object store: something already answers on ${EMBEDDED_STORE.host}:${port}; using it (set OBJECT_STORE_PORT=0 for a store of this run's own)`);
+    s3Env.AWS_ENDPOINT_URL_S3 = `http://${EMBEDDED_STORE.host}:${port}`;
+    return { endpoint: s3Env.AWS_ENDPOINT_URL_S3, embedded: null, s3Env };
+  }
+  const store = await startStore({ bin: bin.path, port, dataDir: storeDataDir(env), bucket: c.bucket });
+  s3Env.AWS_ENDPOINT_URL_S3 = store.endpoint;
+  return { endpoint: store.endpoint, embedded: store, s3Env };
 }
 
 const READY = /sandbox ready: payment=(\S+) banking=(\S+)/;
 
 /**
- * `root` is the checkout whose sandbox runs, with its own node_modules (tsx is resolved from there):
- * bench/sqlite runs an older revision's sandbox beside this one's.
+ * `objectStore: true` also starts the embedded object store (or checks the configured one's settings):
+ * what `npm start`, `npm run sandbox` and the storage tests want; other callers leave it off. `root` is the
+ * checkout whose sandbox runs, with its own node_modules (tsx is resolved from there): bench/sqlite runs an
+ * older revision's sandbox beside this one's.
  */
-export function startSandboxProcess(env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000, root = repoRoot): Promise<SandboxProcess> {
+export async function startSandboxProcess(
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 30_000,
+  opts: { objectStore?: boolean; root?: string } = {},
+): Promise<SandboxProcess> {
+  const store = opts.objectStore ? await objectStoreFor({ ...process.env, ...env }) : { endpoint: parseS3Config({ ...process.env, ...env }).endpoint, embedded: null, s3Env: {} };
+  try {
+    return await startSandboxChild({ ...env, ...store.s3Env }, timeoutMs, store, opts.root ?? repoRoot);
+  } catch (err) {
+    await store.embedded?.stop();
+    throw err;
+  }
+}
+
+function startSandboxChild(env: NodeJS.ProcessEnv, timeoutMs: number, store: Awaited<ReturnType<typeof objectStoreFor>>, root: string): Promise<SandboxProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'sandbox/main.ts')], {
     cwd: root,
     env: { ...process.env, PAYMENT_PORT: '0', BANKING_PORT: '0', ...env },
@@ -36,6 +98,7 @@ export function startSandboxProcess(env: NodeJS.ProcessEnv = {}, timeoutMs = 30_
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     const code = await exited;
     clearTimeout(timer);
+    await store.embedded?.stop();
     return code;
   };
   return new Promise((resolve, reject) => {
@@ -48,7 +111,15 @@ export function startSandboxProcess(env: NodeJS.ProcessEnv = {}, timeoutMs = 30_
       const m = READY.exec(output);
       if (m) {
         clearTimeout(timer);
-        resolve({ paymentUrl: m[1] as string, bankingUrl: m[2] as string, child, output: () => output, stop });
+        resolve({
+          paymentUrl: m[1] as string,
+          bankingUrl: m[2] as string,
+          child,
+          output: () => output,
+          stop,
+          objectStore: { endpoint: store.endpoint, embedded: store.embedded },
+          s3Env: store.s3Env,
+        });
       }
     };
     child.stdout!.on('data', onData);
@@ -92,12 +163,13 @@ export async function targetsOrSandbox(script?: { k6Path: string; path: string }
     console.log(`${script!.path} does not load (k6 names why below); no sandbox started`);
     return { env, sandbox: null };
   }
-  const sandbox = await startSandboxProcess();
+  const sandbox = await startSandboxProcess({}, 30_000, { objectStore: true });
   env.PAYMENT_SERVICE_URL = sandbox.paymentUrl;
   env.BANKING_API_URL = sandbox.bankingUrl;
+  Object.assign(env, sandbox.s3Env);
   // The sandbox was started with SANDBOX_TOKEN: the scripts must send that token, not the default one.
   const sandboxToken = env.SANDBOX_TOKEN?.split(',')[0]?.trim();
   if (!env.AUTH_TOKEN?.trim() && sandboxToken) env.AUTH_TOKEN = sandboxToken;
-  console.log(`sandbox: payment ${sandbox.paymentUrl}, banking ${sandbox.bankingUrl}`);
+  console.log(`sandbox: payment ${sandbox.paymentUrl}, banking ${sandbox.bankingUrl}, object store ${sandbox.objectStore.endpoint}${sandbox.objectStore.embedded ? ' (embedded)' : ''}`);
   return { env, sandbox };
 }

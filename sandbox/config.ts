@@ -11,10 +11,13 @@
  *   SANDBOX_FAULTS      fault-injection spec (see sandbox/fault-spec.ts, docs/sandbox.md)
  *   SANDBOX_BODY_LIMIT  max request body in bytes (default 1048576)
  *   SANDBOX_LOG         off | error | warn | info | debug (default off; logs go to stderr)
+ *   AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, S3_BUCKET (and the MINIO_*
+ *                       aliases): where POST /api/v1/data/generate stores a run when asked to (lib/s3-config.ts)
  */
 import { SANDBOX_DEFAULT_PORTS, SANDBOX_DEFAULT_TOKEN } from '../lib/config.ts';
 import { parseRateLimit as parseLimit } from '../lib/rate-limit.ts';
 import { parseFaultSpec, type FaultSpec } from './fault-spec.ts';
+import { parseS3Config, S3ConfigError, type S3Config } from '../lib/s3-config.ts';
 
 export interface RateLimitConfig {
   limit: number;
@@ -36,6 +39,8 @@ export interface SandboxConfig {
   faults: FaultSpec;
   bodyLimit: number;
   logLevel: LogLevel;
+  /** Where generation runs are stored when a request names a sink. */
+  objectStore: S3Config;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +117,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const host = (env.SANDBOX_HOST ?? '127.0.0.1').trim() || '127.0.0.1';
 
+  let objectStore: S3Config;
+  try {
+    objectStore = parseS3Config(env);
+  } catch (err) {
+    if (err instanceof S3ConfigError) throw new ConfigError(err.problems.join('; '));
+    throw err;
+  }
+
   return {
     paymentPort: parsePort('PAYMENT_PORT', env.PAYMENT_PORT, SANDBOX_DEFAULT_PORTS.payment),
     bankingPort: parsePort('BANKING_PORT', env.BANKING_PORT, SANDBOX_DEFAULT_PORTS.banking),
@@ -122,5 +135,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     faults,
     bodyLimit,
     logLevel: logRaw as LogLevel,
+    objectStore,
   };
 }

@@ -33,6 +33,11 @@
  *                                 re-checking: concurrent captures of one authorization all succeed
  *   float_amounts                 payment amounts pass through major units rounded to one decimal before they are
  *                                 stored (money in a float); the answer echoes the request, so the ledger drifts
+ *   slow_storage                  every part a generation stores (POST /api/v1/data/generate with a sink) waits
+ *                                 STORAGE_SLOW_MS before its PUT: time to the manifest and storage MB/s breach
+ *   failing_storage               every part's PUT fails: the stream is cut off and no manifest is written
+ *   corrupt_part                  the first part is stored with one byte changed (the manifest keeps the true sha256)
+ *   missing_part                  the first part is never stored, yet listed in the manifest
  *
  * Examples: "latency=300ms@/api/v1/payments*; errors=0.5@POST /api/v1/payments"
  *
@@ -69,6 +74,10 @@ export const SWITCHES = {
   racy_refunds: 'racyRefunds',
   racy_captures: 'racyCaptures',
   float_amounts: 'floatAmounts',
+  slow_storage: 'slowStorage',
+  failing_storage: 'failingStorage',
+  corrupt_part: 'corruptPart',
+  missing_part: 'missingPart',
 } as const;
 
 export type SwitchName = keyof typeof SWITCHES;
@@ -83,8 +92,11 @@ export type FaultSpec = { rules: FaultRule[] } & Record<SwitchField, boolean>;
  */
 export const RACE_WINDOW_MS = 100;
 
+/** What slow_storage adds before each part's PUT: a congested or throttled store (S3's 503 SlowDown back-off). */
+export const STORAGE_SLOW_MS = 1500;
+
 export function emptyFaults(): FaultSpec {
-  return { rules: [], noUniquePan: false, noRateLimit: false, noIdempotencyLock: false, racyRefunds: false, racyCaptures: false, floatAmounts: false };
+  return { rules: [], noUniquePan: false, noRateLimit: false, noIdempotencyLock: false, racyRefunds: false, racyCaptures: false, floatAmounts: false, slowStorage: false, failingStorage: false, corruptPart: false, missingPart: false };
 }
 
 const SWITCH_NAMES = Object.keys(SWITCHES) as SwitchName[];

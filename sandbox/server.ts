@@ -231,6 +231,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         state.closing = true;
         state.faults.releaseAll();
         await Promise.allSettled([payment.close(), banking.close()]);
+        state.s3?.destroy();
         sdb.close();
       })();
       return closing;

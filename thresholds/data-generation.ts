@@ -11,6 +11,16 @@ export const generationBudget = {
   ttfbP95Ms: 5000,
   /** Whole stream (k6 http_req_duration), p95, ms. Override: GEN_TOTAL_P95_MS. */
   totalP95Ms: 600_000,
+  /**
+   * From the trigger to the run's manifest readable in storage, p95, ms. Override: GEN_MANIFEST_P95_MS.
+   * 20,000 records (4.5 MB, 4 parts) take about 1-2 s against the embedded store (docs/object-storage.md).
+   */
+  timeToManifestP95Ms: 20_000,
+  /**
+   * Stored bytes over time to the manifest, per run, MB/s (10^6 B), the slowest run. Override:
+   * GEN_MIN_STORAGE_MB_PER_S. A floor a 2-core machine keeps with room to spare; slow_storage breaks it.
+   */
+  minStorageMbPerS: 1,
 };
 
 export interface GenerationThresholdOptions {
@@ -20,6 +30,8 @@ export interface GenerationThresholdOptions {
   minRecordsPerSecond: number | null;
   /** Sequential triggers must all stream; concurrent ones may be turned away politely. */
   concurrent: boolean;
+  /** Runs are stored in object storage: their time to the manifest and MB/s are judged too. */
+  storage: { timeToManifestP95Ms: number; minMbPerS: number } | null;
 }
 
 export function generationThresholds(o: GenerationThresholdOptions): Thresholds {
@@ -36,5 +48,11 @@ export function generationThresholds(o: GenerationThresholdOptions): Thresholds 
     t.gen_streams_complete = ['count>=1'];
   }
   if (o.minRecordsPerSecond !== null) t.gen_records_per_s = [`min>=${o.minRecordsPerSecond}`];
+  if (o.storage) {
+    t.gen_time_to_manifest_ms = [`p(95)<${o.storage.timeToManifestP95Ms}`];
+    t.gen_storage_mb_per_s = [`min>=${o.storage.minMbPerS}`];
+    // Every run that streamed left a manifest (a trigger turned away leaves nothing to find).
+    t.gen_runs_stored = ['count>=1'];
+  }
   return t;
 }

@@ -113,7 +113,7 @@ async function runOne(c: Contender, w: Workload, round: number): Promise<Run> {
       SANDBOX_DB: values.db === 'file' ? dbFile : ':memory:',
     },
     30_000,
-    c.root,
+    { root: c.root },
   );
   const pid = sb.child.pid as number;
   let result;

@@ -12,6 +12,7 @@ import { DEFAULT_LOCALES, DEFAULT_POOL_SIZE, isKnownLocale } from '../../lib/dat
 import { ARRIVAL_PATTERNS, COUNT_RANGES, OPTION_DEFAULTS, defaultAsOf, isArrivalPattern, isRate, isShare, optionConflict, parseAsOf, type CountOption } from '../../lib/data/options.ts';
 import type { ArrivalPattern } from '../../lib/data/types.ts';
 import { FORMATS, type Format } from './formats.ts';
+import { parseS3Url, type S3Location } from '../../lib/s3-config.ts';
 
 const D = OPTION_DEFAULTS;
 const DEFAULT_CUSTOMERS = 1000;
@@ -29,7 +30,14 @@ Same options and seed => byte-identical files.
   --merchants N        merchants (default ${DEFAULT_MERCHANTS})
   --transactions N     transactions (default: same as --customers)
   --seed N             integer seed, 0..2^53-1 (default ${DEFAULT_SEED})
-  --out DIR            output directory (default data/)
+  --out DIR            output directory (default data/); or s3://bucket/prefix: the files and
+                       then manifest.json go to <prefix>/<run id>/ in object storage
+                       (AWS_ENDPOINT_URL_S3 and friends; docs/object-storage.md)
+  --verify s3://bucket/prefix/<run id>
+                       prove a stored generation run (the sandbox's, or one written with
+                       --out s3://...): listing = manifest, sizes, sha256, the floor, record
+                       counts, schema, ids and references, and (sandbox runs) the same sha256
+                       from the seed at other chunk sizes; exit 99 naming each failed check
   --locales L,L        faker locales for names/addresses/phones (default ${DEFAULT_LOCALES.join(',')})
   --format F,F         ${FORMATS.join(', ')} (default json)
   --travel-ratio X     share of transactions that are travel deposits, 0..1 (default ${D.travelRatio})
@@ -49,7 +57,8 @@ Same options and seed => byte-identical files.
   --list-locales       print the usable faker locales and exit
   -h, --help           this help
 
-Exit codes: 0 done, 1 generation or validation failed, 2 bad arguments, 130 interrupted.`;
+Exit codes: 0 done, 1 generation or validation failed, 2 bad arguments, 99 --verify found a
+failed check, 130 interrupted.`;
 
 /** A bad command line; the message names the flag. */
 export class UsageError extends Error {}
@@ -77,7 +86,7 @@ export interface DataArgs {
 
 const VALUE_FLAGS = [
   'customers', 'merchants', 'transactions', 'seed', 'out', 'locales', 'format', 'travel-ratio', 'travel-accounts',
-  'domestic-banks', 'foreign-banks', 'pattern', 'tps', 'as-of', 'amount-bands', 'pool-size',
+  'domestic-banks', 'foreign-banks', 'pattern', 'tps', 'as-of', 'amount-bands', 'pool-size', 'verify',
 ] as const;
 const BOOL_FLAGS = ['no-validate', 'quiet', 'help', 'list-locales'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
@@ -138,12 +147,20 @@ function parseRatio(flag: string, raw: string): number {
 }
 
 /** Parses and checks every argument; throws UsageError naming the flag. Touches nothing on disk. */
-export function parseDataArgs(argv: readonly string[]): DataArgs | 'help' | 'list-locales' {
+export function parseDataArgs(argv: readonly string[]): DataArgs | 'help' | 'list-locales' | { verify: S3Location } {
   const flags = readFlags(argv);
   if (flags === 'help') return 'help';
   const { values, switches } = flags;
   if (switches.has('help')) return 'help';
   if (switches.has('list-locales')) return 'list-locales';
+  const verify = values.get('verify');
+  if (verify !== undefined) {
+    const other = [...values.keys()].find((k) => k !== 'verify') ?? [...switches].find((k) => k !== 'quiet');
+    if (other) throw new UsageError(`--verify: checks a stored run and takes no other flag (got --${other})`);
+    const loc = s3Location('verify', verify);
+    if (loc.prefix === '') throw new UsageError('--verify: name the run: s3://bucket/prefix/<run id>');
+    return { verify: loc };
+  }
 
   const get = (k: ValueFlag) => values.get(k);
   const count = (flag: ValueFlag, option: CountOption, fallback: number) => {
@@ -211,8 +228,17 @@ export function parseDataArgs(argv: readonly string[]): DataArgs | 'help' | 'lis
   if (conflict === 'travel-needs-travel-accounts') {
     throw new UsageError('--travel-ratio: travel transactions need --foreign-banks > 0 and --travel-accounts > 0 (or --travel-ratio 0)');
   }
-  checkOutDir(args.out);
+  if (args.out.startsWith('s3://')) s3Location('out', args.out);
+  else checkOutDir(args.out);
   return args;
+}
+
+function s3Location(flag: string, url: string): S3Location {
+  try {
+    return parseS3Url(`--${flag}`, url);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /** The out dir must be a writable directory, or creatable under a writable one. */

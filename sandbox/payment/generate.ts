@@ -5,17 +5,27 @@
  * records, so memory stays at about one chunk and a slow client throttles generation (backpressure).
  * Only one generation runs at a time; the slot is released when the stream ends or is destroyed
  * (fastify destroys it when the client disconnects).
+ *
+ * With a `sink` ({bucket, prefix, format, part_records}) the same records are also stored in object
+ * storage (sandbox/storage.ts): parts as they fill, the manifest last, just before the stream ends.
+ * The run's id and location are in the X-Run-Id and X-Run-Location headers. A cut-off stream leaves
+ * no manifest. The record shape is lib/data/transaction-stream.ts.
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { SANDBOX_CURRENCIES } from '../../lib/data/currencies.ts';
 import type { SandboxState } from '../state.ts';
 import { ApiError } from '../errors.ts';
+import { keyPrefixProblem, bucketProblem } from '../../lib/s3-config.ts';
+import { s3Client } from '../../lib/s3-client.ts';
+import { nextTransaction, renderTransaction, STREAM_FORMATS, streamPrng, type StreamFormat } from '../../lib/data/transaction-stream.ts';
+import { RunWriter } from '../storage.ts';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 
 interface GenerateBody {
   records: number;
   chunk_size: number;
   seed?: number;
+  sink?: { bucket?: string; prefix?: string; format?: StreamFormat; part_records?: number };
 }
 
 const generateSchema = {
@@ -25,38 +35,36 @@ const generateSchema = {
     records: { type: 'integer', minimum: 1, maximum: 10_000_000 },
     chunk_size: { type: 'integer', minimum: 1, maximum: 100_000, default: 1000 },
     seed: { type: 'integer', minimum: 0, maximum: 4_294_967_295 },
+    // Store the run in object storage as well (sandbox/storage.ts); the response stream is unchanged.
+    sink: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        bucket: { type: 'string', minLength: 3, maxLength: 63 },
+        prefix: { type: 'string', maxLength: 512 },
+        format: { type: 'string', enum: [...STREAM_FORMATS] },
+        part_records: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 5000 },
+      },
+    },
   },
 } as const;
-
-const BRANDS = ['visa', 'mastercard', 'amex', 'discover'];
-const STATUSES = ['captured', 'captured', 'captured', 'captured', 'captured', 'captured', 'refunded', 'partially_refunded', 'failed'];
-const BASE_TIME = Date.UTC(2026, 0, 1);
-
-/** mulberry32: tiny seeded PRNG returning uint32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 class TransactionStream extends Readable {
   private next = 1;
   private scheduled = false;
   private readonly rand: () => number;
+  /** A part upload in flight: rendering waits for it, so storage throttles generation like a slow client does. */
+  private uploading: Promise<void> | null = null;
 
   constructor(
     private readonly total: number,
     private readonly chunkSize: number,
-    seed: number,
+    private readonly seed: number,
     private readonly onDone: () => void,
+    private readonly writer: RunWriter | null,
   ) {
     super({ highWaterMark: 64 * 1024 });
-    this.rand = prng(seed);
+    this.rand = streamPrng(seed);
   }
 
   // Each chunk is rendered on a later turn of the event loop (setImmediate): when the client reads
@@ -65,35 +73,49 @@ class TransactionStream extends Readable {
   override _read(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (!this.destroyed) this.renderChunk();
-    });
+    const go = (): void => {
+      setImmediate(() => {
+        this.scheduled = false;
+        if (!this.destroyed) this.renderChunk();
+      });
+    };
+    if (this.uploading) {
+      this.uploading.then(() => {
+        this.uploading = null;
+        go();
+      }, (err: unknown) => this.destroy(err as Error));
+    } else go();
   }
 
   private renderChunk(): void {
     if (this.next > this.total) {
-      this.push(null);
+      if (!this.writer) {
+        this.push(null);
+        return;
+      }
+      // The manifest is written before the stream ends: a client that saw the whole body finds it.
+      this.writer.finish({ seed: this.seed, requestedRecords: this.total, chunkSize: this.chunkSize }).then(
+        () => this.push(null),
+        (err: unknown) => this.destroy(err as Error),
+      );
       return;
     }
     const end = Math.min(this.total, this.next + this.chunkSize - 1);
-    const r = this.rand;
+    const sinkFormat = this.writer?.format;
     let out = '';
     for (let seq = this.next; seq <= end; seq++) {
-      const x = r();
-      const y = r();
-      const amount = 100 + (x % 500_000);
-      out +=
-        `{"seq":${seq},"id":"txn_${seq.toString(16).padStart(12, '0')}","merchant_id":"merch_${String(y % 1000).padStart(4, '0')}",` +
-        `"customer_id":"cus_${(x >>> 8).toString(16).padStart(6, '0')}","amount":${amount},"currency":"${SANDBOX_CURRENCIES[y % SANDBOX_CURRENCIES.length]}",` +
-        `"status":"${STATUSES[(x >>> 3) % STATUSES.length]}","card_brand":"${BRANDS[(y >>> 5) % BRANDS.length]}",` +
-        `"card_last4":"${String((x >>> 4) % 10000).padStart(4, '0')}","created_at":"${new Date(BASE_TIME + seq * 1000).toISOString()}"}\n`;
+      const t = nextTransaction(this.rand, seq);
+      const line = renderTransaction(t, 'ndjson');
+      out += line;
+      if (this.writer) this.writer.add(sinkFormat === 'ndjson' ? line : renderTransaction(t, 'csv'));
     }
     this.next = end + 1;
+    if (this.writer?.hasReady) this.uploading = this.writer.upload();
     this.push(out);
   }
 
   override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
+    this.writer?.abort();
     this.onDone();
     cb(err);
   }
@@ -138,12 +160,42 @@ export function registerGenerate(app: FastifyInstance, state: SandboxState): voi
       }
       const { records, chunk_size: chunkSize } = req.body;
       const seed = req.body.seed ?? (Date.now() >>> 0);
-      const stream = new TransactionStream(records, chunkSize, seed, release);
+      const writer = req.body.sink ? await openSink(state, req.body.sink) : null;
+      const stream = new TransactionStream(records, chunkSize, seed, release, writer);
       reply.type('application/x-ndjson').header('Cache-Control', 'no-store').header('X-Records', String(records));
+      if (writer) reply.header('X-Run-Id', writer.runId).header('X-Run-Location', writer.location);
       return reply.send(stream);
     } catch (err) {
       release();
       throw err;
     }
   });
+}
+
+/**
+ * Checks the sink against the bucket and key rules (answered 422 naming the field), asks the store
+ * whether the bucket is there (answered 503 `storage_unavailable` before any byte is streamed), and
+ * opens the run's writer.
+ */
+async function openSink(state: SandboxState, sink: NonNullable<GenerateBody['sink']>): Promise<RunWriter> {
+  const store = state.config.objectStore;
+  const bucket = sink.bucket ?? store.bucket;
+  const prefix = (sink.prefix ?? '').replace(/^\/+|\/+$/g, '');
+  const bp = bucketProblem(bucket);
+  if (bp) throw new ApiError(422, 'validation_failed', `sink.bucket ${bp}`, { field: 'sink.bucket' });
+  const kp = keyPrefixProblem(prefix);
+  if (kp) throw new ApiError(422, 'validation_failed', `sink.prefix ${kp}`, { field: 'sink.prefix' });
+  state.s3 ??= s3Client(store);
+  try {
+    await state.s3.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (err) {
+    const why = (err as { name?: string }).name === 'NotFound' ? `bucket '${bucket}' does not exist` : `${(err as Error).name}: ${(err as Error).message}`;
+    throw new ApiError(503, 'storage_unavailable', `object storage at ${store.endpoint} cannot take the run: ${why}`);
+  }
+  const f = state.faults.current;
+  return new RunWriter(
+    state.s3,
+    { bucket, prefix, format: sink.format ?? 'ndjson', partRecords: sink.part_records ?? 5000 },
+    { slowStorage: f.slowStorage, failingStorage: f.failingStorage, corruptPart: f.corruptPart, missingPart: f.missingPart },
+  );
 }

@@ -58,6 +58,9 @@ function assertBreached(run: K6Run, metric: string): NonNullable<K6Run['report']
 
 const counter = (r: NonNullable<K6Run['report']>, name: string) => r.counters[name];
 
+/** The streaming side alone: storing runs and proving them is tests/integration/object-storage.test.ts. */
+const STREAM_ONLY = { GEN_STORE: 'false' };
+
 // ------------------------------------------------------------------------------------------ race
 
 test('registration race: 100 simultaneous registrations of one PAN give exactly one 201 and 99 409s', async () => {
@@ -145,7 +148,7 @@ test('rate limit: RATE_LIMIT missing or malformed stops k6 before load', async (
 // ------------------------------------------------------------------------------- data generation
 
 test('data generation: streams every record, with TTFB, total time and throughput measured', async () => {
-  const run = await runK6('data-generation', { ...targets(healthy), GEN_RECORDS: '20000', GEN_REQUESTS: '2' });
+  const run = await runK6('data-generation', { ...targets(healthy), ...STREAM_ONLY, GEN_RECORDS: '20000', GEN_REQUESTS: '2' });
   const r = assertPass(run);
   assert.equal(counter(r, 'gen_streams_complete'), 2);
   assert.equal(counter(r, 'gen_records'), 40000);
@@ -156,7 +159,7 @@ test('data generation: streams every record, with TTFB, total time and throughpu
 
 test('data generation, concurrent triggers: only 2xx, 409, 429 or 503', async () => {
   // Large enough that a generation is still streaming when the others arrive.
-  const run = await runK6('data-generation', { ...targets(healthy), GEN_CONCURRENCY: '4', GEN_RECORDS: '200000' });
+  const run = await runK6('data-generation', { ...targets(healthy), ...STREAM_ONLY, GEN_CONCURRENCY: '4', GEN_RECORDS: '200000' });
   const r = assertPass(run);
   assert.equal(counter(r, 'gen_unacceptable_status'), 0);
   assert.equal(counter(r, 'gen_streams_complete')! + counter(r, 'gen_rejected')!, 4);
@@ -166,7 +169,7 @@ test('data generation, concurrent triggers: only 2xx, 409, 429 or 503', async ()
 
 test('data generation: a first byte later than the TTFB budget fails the gate on http_req_waiting', async () => {
   await withSandbox({ SANDBOX_FAULTS: 'ttfb=6s@POST /api/v1/data/generate' }, async (s) => {
-    const run = await runK6('data-generation', { ...targets(s), GEN_REQUESTS: '1', GEN_RECORDS: '1000' });
+    const run = await runK6('data-generation', { ...targets(s), ...STREAM_ONLY, GEN_REQUESTS: '1', GEN_RECORDS: '1000' });
     const r = assertBreached(run, 'http_req_waiting{name:POST /api/v1/data/generate}');
     const ttfb = r.thresholds.find((t) => t.metric.startsWith('http_req_waiting'));
     assert.ok(ttfb && ttfb.observed! >= 6000, JSON.stringify(ttfb));

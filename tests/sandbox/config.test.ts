@@ -52,7 +52,7 @@ test('bad values are rejected with a clear message', () => {
     [{ SANDBOX_TOKEN: 'k1,k1' }, 'SANDBOX_TOKEN lists the same token twice (the value is not shown)'],
     [{ SANDBOX_RATE_LIMIT: 'lots' }, "SANDBOX_RATE_LIMIT must look like '<requests>/<window>' (e.g. '100/1s', '6000/1m') or 'off', got 'lots'"],
     [{ SANDBOX_FAULTS: 'latency=soon' }, "SANDBOX_FAULTS is invalid: rule 'latency=soon': 'soon' is not a duration like 200ms, 1.5s, 2m"],
-    [{ SANDBOX_FAULTS: 'chaos' }, "SANDBOX_FAULTS is invalid: rule 'chaos': unknown fault 'chaos' (known: latency, ttfb, errors, reset, timeout, no_unique_pan, no_rate_limit, no_idempotency_lock, racy_refunds, racy_captures, float_amounts)"],
+    [{ SANDBOX_FAULTS: 'chaos' }, "SANDBOX_FAULTS is invalid: rule 'chaos': unknown fault 'chaos' (known: latency, ttfb, errors, reset, timeout, no_unique_pan, no_rate_limit, no_idempotency_lock, racy_refunds, racy_captures, float_amounts, slow_storage, failing_storage, corrupt_part, missing_part)"],
     [{ SANDBOX_BODY_LIMIT: '10' }, "SANDBOX_BODY_LIMIT must be an integer number of bytes 1024..1073741824, got '10'"],
     [{ SANDBOX_LOG: 'loud' }, "SANDBOX_LOG must be one of off, error, warn, info, debug, got 'loud'"],
   ];

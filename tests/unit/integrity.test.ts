@@ -141,13 +141,13 @@ test('data generation: acceptable statuses and NDJSON accounting', () => {
 });
 
 test('data generation thresholds: TTFB and total per endpoint; sequential runs must all stream', () => {
-  const seq = generationThresholds({ ttfbP95Ms: 5000, totalP95Ms: 600000, minRecordsPerSecond: null, concurrent: false });
+  const seq = generationThresholds({ ttfbP95Ms: 5000, totalP95Ms: 600000, minRecordsPerSecond: null, concurrent: false, storage: null });
   assert.deepEqual(seq['http_req_waiting{name:POST /api/v1/data/generate}'], ['p(95)<5000']);
   assert.deepEqual(seq['http_req_duration{name:POST /api/v1/data/generate}'], ['p(95)<600000']);
   assert.deepEqual(seq.gen_unacceptable_status, ['count==0']);
   assert.deepEqual(seq.gen_rejected, ['count==0']);
   assert.equal(seq.gen_records_per_s, undefined);
-  const conc = generationThresholds({ ttfbP95Ms: 200, totalP95Ms: 1000, minRecordsPerSecond: 5000, concurrent: true });
+  const conc = generationThresholds({ ttfbP95Ms: 200, totalP95Ms: 1000, minRecordsPerSecond: 5000, concurrent: true, storage: null });
   assert.equal(conc.gen_rejected, undefined);
   assert.deepEqual(conc.gen_records_per_s, ['min>=5000']);
   assert.deepEqual(conc['http_req_waiting{name:POST /api/v1/data/generate}'], ['p(95)<200']);
