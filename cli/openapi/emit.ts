@@ -79,7 +79,8 @@ function uses(v: Value | undefined, kind: Value['kind']): boolean {
 
 function endpointLiteral(e: EndpointModel): string {
   const body = e.body ? `, body: ${str(e.body)}` : '';
-  return `{ method: ${str(e.method)}, path: ${str(e.path)}, expected: [${e.expected.join(', ')}]${body} }`;
+  const retry = e.retry ? `, retry: [${e.retry.join(', ')}]` : '';
+  return `{ method: ${str(e.method)}, path: ${str(e.path)}, expected: [${e.expected.join(', ')}]${body}${retry} }`;
 }
 
 function importPath(fromFile: string, toFile: string): string {

@@ -24,8 +24,8 @@ export function budgetOf(op: Operation): BudgetKind {
 
 export function bodyEncoding(op: Operation): BodyKind | undefined {
   const carries = op.method === 'post' || op.method === 'put' || op.method === 'patch';
-  if (!op.requestBody) return carries ? 'none' : undefined;
-  if (/x-www-form-urlencoded/i.test(op.requestBody.contentType)) return 'form';
+  if (op.bodyType === undefined) return carries ? 'none' : undefined;
+  if (/x-www-form-urlencoded/i.test(op.bodyType)) return 'form';
   return carries ? undefined : 'json';
 }
 
