@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { emitFiles, filesOf, GENERATED_MARK, type GeneratedFile } from './openapi/emit.ts';
-import { buildModel, chooseOperations, operationKeys, operationsToLoad, type ServiceModel } from './openapi/model.ts';
+import { buildModel, chooseOperations, MissingDetails, operationKeys, type ServiceModel } from './openapi/model.ts';
 import { listOperations, loadDetails, readSpec, type ParsedSpec } from './openapi/parse.ts';
 import { bodyEncoding } from './openapi/rules.ts';
 
@@ -159,9 +159,17 @@ export async function newService(args: NewServiceArgs): Promise<string> {
     if (args.tag !== undefined) opts.tag = args.tag;
     if (args.operations !== undefined) opts.operations = args.operations;
     if (args.baseUrl !== undefined) opts.baseUrl = args.baseUrl;
-    // Schemas are read only for the chosen operations and the creates they may need.
-    await loadDetails(sd, operationsToLoad(spec, chooseOperations(spec, opts)));
-    model = buildModel(spec, opts);
+    // Schemas are read only for the chosen operations, then for the creates the model finds they call.
+    await loadDetails(sd, chooseOperations(spec, opts));
+    for (;;) {
+      try {
+        model = buildModel(spec, opts);
+        break;
+      } catch (e) {
+        if (!(e instanceof MissingDetails)) throw e;
+        await loadDetails(sd, e.operations);
+      }
+    }
   } catch (e) {
     throw new UsageError(`${args.openapi}: ${(e as Error).message}`);
   }

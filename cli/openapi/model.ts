@@ -124,12 +124,11 @@ export function chooseOperations(spec: ParsedSpec, opts: Pick<ModelOptions, 'tag
   return chosen;
 }
 
-/**
- * The operations whose schemas the model may read for a choice: the chosen ones and those that may make
- * an id they need (creates and the sources of links). Only these are dereferenced (parse.ts loadDetails).
- */
-export function operationsToLoad(spec: ParsedSpec, chosen: readonly Operation[]): Operation[] {
-  return spec.operations.filter((op) => chosen.includes(op) || op.links.length > 0 || createdResource(op, spec.operations) !== undefined);
+/** The model needs these operations' schemas (creates it calls): load them (parse.ts loadDetails) and build again. */
+export class MissingDetails extends Error {
+  constructor(readonly operations: Operation[]) {
+    super(`details of ${operations.map((o) => `${o.method.toUpperCase()} ${o.path}`).join(', ')} are not loaded`);
+  }
 }
 
 /** The server the chosen operations share (operation, path or document level), or why there is none. */
@@ -161,8 +160,8 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
   const defaultUrl = opts.baseUrl ?? sharedServer(chosen, key);
   // Probes and creates must be served where the chosen operations are.
   const served = (op: Operation) => defaultUrl === undefined || opts.baseUrl !== undefined || op.servers.length === 0 || op.servers.includes(defaultUrl);
-  const undetailed = chosen.filter((op) => !op.detailed);
-  if (undetailed.length > 0) throw new Error(`internal: details of ${undetailed.map(key).join(', ')} were not loaded`);
+  // Schemas are read only for the operations called: the chosen ones and the creates they need.
+  const missing = new Set<Operation>();
 
   // Producers: creates (POST to a collection) and the sources of `links`. Of two creates of one resource
   // the chosen one wins, then the one with fewer path parameters.
@@ -171,7 +170,7 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
   const rank = (op: Operation) => (chosen.includes(op) ? 0 : 100) + (op.path.match(/\{/g) ?? []).length;
   for (const op of spec.operations) {
     const r = createdResource(op, spec.operations);
-    if (r === undefined || !served(op) || !op.detailed) continue;
+    if (r === undefined || !served(op)) continue;
     collectionOf.set(op, r);
     const seen = producerOf.get(r);
     if (!seen || rank(seen) > rank(op)) producerOf.set(r, op);
@@ -180,7 +179,7 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
   const linked = new Map<string, string>(); // `${path}:${param}` -> resource
   const idFieldOf = new Map<Operation, string>();
   for (const op of spec.operations) {
-    if (!served(op) || !op.detailed) continue;
+    if (!served(op)) continue;
     for (const link of op.links) {
       const target = spec.operations.find((o) => o.operationId === link.operationId);
       if (!target) continue;
@@ -216,6 +215,7 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
   function callFor(op: Operation): CallModel {
     const done = calls.get(op);
     if (done) return done;
+    if (!op.detailed) missing.add(op);
     building.add(op);
     const self = [...producerOf.entries()].find(([, p]) => p === op)?.[0] ?? collectionOf.get(op);
     const ctx: ValueContext = { resources: new Set([...resources].filter((r) => r !== self && !building.has(producerOf.get(r) as Operation))), notes: [] };
@@ -266,6 +266,7 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
     return call;
   }
   for (const op of chosen) callFor(op);
+  if (missing.size > 0) throw new MissingDetails([...missing]);
 
   const endpointOf = (op: Operation): EndpointModel => {
     let expected = successes(op);

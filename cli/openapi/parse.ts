@@ -23,9 +23,18 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /**
  * How deep the parser may nest while dereferencing. Its default (500) throws on large real specs, whose
- * chains of distinct schemas run deeper; cycles do not count (they are shared, not unrolled).
+ * chains of distinct schemas run deeper; cycles do not count (they are shared, not unrolled). The real
+ * bound is the stack (STACK_KB).
  */
-export const DEREF_MAX_DEPTH = 5000;
+export const DEREF_MAX_DEPTH = 100_000;
+
+/**
+ * The stack `npm run new-service` gives Node (`--stack-size`, KB; package.json). The walk is depth first:
+ * through schemas that refer to each other (expandable fields, back-references) one path can pass
+ * thousands of distinct schemas before it meets one it has seen, about 1 KB of stack each. Node's
+ * default (~1 MB) ends near 1,000; Linux gives the main thread 8 MB.
+ */
+export const STACK_KB = 6000;
 
 /** Statuses that, documented with a `Retry-After` header, mean "come back later" rather than "failed". */
 export const RETRYABLE = ['409', '429', '503'] as const;
@@ -106,6 +115,10 @@ export interface SpecDocument {
   base: string;
   /** Each listed operation's object in the document, for loadDetails. */
   sources: WeakMap<Operation, { item: JsonObject; op: JsonObject }>;
+  /** Objects an earlier loadDetails dereferenced (in place): a later one does not walk them again. */
+  done: WeakSet<object>;
+  /** Example data, found on the first loadDetails (dataObjects). */
+  data?: WeakSet<object>;
 }
 
 function isObject(v: unknown): v is JsonObject {
@@ -121,25 +134,37 @@ const DATA = new Set(['example', 'const', 'enum', 'default']);
 // called 'example'), never a keyword.
 const NAME_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'responses', 'headers', 'encoding', 'links', 'callbacks', 'content', 'schemas', 'parameters', 'requestBodies', 'securitySchemes', 'paths', 'variables', 'mapping']);
 
-/** The dereference must not enter example data (`example`, a schema's `examples` array, an Example Object's `value`). */
-export function isDataPath(pointer: string): boolean {
-  const segs = pointer.split('/');
-  for (let i = 1; i < segs.length; i++) {
-    const s = segs[i] as string;
-    if (NAME_MAPS.has(s)) {
-      i++; // the name that follows
+/**
+ * The objects the dereference must not enter: example data (an `example`, `const`, `enum` or `default`
+ * keyword's value, a schema's `examples` array, an Example Object's `value`), where a `$ref` key is part
+ * of the data. Found by one walk over the document as written (a tree), telling keywords from names
+ * (a property called `default`, the `default` response); the parser is then told by identity, not by
+ * reading its paths, which on a recursive spec grow to thousands of segments.
+ */
+export function dataObjects(doc: JsonObject): WeakSet<object> {
+  const data = new WeakSet<object>();
+  const seen = new Set<object>();
+  // [node, its keys are names (the values are again at keyword position)]
+  const stack: Array<[Json, boolean]> = [[doc, false]];
+  while (stack.length > 0) {
+    const [node, names] = stack.pop() as [Json, boolean];
+    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (const v of node) stack.push([v, false]);
       continue;
     }
-    if (DATA.has(s)) return true;
-    if (s === 'examples') {
-      const next = segs[i + 1];
-      if (next === undefined) return false;
-      if (/^\d+$/.test(next)) return true; // a schema's examples: an array of values
-      if (segs[i + 2] === 'value') return true; // a media type's or parameter's named Example Object
-      i++;
+    for (const [k, v] of Object.entries(node)) {
+      if (v === null || typeof v !== 'object') continue;
+      if (names) stack.push([v, false]);
+      else if (DATA.has(k)) data.add(v);
+      else if (k === 'examples') {
+        if (Array.isArray(v)) data.add(v);
+        else for (const ex of Object.values(v)) if (isObject(ex) && ex.value !== null && typeof ex.value === 'object') data.add(ex.value);
+      } else stack.push([v, NAME_MAPS.has(k)]);
     }
   }
-  return false;
+  return data;
 }
 
 function serverUrls(node: Json | undefined): string[] | undefined {
@@ -211,7 +236,7 @@ export async function specDocument(doc: unknown, base = resolvePath('openapi.jso
   if (doc.paths !== undefined && !isObject(doc.paths)) throw new Error('#/paths: must be an object');
   // Local references only: a spec that spreads over files or URLs is bundled into one first (e.g. `redocly bundle`).
   const refs = await new $RefParser().resolve(base, doc as never, { resolve: { external: false } });
-  return { doc, refs, base, sources: new WeakMap() };
+  return { doc, refs, base, sources: new WeakMap(), done: new WeakSet() };
 }
 
 /** The object a `$ref` names (chains followed), or the node itself; a bad reference is named with where it is. */
@@ -385,26 +410,37 @@ export async function loadDetails(sd: SpecDocument, ops: readonly Operation[]): 
   if (sd.doc.components !== undefined) doc.components = sd.doc.components;
   let out: JsonObject;
   const outside: string[] = [];
+  const data = (sd.data ??= dataObjects(doc));
+  const done = sd.done;
+  const walked: object[] = [];
   try {
     out = (await new $RefParser().dereference(sd.base, doc as never, {
       resolve: { external: false },
       dereference: {
         circular: true,
         maxDepth: DEREF_MAX_DEPTH,
-        // Components are entered through the references that need them, not crawled whole.
+        // Components are entered through the references that need them, not crawled whole; example data never.
         excludedPathMatcher: (p: string, value?: unknown) => {
-          if (p.startsWith('#/components') || isDataPath(p)) return true;
-          if (isObject(value) && typeof value.$ref === 'string' && !value.$ref.startsWith('#')) outside.push(`${p}: $ref '${value.$ref}'`);
+          if (p === '#/components') return true;
+          if (value === null || typeof value !== 'object') return false;
+          if (data.has(value) || done.has(value)) return true;
+          if (isObject(value) && typeof value.$ref === 'string') {
+            if (!value.$ref.startsWith('#')) outside.push(`${p}: $ref '${value.$ref}'`);
+          } else walked.push(value); // free of $refs when this call ends (a $ref object is replaced, so never kept)
           return false;
         },
       },
     })) as unknown as JsonObject;
   } catch (e) {
     const err = e as Error & { path?: unknown; errors?: Array<{ message: string; path?: unknown }> };
-    const where = (p: unknown) => (Array.isArray(p) ? `#/${p.map((s) => esc(String(s))).join('/')}: ` : '');
+    const where = (p: unknown) => (Array.isArray(p) ? `#/${p.map((x) => esc(String(x))).join('/')}: ` : '');
+    if (err instanceof RangeError && /call stack/.test(err.message)) {
+      throw new Error(`the schemas refer to each other deeper than this process's stack allows: give it more: \`ulimit -s 65536; node --stack-size=60000 --import tsx cli/new-service.ts ...\``);
+    }
     if (Array.isArray(err.errors)) throw new Error(err.errors.map((x) => `${where(x.path)}${x.message}`).join('; '));
     throw new Error(`${where(err.path)}${err.message}`);
   }
+  for (const o of walked) done.add(o);
   if (outside.length > 0) throw new Error(`${outside.slice(0, 5).join('; ')} points outside this document; only local references (#/...) are read: bundle the spec into one file first`);
   const outPaths = out.paths as Record<string, JsonObject>;
   for (const o of todo) {

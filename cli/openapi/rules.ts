@@ -29,12 +29,25 @@ export function bodyEncoding(op: Operation): BodyKind | undefined {
   return carries ? undefined : 'json';
 }
 
+const parents = new WeakMap<readonly Operation[], Set<string>>();
+
+/** Paths that some operation's path continues with a `/{param}`: worked out once per spec (thousands of operations). */
+function parentsOfParams(all: readonly Operation[]): Set<string> {
+  let set = parents.get(all);
+  if (!set) {
+    set = new Set();
+    for (const o of all) for (let k = o.path.indexOf('/{'); k >= 0; k = o.path.indexOf('/{', k + 1)) set.add(o.path.slice(0, k));
+    parents.set(all, set);
+  }
+  return set;
+}
+
 /** A create: POST to a plural collection, or to a path whose `{param}` child another operation serves. */
 export function createdResource(op: Operation, all: Operation[]): string | undefined {
   const segs = segments(op.path);
   const last = segs[segs.length - 1];
   if (op.method !== 'post' || !last?.literal) return undefined;
-  const child = all.some((o) => o.path.startsWith(`${op.path}/{`));
+  const child = parentsOfParams(all).has(op.path);
   if (!child && !isPlural(snake(last.text).split('_').pop() ?? '')) return undefined;
   return resourceOf(last.text);
 }

@@ -1,10 +1,11 @@
 // cli/openapi/model.ts, names.ts and values.ts: what the generator decides from a spec (endpoints,
 // statuses, body encodings, probes, auth, which ids flow where, request values).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { buildModel, type CallModel, type ServiceModel } from '../../cli/openapi/model.ts';
+import { buildModel, chooseOperations, MissingDetails, type CallModel, type ServiceModel } from '../../cli/openapi/model.ts';
 import { operationKey, resourceOf, singular } from '../../cli/openapi/names.ts';
-import { loadSpec, parseSpec, type JsonObject } from '../../cli/openapi/parse.ts';
+import { listOperations, loadDetails, loadSpec, parseSpec, readSpec, STACK_KB, type JsonObject } from '../../cli/openapi/parse.ts';
 import { fromExample, generate, type Value, type ValueContext } from '../../cli/openapi/values.ts';
 
 const acme = async () => buildModel(await loadSpec('tests/fixtures/openapi/acme-pay.yaml'), { name: 'acme' });
@@ -198,4 +199,20 @@ test('names: keys from method and path, singulars, the resource a name refers to
   assert.equal(operationKey('get', '/v1/balance'), 'getBalance');
   assert.deepEqual(['payment_intents', 'entries', 'addresses', 'status', 'refunds'].map(singular), ['payment_intent', 'entry', 'address', 'status', 'refund']);
   assert.deepEqual(['paymentIntentId', 'payment_intent', 'payment_intents', 'id'].map(resourceOf), ['payment_intent', 'payment_intent', 'payment_intent', 'id']);
+});
+
+test('schemas are loaded for the chosen operations, then for the creates the model finds they call, and no others', async () => {
+  const sd = await readSpec('sandbox/openapi.yaml');
+  const spec = listOperations(sd);
+  const opts = { name: 'sbx', operations: ['getPayment'] };
+  await loadDetails(sd, chooseOperations(spec, opts));
+  assert.throws(() => buildModel(spec, opts), (e: unknown) => e instanceof MissingDetails && e.operations.map((o) => `${o.method} ${o.path}`).join() === 'post /api/v1/payments');
+  await loadDetails(sd, spec.operations.filter((o) => o.method === 'post' && o.path === '/api/v1/payments'));
+  assert.deepEqual(buildModel(spec, opts).endpoints.map((e) => e.key), ['getPayment', 'createPayment']);
+  assert.deepEqual(spec.operations.filter((o) => o.detailed).map((o) => `${o.method} ${o.path}`), ['post /api/v1/payments', 'get /api/v1/payments/{id}']);
+});
+
+test("npm run new-service gives Node the stack the dereference is sized for", () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  assert.match(pkg.scripts['new-service'] ?? '', new RegExp(`--stack-size=${STACK_KB} `));
 });
