@@ -3,10 +3,12 @@
 //   1. `listOperations`: every operation's method, path, key facts (tags, statuses, servers, security,
 //      links, body type, retryable statuses). No schema is read; a `$ref` to a parameter, body or response
 //      is looked up with the parser's own $refs, one object at a time.
-//   2. `loadDetails`: only for the operations the caller picked (after --tag/--operations), the document is
+//   2. `loadDetails`: only for the operations asked for (the chosen ones, then the creates the model calls), the document is
 //      pruned to them and dereferenced by @apidevtools/json-schema-ref-parser. References are shared, so
 //      a recursive schema stays an object cycle (readers bound their own depth); examples, const, enum and
 //      default are data and are left as written.
+// One file (~500 lines) because both passes read one document through the same helpers (references
+// followed with the parser's $refs, content picked, examples found); split, each half would import the other.
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { $RefParser, type $Refs } from '@apidevtools/json-schema-ref-parser';
