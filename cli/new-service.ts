@@ -28,7 +28,7 @@ Generates, from an OpenAPI 3.0/3.1 document:
 Options:
   --name <name>           lower case, e.g. acme or my-pay; variables are <NAME>_URL, <NAME>_TOKEN or <NAME>_USER
   --openapi <file>        the spec (YAML or JSON)
-  --base-url <url>        the default of <NAME>_URL (else the spec's first server)
+  --base-url <url>        the default of <NAME>_URL (else the server the chosen operations share)
   --list                  print the operations by tag (key, method, path, body) and write nothing
   --tag <tag>             only operations with this tag
   --operations <a,b>      only these operations (operationId, or the key --list prints)
