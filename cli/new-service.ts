@@ -1,5 +1,5 @@
 // `npm run new-service -- --name <n> --openapi <spec.yaml|json> [--base-url URL] [--tag T]
-//   [--operations id1,id2] [--out DIR] [--force]`: writes a service module, a user class, a budget file
+//   [--operations id1,id2] [--out DIR] [--force]`, or `--openapi <spec> --list`: writes a service module, a user class, a budget file
 // and a scenario for an API described by an OpenAPI 3.0/3.1 document, in the kit's layout. The steps
 // are modules under cli/openapi/: parse.ts (the spec), model.ts (what the kit needs), emit.ts (the files).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,12 +7,17 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { emitFiles, filesOf, GENERATED_MARK, type GeneratedFile } from './openapi/emit.ts';
-import { buildModel, type ServiceModel } from './openapi/model.ts';
-import { loadSpec } from './openapi/parse.ts';
+import { buildModel, chooseOperations, MissingDetails, operationKeys, type ServiceModel } from './openapi/model.ts';
+import { listOperations, loadDetails, readSpec, type ParsedSpec } from './openapi/parse.ts';
+import { bodyEncoding } from './openapi/rules.ts';
 
 export const KIT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Past this many operations, a spec without --tag/--operations is listed instead of generated: hundreds of tasks help nobody. */
+export const MAX_UNFILTERED = 30;
+
 export const HELP = `npm run new-service -- --name <name> --openapi <spec.yaml|json> [options]
+npm run new-service -- --openapi <spec.yaml|json> --list
 
 Generates, from an OpenAPI 3.0/3.1 document:
   lib/services/<name>.ts   endpoints (method, path, expected statuses, body encoding), probes, auth
@@ -23,9 +28,11 @@ Generates, from an OpenAPI 3.0/3.1 document:
 Options:
   --name <name>           lower case, e.g. acme or my-pay; variables are <NAME>_URL, <NAME>_TOKEN or <NAME>_USER
   --openapi <file>        the spec (YAML or JSON)
-  --base-url <url>        the default of <NAME>_URL (else the spec's first server)
+  --base-url <url>        the default of <NAME>_URL (else the server the chosen operations share)
+  --list                  print the operations by tag (key, method, path, body) and write nothing
   --tag <tag>             only operations with this tag
-  --operations <a,b>      only these operations (operationId, or the key the generator prints)
+  --operations <a,b>      only these operations (operationId, or the key --list prints)
+                          A spec of more than ${MAX_UNFILTERED} operations needs --tag or --operations.
   --out <dir>             write under this directory instead of the kit root
   --force                 overwrite files this generator wrote before
 `;
@@ -33,6 +40,8 @@ Options:
 export class UsageError extends Error {}
 
 export interface NewServiceArgs {
+  /** Print the operations, write nothing (then name is not needed). */
+  list?: boolean;
   name: string;
   openapi: string;
   baseUrl?: string;
@@ -55,6 +64,7 @@ export function parseNewServiceArgs(argv: string[]): NewServiceArgs | 'help' {
         operations: { type: 'string' },
         out: { type: 'string' },
         force: { type: 'boolean', default: false },
+        list: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -64,9 +74,9 @@ export function parseNewServiceArgs(argv: string[]): NewServiceArgs | 'help' {
     throw new UsageError((e as Error).message);
   }
   if (values.help) return 'help';
-  if (!values.name) throw new UsageError('--name is required');
   if (!values.openapi) throw new UsageError('--openapi is required');
-  const args: NewServiceArgs = { name: values.name, openapi: values.openapi, out: values.out ?? KIT_ROOT, force: values.force === true };
+  if (!values.name && !values.list) throw new UsageError('--name is required');
+  const args: NewServiceArgs = { list: values.list === true, name: values.name ?? '', openapi: values.openapi, out: values.out ?? KIT_ROOT, force: values.force === true };
   if (values['base-url'] !== undefined) {
     if (!/^https?:\/\/[^/\s]+/.test(values['base-url'])) throw new UsageError(`--base-url must be an http(s) URL, got '${values['base-url']}'`);
     args.baseUrl = values['base-url'];
@@ -114,19 +124,54 @@ function summary(m: ServiceModel, outDir: string, files: GeneratedFile[]): strin
   return lines.join('\n');
 }
 
-/** Generates and writes the files; returns what to print. Throws UsageError for anything the user must fix. */
-export function newService(args: NewServiceArgs): string {
+/** The operations grouped by tag, one line each: key (what --operations takes), method, path, body encoding. */
+export function listing(spec: ParsedSpec): string {
+  const keys = operationKeys(spec.operations);
+  const byTag = new Map<string, string[]>();
+  for (const op of spec.operations) {
+    const enc = op.bodyType === undefined ? bodyEncoding(op) ?? '' : /x-www-form-urlencoded/i.test(op.bodyType) ? 'form' : /json/i.test(op.bodyType) ? 'json' : op.bodyType;
+    const line = `  ${(keys.get(op) as string).padEnd(40)} ${op.method.toUpperCase().padEnd(6)} ${op.path}${enc ? `  (${enc})` : ''}${op.retry.length > 0 ? `  retry ${op.retry.join('|')}` : ''}`;
+    for (const tag of op.tags.length > 0 ? op.tags : ['(no tag)']) byTag.set(tag, [...(byTag.get(tag) ?? []), line]);
+  }
+  const lines = [`${spec.title}${spec.version ? ` ${spec.version}` : ''}: ${spec.operations.length} operation(s), ${byTag.size} tag(s)`];
+  for (const [tag, ops] of byTag) lines.push(`${tag} (${ops.length})`, ...ops);
+  return lines.join('\n');
+}
+
+/** Generates and writes the files (or lists the operations); returns what to print. Throws UsageError for anything the user must fix. */
+export async function newService(args: NewServiceArgs): Promise<string> {
   const outDir = resolve(args.out);
-  const spec = loadSpec(args.openapi);
+  let sd;
+  let spec: ParsedSpec;
+  try {
+    sd = await readSpec(args.openapi);
+    spec = listOperations(sd);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (args.list === true) return listing(spec);
+  if (args.tag === undefined && args.operations === undefined && spec.operations.length > MAX_UNFILTERED) {
+    throw new UsageError(`${listing(spec)}\n\n${args.openapi} has ${spec.operations.length} operations: choose some with --tag <tag> or --operations <key,key> (keys above)`);
+  }
   let model: ServiceModel;
   try {
     const opts: Parameters<typeof buildModel>[1] = { name: args.name };
     if (args.tag !== undefined) opts.tag = args.tag;
     if (args.operations !== undefined) opts.operations = args.operations;
     if (args.baseUrl !== undefined) opts.baseUrl = args.baseUrl;
-    model = buildModel(spec, opts);
+    // Schemas are read only for the chosen operations, then for the creates the model finds they call.
+    await loadDetails(sd, chooseOperations(spec, opts));
+    for (;;) {
+      try {
+        model = buildModel(spec, opts);
+        break;
+      } catch (e) {
+        if (!(e instanceof MissingDetails)) throw e;
+        await loadDetails(sd, e.operations);
+      }
+    }
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(`${args.openapi}: ${(e as Error).message}`);
   }
   const command = ['npm run new-service --', `--name ${args.name}`, `--openapi ${relative(KIT_ROOT, resolve(args.openapi))}`];
   if (args.baseUrl) command.push(`--base-url ${args.baseUrl}`);
@@ -147,7 +192,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   try {
     const args = parseNewServiceArgs(process.argv.slice(2));
     if (args === 'help') console.log(HELP);
-    else console.log(newService(args));
+    else console.log(await newService(args));
   } catch (e) {
     console.error(`new-service: ${(e as Error).message}`);
     if (e instanceof UsageError && /required/.test(e.message)) console.error(`\n${HELP}`);

@@ -19,6 +19,38 @@ export interface Endpoint {
   expected: readonly [number, ...number[]];
   /** Default: `json` for POST, PUT and PATCH, `none` for the others. */
   body?: BodyEncoding;
+  /**
+   * Statuses the contract documents as "come back later" (409, 429 or 503 with a Retry-After header): a
+   * call that gets one with a usable Retry-After waits that long and sends again (retryDelay). Only
+   * these: an undocumented status is never retried.
+   */
+  retry?: readonly number[];
+}
+
+/**
+ * Retry-After as whole seconds >= 1, or null when absent or not a plain integer. (RFC 9110 also
+ * allows an HTTP-date; the contract here is delta-seconds, which is what clients can act on exactly.)
+ */
+export function parseRetryAfter(value: string | string[] | undefined | null): number | null {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (typeof v !== 'string' || !/^\s*\d{1,6}\s*$/.test(v)) return null;
+  const n = Number(v);
+  return n >= 1 ? n : null;
+}
+
+/** Retries of one call at most; the answer after the last is judged as it is. */
+export const RETRY_LIMIT = 3;
+/** A Retry-After longer than this (seconds) is not waited for: that answer is judged as it is. */
+export const RETRY_MAX_WAIT_S = 30;
+
+/**
+ * Seconds to wait before sending again after `status` on attempt `attempt` (0 = first), or null when
+ * the answer stands: not a documented retry status, no usable Retry-After, too long a wait, or retries used up.
+ */
+export function retryDelay(e: Endpoint, status: number, retryAfter: string | string[] | undefined, attempt: number): number | null {
+  if (e.retry === undefined || attempt >= RETRY_LIMIT || !e.retry.includes(status)) return null;
+  const wait = parseRetryAfter(retryAfter);
+  return wait === null || wait > RETRY_MAX_WAIT_S ? null : wait;
 }
 
 /**

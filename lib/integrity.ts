@@ -140,16 +140,7 @@ export function defaultExcess(limit: number): number {
   return Math.min(500, Math.max(5, Math.ceil(limit / 2)));
 }
 
-/**
- * Retry-After as whole seconds >= 1, or null when absent or not a plain integer. (RFC 9110 also
- * allows an HTTP-date; the contract here is delta-seconds, which is what clients can act on exactly.)
- */
-export function parseRetryAfter(value: string | string[] | undefined | null): number | null {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (typeof v !== 'string' || !/^\s*\d{1,6}\s*$/.test(v)) return null;
-  const n = Number(v);
-  return n >= 1 ? n : null;
-}
+export { parseRetryAfter } from './endpoints.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Data generation

@@ -62,7 +62,8 @@ export interface Report {
   durationSeconds: number;
   thresholds: ThresholdResult[];
   failedThresholds: string[];
-  requests: { count: number; ratePerSecond: number; failedRate: number | null };
+  /** `retries`: documented "come back later" answers that were waited out and sent again (http_req_retries). */
+  requests: { count: number; ratePerSecond: number; failedRate: number | null; retries?: number };
   latencyMs: { avg: number | null; p95: number | null; p99: number | null; max: number | null };
   checks: { passes: number; fails: number; rate: number | null };
   iterations: { count: number; ratePerSecond: number; dropped: number };
@@ -194,6 +195,7 @@ export function buildReport(data: K6SummaryData, meta: ReportMeta): Report {
       count: value(data, 'http_reqs', 'count') ?? 0,
       ratePerSecond: value(data, 'http_reqs', 'rate') ?? 0,
       failedRate: value(data, 'http_req_failed', 'rate'),
+      retries: value(data, 'http_req_retries', 'count') ?? 0,
     },
     latencyMs: {
       avg: value(data, 'http_req_duration', 'avg'),
@@ -245,7 +247,7 @@ export function renderText(r: Report): string {
   }
   lines.push('');
   lines.push(
-    `  requests ${r.requests.count} (${fmt(r.requests.ratePerSecond, 1)}/s), failed ${r.requests.failedRate === null ? '-' : pct(r.requests.failedRate)}, ` +
+    `  requests ${r.requests.count} (${fmt(r.requests.ratePerSecond, 1)}/s), failed ${r.requests.failedRate === null ? '-' : pct(r.requests.failedRate)}, retried ${r.requests.retries ?? 0}, ` +
       `latency avg ${fmt(r.latencyMs.avg)} ms p95 ${fmt(r.latencyMs.p95)} ms p99 ${fmt(r.latencyMs.p99)} ms`,
   );
   lines.push(
@@ -298,7 +300,7 @@ export function renderMarkdown(r: Report): string {
     '',
     ...(r.error ? [r.error, ''] : []),
     `${r.requests.count} requests at ${fmt(r.requests.ratePerSecond, 1)}/s over ${r.durationSeconds}s; ` +
-      `p95 ${fmt(r.latencyMs.p95)} ms, p99 ${fmt(r.latencyMs.p99)} ms; failed ${r.requests.failedRate === null ? '-' : pct(r.requests.failedRate)}; ` +
+      `p95 ${fmt(r.latencyMs.p95)} ms, p99 ${fmt(r.latencyMs.p99)} ms; failed ${r.requests.failedRate === null ? '-' : pct(r.requests.failedRate)}; retried ${r.requests.retries ?? 0}; ` +
       `checks ${r.checks.passes}/${r.checks.passes + r.checks.fails}; dropped iterations ${r.iterations.dropped}.`,
     '',
     '| | metric | threshold | observed |',

@@ -79,7 +79,8 @@ function uses(v: Value | undefined, kind: Value['kind']): boolean {
 
 function endpointLiteral(e: EndpointModel): string {
   const body = e.body ? `, body: ${str(e.body)}` : '';
-  return `{ method: ${str(e.method)}, path: ${str(e.path)}, expected: [${e.expected.join(', ')}]${body} }`;
+  const retry = e.retry ? `, retry: [${e.retry.join(', ')}]` : '';
+  return `{ method: ${str(e.method)}, path: ${str(e.path)}, expected: [${e.expected.join(', ')}]${body}${retry} }`;
 }
 
 function importPath(fromFile: string, toFile: string): string {
@@ -181,7 +182,9 @@ export function emitFiles(m: ServiceModel, o: EmitOptions): GeneratedFile[] {
           '',
           `/** Keeps the id a successful create answered with (its \`field\`, the last ${KEEP_IDS} per VU) and returns it. */`,
           "function remember(res: Res, endpoint: Endpoint, ids: string[], field = 'id'): string | null {",
-          '  const id = res.status === endpoint.expected[0] ? jsonBody(res)?.[field] : undefined;',
+          '  const raw = res.status === endpoint.expected[0] ? jsonBody(res)?.[field] : undefined;',
+          "  // Kept as text, numeric ids too: they go into paths as the answer gave them.",
+          "  const id = typeof raw === 'number' ? String(raw) : raw;",
           "  if (typeof id !== 'string') return null;",
           '  ids.push(id);',
           `  if (ids.length > ${KEEP_IDS}) ids.shift();`,

@@ -15,6 +15,8 @@ export interface EndpointModel {
   expected: number[];
   /** Only when it differs from the kit's default (json for POST/PUT/PATCH, none otherwise). */
   body?: BodyKind;
+  /** Documented 409/429/503 answers with Retry-After: retried after the wait they name (lib/k6/http.ts). */
+  retry?: number[];
   summary?: string;
   budget: BudgetKind;
 }
@@ -84,15 +86,11 @@ export const NAME_RULE = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
 const PROBE_ID = 'probe_id_that_does_not_exist';
 const SKIPPED_HEADERS = /^(authorization|content-type|accept|content-length|host|user-agent)$/i;
 
-export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
-  if (!NAME_RULE.test(opts.name)) throw new Error(`--name '${opts.name}' must be lower case letters and digits, words joined by - or _ (e.g. acme, my-pay)`);
-  const prefix = upperSnake(opts.name);
-  const notes: string[] = [];
-
-  // Keys: operationId as camelCase, else one derived from method and path; unique and not reserved.
+/** Each operation's key: its operationId as camelCase, else one derived from method and path; unique, not reserved. */
+export function operationKeys(ops: readonly Operation[]): Map<Operation, string> {
   const keys = new Map<Operation, string>();
   const taken = new Set<string>();
-  for (const op of spec.operations) {
+  for (const op of ops) {
     let key = op.operationId ? camel(op.operationId) : operationKey(op.method, op.path);
     if (RESERVED.has(key)) key += 'Op';
     let unique = key;
@@ -100,8 +98,12 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
     taken.add(unique);
     keys.set(op, unique);
   }
-  const key = (op: Operation) => keys.get(op) as string;
+  return keys;
+}
 
+/** The operations --tag and --operations choose; an unknown tag or operation is refused with what is known. */
+export function chooseOperations(spec: ParsedSpec, opts: Pick<ModelOptions, 'tag' | 'operations'>, keys = operationKeys(spec.operations)): Operation[] {
+  const key = (op: Operation) => keys.get(op) as string;
   let chosen = spec.operations.filter((op) => opts.tag === undefined || op.tags.includes(opts.tag));
   if (opts.tag !== undefined && chosen.length === 0) {
     const tags = [...new Set(spec.operations.flatMap((o) => o.tags))];
@@ -111,10 +113,55 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
     const wanted = opts.operations;
     const known = (id: string) => chosen.find((op) => op.operationId === id || key(op) === id);
     const unknown = wanted.filter((id) => !known(id));
-    if (unknown.length > 0) throw new Error(`unknown operation ${unknown.join(', ')}; known: ${chosen.map((o) => o.operationId ?? key(o)).join(', ')}`);
+    if (unknown.length > 0) {
+      const names = chosen.map((o) => o.operationId ?? key(o));
+      const shown = names.length > 40 ? `${names.slice(0, 40).join(', ')}, ... (--list shows all ${names.length})` : names.join(', ');
+      throw new Error(`unknown operation ${unknown.join(', ')}; known: ${shown}`);
+    }
     chosen = chosen.filter((op) => wanted.some((id) => op.operationId === id || key(op) === id));
   }
   if (chosen.length === 0) throw new Error('the spec has no operations');
+  return chosen;
+}
+
+/** The model needs these operations' schemas (creates it calls): load them (parse.ts loadDetails) and build again. */
+export class MissingDetails extends Error {
+  constructor(readonly operations: Operation[]) {
+    super(`details of ${operations.map((o) => `${o.method.toUpperCase()} ${o.path}`).join(', ')} are not loaded`);
+  }
+}
+
+/** The server the chosen operations share (operation, path or document level), or why there is none. */
+function sharedServer(chosen: readonly Operation[], keyOf: (op: Operation) => string): string | undefined {
+  const http = (op: Operation) => op.servers.filter((u) => /^https?:\/\//.test(u));
+  const withServers = chosen.filter((op) => http(op).length > 0);
+  if (withServers.length === 0) return undefined;
+  const common = http(withServers[0] as Operation).filter((u) => withServers.every((op) => http(op).includes(u)));
+  if (common.length > 0) return common[0];
+  const byServer = new Map<string, string[]>();
+  for (const op of withServers) {
+    const first = http(op)[0] as string;
+    byServer.set(first, [...(byServer.get(first) ?? []), keyOf(op)]);
+  }
+  throw new Error(
+    `the chosen operations are served from different servers (${[...byServer].map(([u, ks]) => `${u}: ${ks.join(', ')}`).join('; ')}): ` +
+      'generate one service per server (--tag or --operations), or pass --base-url',
+  );
+}
+
+export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
+  if (!NAME_RULE.test(opts.name)) throw new Error(`--name '${opts.name}' must be lower case letters and digits, words joined by - or _ (e.g. acme, my-pay)`);
+  const prefix = upperSnake(opts.name);
+  const notes: string[] = [];
+
+  const keys = operationKeys(spec.operations);
+  const key = (op: Operation) => keys.get(op) as string;
+  const chosen = chooseOperations(spec, opts, keys);
+  const defaultUrl = opts.baseUrl ?? sharedServer(chosen, key);
+  // Probes and creates must be served where the chosen operations are.
+  const served = (op: Operation) => defaultUrl === undefined || opts.baseUrl !== undefined || op.servers.length === 0 || op.servers.includes(defaultUrl);
+  // Schemas are read only for the operations called: the chosen ones and the creates they need.
+  const missing = new Set<Operation>();
 
   // Producers: creates (POST to a collection) and the sources of `links`. Of two creates of one resource
   // the chosen one wins, then the one with fewer path parameters.
@@ -123,7 +170,7 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
   const rank = (op: Operation) => (chosen.includes(op) ? 0 : 100) + (op.path.match(/\{/g) ?? []).length;
   for (const op of spec.operations) {
     const r = createdResource(op, spec.operations);
-    if (r === undefined) continue;
+    if (r === undefined || !served(op)) continue;
     collectionOf.set(op, r);
     const seen = producerOf.get(r);
     if (!seen || rank(seen) > rank(op)) producerOf.set(r, op);
@@ -132,6 +179,7 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
   const linked = new Map<string, string>(); // `${path}:${param}` -> resource
   const idFieldOf = new Map<Operation, string>();
   for (const op of spec.operations) {
+    if (!served(op)) continue;
     for (const link of op.links) {
       const target = spec.operations.find((o) => o.operationId === link.operationId);
       if (!target) continue;
@@ -167,6 +215,7 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
   function callFor(op: Operation): CallModel {
     const done = calls.get(op);
     if (done) return done;
+    if (!op.detailed) missing.add(op);
     building.add(op);
     const self = [...producerOf.entries()].find(([, p]) => p === op)?.[0] ?? collectionOf.get(op);
     const ctx: ValueContext = { resources: new Set([...resources].filter((r) => r !== self && !building.has(producerOf.get(r) as Operation))), notes: [] };
@@ -209,7 +258,7 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
     const success = effective(op.successSchema ?? {});
     const idSchema = (success.properties as Record<string, Schema> | undefined)?.id;
     const idField = idFieldOf.get(op) ?? 'id';
-    const call: CallModel = { key: key(op), deps, params, query, headers, idField, checksId: idField === 'id' && !!idSchema && effective(idSchema).type === 'string', notes: ctx.notes };
+    const call: CallModel = { key: key(op), deps, params, query, headers, idField, checksId: idField === 'id' && !!idSchema && effective(idSchema).type === 'string' && effective(idSchema).writeOnly !== true, notes: ctx.notes };
     if (body) call.body = body;
     if (self !== undefined && producerOf.get(self) === op) call.produces = self;
     building.delete(op);
@@ -217,6 +266,7 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
     return call;
   }
   for (const op of chosen) callFor(op);
+  if (missing.size > 0) throw new MissingDetails([...missing]);
 
   const endpointOf = (op: Operation): EndpointModel => {
     let expected = successes(op);
@@ -227,6 +277,7 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
     const e: EndpointModel = { key: key(op), method: upper(op.method), path: op.path, expected, budget: budgetOf(op) };
     const enc = bodyEncoding(op);
     if (enc !== undefined) e.body = enc;
+    if (op.retry.length > 0) e.retry = [...op.retry];
     if (op.summary) e.summary = op.summary.split('\n')[0] as string;
     return e;
   };
@@ -235,7 +286,7 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
   const ordered = [...chosen, ...inTable.filter((op) => !chosen.includes(op))];
   const endpoints = ordered.map(endpointOf);
 
-  const preferred = [...chosen, ...spec.operations.filter((op) => !chosen.includes(op))];
+  const preferred = [...chosen, ...spec.operations.filter((op) => !chosen.includes(op) && served(op))];
   const probe = (op: Operation | undefined, params?: Record<string, string>): ProbeModel | undefined => {
     if (!op) return undefined;
     const m: ProbeModel = { endpoint: endpointOf(op), inTable: calls.has(op) };
@@ -250,8 +301,6 @@ export function buildModel(spec: ParsedSpec, opts: ModelOptions): ServiceModel {
   const authParam = authOp?.parameters.find((p) => p.in === 'path')?.name ?? /\{([^}]+)\}/.exec(authOp?.path ?? '')?.[1];
   if (!healthOp) notes.push('no GET without path parameters to probe health with: setup() checks only auth');
 
-  const chosenServers = chosen.flatMap((op) => op.servers).filter((u) => /^https?:\/\//.test(u));
-  const defaultUrl = opts.baseUrl ?? chosenServers[0];
   const auth = authOf(spec, chosen, prefix, notes);
   const stateFields = [...new Set([...calls.values()].map((c) => c.produces).filter((r): r is string => r !== undefined))].map((resource) => {
     const coll = segments(producerOf.get(resource)?.path ?? '').pop();

@@ -24,9 +24,22 @@ export function budgetOf(op: Operation): BudgetKind {
 
 export function bodyEncoding(op: Operation): BodyKind | undefined {
   const carries = op.method === 'post' || op.method === 'put' || op.method === 'patch';
-  if (!op.requestBody) return carries ? 'none' : undefined;
-  if (/x-www-form-urlencoded/i.test(op.requestBody.contentType)) return 'form';
+  if (op.bodyType === undefined) return carries ? 'none' : undefined;
+  if (/x-www-form-urlencoded/i.test(op.bodyType)) return 'form';
   return carries ? undefined : 'json';
+}
+
+const parents = new WeakMap<readonly Operation[], Set<string>>();
+
+/** Paths that some operation's path continues with a `/{param}`: worked out once per spec (thousands of operations). */
+function parentsOfParams(all: readonly Operation[]): Set<string> {
+  let set = parents.get(all);
+  if (!set) {
+    set = new Set();
+    for (const o of all) for (let k = o.path.indexOf('/{'); k >= 0; k = o.path.indexOf('/{', k + 1)) set.add(o.path.slice(0, k));
+    parents.set(all, set);
+  }
+  return set;
 }
 
 /** A create: POST to a plural collection, or to a path whose `{param}` child another operation serves. */
@@ -34,7 +47,7 @@ export function createdResource(op: Operation, all: Operation[]): string | undef
   const segs = segments(op.path);
   const last = segs[segs.length - 1];
   if (op.method !== 'post' || !last?.literal) return undefined;
-  const child = all.some((o) => o.path.startsWith(`${op.path}/{`));
+  const child = parentsOfParams(all).has(op.path);
   if (!child && !isPlural(snake(last.text).split('_').pop() ?? '')) return undefined;
   return resourceOf(last.text);
 }

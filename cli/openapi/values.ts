@@ -1,9 +1,11 @@
-// Request values from a spec: its examples where it has them, otherwise values that satisfy the schema's
-// type, enum, format, bounds and lengths (patterns are not solved: such a field is reported so its value
-// can be checked). Fields that must be unique per request get a seeded uuid, and fields that refer to a
-// resource another call creates get that resource's id. Pure.
+// Request values from a spec: its examples where it has them, otherwise a value openapi-sampler makes
+// from the schema (required fields only, never a read-only one). On top, the kit's own rules: fields that
+// must be unique per request get a seeded uuid, fields that refer to a resource another call creates get
+// that resource's id, read-only fields are dropped from examples too, and a value that does not match
+// its field's pattern is reported. Pure.
+import { sample, type Options } from 'openapi-sampler';
 import type { Json, JsonObject, Schema } from './parse.ts';
-import { resourceOf, words } from './names.ts';
+import { resourceOf } from './names.ts';
 
 /** A value in generated code: literal data, a per-request unique id, or the id of a created resource. */
 export type Value =
@@ -25,7 +27,10 @@ export interface ValueContext {
 }
 
 const UNIQUE = /idempot|nonce|request[-_]?id|correlation[-_]?id|dedup|unique/i;
+/** How deep examples and allOf are followed: schemas may be object cycles after dereferencing. */
 const MAX_DEPTH = 8;
+/** How deep the sampler goes: a request body deeper than this is rare, and a recursive one ends here. */
+export const SAMPLE_DEPTH = 8;
 
 function isObject(v: unknown): v is JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -79,110 +84,63 @@ function fieldRef(name: string, s: Schema, ctx: ValueContext): Value | undefined
   return undefined;
 }
 
-function numberFor(s: Schema, integer: boolean): number {
-  const exMin = typeof s.exclusiveMinimum === 'number' ? s.exclusiveMinimum : undefined;
-  const exMax = typeof s.exclusiveMaximum === 'number' ? s.exclusiveMaximum : undefined;
-  const step = integer ? 1 : 0.01;
-  let min = typeof s.minimum === 'number' ? s.minimum : exMin !== undefined ? exMin + step : undefined;
-  let max = typeof s.maximum === 'number' ? s.maximum : exMax !== undefined ? exMax - step : undefined;
-  if (s.exclusiveMinimum === true && min !== undefined) min += step;
-  if (s.exclusiveMaximum === true && max !== undefined) max -= step;
-  let v: number;
-  // A narrow range (a month, a year, a page size) reads best at its middle; a wide one (an amount) at its low end.
-  if (min !== undefined && max !== undefined) {
-    v = max - min <= 1000 ? (min + max) / 2 : min;
-    if (Math.round(v) >= min && Math.round(v) <= max) v = Math.round(v);
-  }
-  else if (min !== undefined) v = Math.max(min, 1);
-  else if (max !== undefined) v = Math.min(max, 1);
-  else v = 1;
-  return integer ? Math.ceil(v) : v;
-}
+/** Options of the sampler: request values (no read-only fields), required fields only, patterns solved. */
+const SAMPLER: Options = { skipReadOnly: true, skipNonRequired: true, enablePatterns: true, maxSampleDepth: SAMPLE_DEPTH, quiet: true };
 
-function stringFor(name: string, s: Schema): string {
-  switch (s.format) {
-    case 'date-time':
-      return '2030-01-01T00:00:00Z';
-    case 'date':
-      return '2030-01-01';
-    case 'email':
-      return 'user@example.com';
-    case 'uri':
-    case 'url':
-      return 'https://example.com/';
-    case 'ipv4':
-      return '192.0.2.1';
-    case 'hostname':
-      return 'example.com';
-  }
-  const w = words(name);
-  if (w.length > 1 && w[w.length - 1] === 'id') w.pop();
-  let text = `${w.join('_') || 'value'}_1`;
-  const minLength = typeof s.minLength === 'number' ? s.minLength : 0;
-  const maxLength = typeof s.maxLength === 'number' ? s.maxLength : Infinity;
-  while (text.length < minLength) text += 'x';
-  return text.slice(0, Math.max(maxLength, minLength));
-}
-
-/** A schema-valid value for `schema`, named `name` (for refs, unique fields and readable strings). */
-export function generate(raw: Schema, name: string, ctx: ValueContext, path = name, depth = 0): Value {
-  const s = effective(raw);
-  const ref = name ? fieldRef(name, s, ctx) : undefined;
+/**
+ * A schema-valid value for `schema`, named `name`: the sampler's (examples first, then enum, const,
+ * default, formats, bounds, patterns), with the kit's rules applied on top (fromExample).
+ */
+export function generate(raw: Schema, name: string, ctx: ValueContext, path = name): Value {
+  const ref = name ? fieldRef(name, effective(raw), ctx) : undefined;
   if (ref) return ref;
-  if (s.example !== undefined) return fromExample(s.example, s, name, ctx, path, depth);
-  if (Array.isArray(s.examples) && s.examples.length > 0) return fromExample(s.examples[0] as Json, s, name, ctx, path, depth);
-  if (s.const !== undefined) return { kind: 'literal', value: s.const };
-  if (s.default !== undefined) return fromExample(s.default, s, name, ctx, path, depth);
-  if (Array.isArray(s.enum) && s.enum.length > 0) return { kind: 'literal', value: s.enum.find((e) => e !== null) ?? null };
-  if (depth > MAX_DEPTH) return { kind: 'literal', value: null };
-  switch (typeOf(s)) {
-    case 'object': {
-      const props = isObject(s.properties) ? s.properties : {};
-      const required = new Set(Array.isArray(s.required) ? s.required : []);
-      const out: Array<[string, Value]> = [];
-      for (const [key, sub] of Object.entries(props)) {
-        if (!isObject(sub)) continue;
-        // Required fields, and optional ones the spec gives an example for: a body a person can read.
-        if (!required.has(key) && effective(sub).example === undefined) continue;
-        out.push([key, generate(sub, key, ctx, `${path}.${key}`, depth + 1)]);
-      }
-      return { kind: 'object', props: out };
-    }
-    case 'array': {
-      const items = isObject(s.items) ? s.items : {};
-      const n = Math.max(1, typeof s.minItems === 'number' ? s.minItems : 1);
-      return { kind: 'array', items: Array.from({ length: n }, () => generate(items, '', ctx, `${path}[]`, depth + 1)) };
-    }
-    case 'integer':
-      return { kind: 'literal', value: numberFor(s, true) };
-    case 'number':
-      return { kind: 'literal', value: numberFor(s, false) };
-    case 'boolean':
-      return { kind: 'literal', value: false };
-    case 'null':
-      return { kind: 'literal', value: null };
-    default:
-      if (typeof s.pattern === 'string') ctx.notes.push(`${path || 'value'}: no example for pattern ${s.pattern}; check the generated value`);
-      return { kind: 'literal', value: stringFor(name, s) };
-  }
+  const value = sample(raw as never, SAMPLER) as Json | undefined;
+  return fromExample(value ?? null, raw, name, ctx, path, 0, true);
 }
 
 /** An example as a value, with refs and unique fields substituted where the schema says which fields they are. */
-export function fromExample(example: Json, raw: Schema, name: string, ctx: ValueContext, path = name, depth = 0): Value {
+export function fromExample(example: Json, raw: Schema, name: string, ctx: ValueContext, path = name, depth = 0, sampled = false): Value {
   const s = effective(raw);
   if (isObject(example) && depth <= MAX_DEPTH) {
     const props = isObject(s.properties) ? s.properties : {};
     return {
       kind: 'object',
-      props: Object.entries(example).map(([k, v]) => {
+      props: Object.entries(example).flatMap(([k, v]): Array<[string, Value]> => {
         const sub = isObject(props[k]) ? (props[k] as Schema) : {};
-        return [k, fieldRef(k, effective(sub), ctx) ?? fromExample(v, sub, k, ctx, `${path}.${k}`, depth + 1)] as [string, Value];
+        // A read-only field (an id the server assigns) is never sent, even when the example shows it.
+        if (effective(sub).readOnly === true) return [];
+        return [[k, fieldRef(k, effective(sub), ctx) ?? fromExample(v, sub, k, ctx, `${path}.${k}`, depth + 1, sampled)]];
       }),
     };
   }
   if (Array.isArray(example) && depth <= MAX_DEPTH) {
     const items = isObject(s.items) ? s.items : {};
-    return { kind: 'array', items: example.map((v) => fromExample(v, items, '', ctx, `${path}[]`, depth + 1)) };
+    return { kind: 'array', items: example.map((v) => fromExample(v, items, '', ctx, `${path}[]`, depth + 1, sampled)) };
   }
-  return (name && typeof example === 'string' ? fieldRef(name, s, ctx) : undefined) ?? { kind: 'literal', value: example };
+  const ref = name && typeof example === 'string' ? fieldRef(name, s, ctx) : undefined;
+  if (ref) return ref;
+  if (typeof example === 'string' && typeof s.pattern === 'string' && !matches(s.pattern, example)) {
+    ctx.notes.push(`${path || 'value'}: '${example}' does not match the pattern ${s.pattern}; set a value that does`);
+  }
+  if (sampled && typeof example === 'number') return { kind: 'literal', value: midRange(example, s) };
+  return { kind: 'literal', value: example };
+}
+
+/**
+ * The sampler takes a number's minimum. A narrow range (a month, a card's expiry year) reads best, and is
+ * valid longest, at its middle; a wide one (an amount) stays at its low end.
+ */
+function midRange(value: number, s: Schema): number {
+  const { minimum: min, maximum: max } = s;
+  if (typeof min !== 'number' || typeof max !== 'number' || value !== min || max - min > 1000) return value;
+  const mid = (min + max) / 2;
+  return s.type === 'integer' || Number.isInteger(min) ? Math.round(mid) : mid;
+}
+
+function matches(pattern: string, value: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(value);
+  } catch {
+    return true; // a pattern JavaScript cannot read is not ours to judge
+  }
 }

@@ -1,13 +1,14 @@
 // Thin k6 adapter for HTTP APIs: one place that attaches the service's credential, encodes the body as
 // the endpoint declares (JSON, form or none), and sets the endpoint's name tag and expected statuses on
 // every request, so scenario code cannot forget them.
-import { check } from 'k6';
+import { check, sleep } from 'k6';
 import encoding from 'k6/encoding';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 
-import { bodyEncoding, endpointName, type BodyEncoding, type Endpoint } from '../endpoints.ts';
+import { bodyEncoding, endpointName, RETRY_LIMIT, retryDelay, type BodyEncoding, type Endpoint } from '../endpoints.ts';
 import { encodeForm } from '../form.ts';
 import type { Credential } from '../service.ts';
+import { retries } from './metrics.ts';
 
 export { endpointName, type Endpoint } from '../endpoints.ts';
 
@@ -203,7 +204,11 @@ export class ApiClient {
       };
     }
     if (opts.idempotencyKey !== undefined) params.headers['Idempotency-Key'] = opts.idempotencyKey;
-    return http.request(endpoint.method, this.baseUrl + path, body, params);
+    const url = this.baseUrl + path;
+    // A call that states its own expected statuses judges the answer itself: it is not retried.
+    if (endpoint.retry === undefined || opts.expected !== undefined) return http.request(endpoint.method, url, body, params);
+    const early = { ...params, responseCallback: this.callback(expected.concat(endpoint.retry)) };
+    return withRetries(endpoint, endpoint.retry, p.tags, (last) => http.request(endpoint.method, url, body, last ? params : early));
   }
 
   /**
@@ -221,15 +226,42 @@ export class ApiClient {
     const form = p.encoding === 'form';
     const takesBody = p.encoding !== 'none';
     const params = this.commonParams(endpoint, expected);
+    // Retried only with the endpoint's own expected statuses (a sender for other statuses judges them itself).
+    const retry = expected === endpoint.expected ? endpoint.retry : undefined;
+    const early = retry === undefined ? params : this.commonParams(endpoint, expected.concat(retry));
     return (param, body, idempotencyKey, query) => {
       let url = hasParam ? head + encodeURIComponent(param ?? '') + tail : head;
       if (query !== undefined) url += `?${queryString(query)}`;
       const sent = body === undefined || !takesBody ? null : form ? encodeForm(body as Record<string, unknown>) : JSON.stringify(body);
       const ps = params(sent !== null, idempotencyKey !== undefined);
       if (idempotencyKey !== undefined) ps.headers['Idempotency-Key'] = idempotencyKey;
-      return http.request(method, url, sent, ps);
+      if (retry === undefined) return http.request(method, url, sent, ps);
+      const eps = early(sent !== null, idempotencyKey !== undefined);
+      if (idempotencyKey !== undefined) eps.headers['Idempotency-Key'] = idempotencyKey;
+      return withRetries(endpoint, retry, p.tags, (last) => http.request(method, url, sent, last ? ps : eps));
     };
   }
+}
+
+/**
+ * Sends, and while the answer is one of the endpoint's documented retry statuses with a usable
+ * Retry-After, waits that long and sends again (at most RETRY_LIMIT times), counting each retry in
+ * http_req_retries. Attempts before the last accept the retry statuses in http_req_failed (they are
+ * documented answers, not failures); the last attempt is judged by the endpoint's statuses alone, so a
+ * retry that never succeeds still fails. A retry status without a usable Retry-After is not retried and
+ * fails the call's status check.
+ */
+function withRetries(e: Endpoint, retry: readonly number[], tags: { name: string }, send: (last: boolean) => Res): Res {
+  let res = send(false);
+  // The status is compared first: the Retry-After header is read only from an answer that may be retried.
+  for (let attempt = 0; retry.includes(res.status); attempt++) {
+    const wait = retryDelay(e, res.status, res.headers['Retry-After'], attempt);
+    if (wait === null) return res;
+    retries.add(1, tags);
+    sleep(wait);
+    res = send(attempt + 1 >= RETRY_LIMIT);
+  }
+  return res;
 }
 
 /** The common call's params for an endpoint and statuses, by whether a body is sent and an Idempotency-Key. */

@@ -14,3 +14,6 @@ export const acknowledged = {
 export const cardsDeclined = new Counter('cards_declined');
 /** A response whose status the contract does not allow for that request (a 5xx, or a 2xx to bad input). */
 export const unexpectedStatus = new Counter('unexpected_status');
+
+/** Retries of documented "come back later" answers (an endpoint's `retry` statuses), by endpoint name tag. */
+export const retries = new Counter('http_req_retries');

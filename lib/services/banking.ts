@@ -6,17 +6,19 @@ import type { Endpoint } from '../endpoints.ts';
 import { defineService } from '../service.ts';
 import type { CardInput } from './payment.ts';
 
+// `retry`: the statuses the contract documents with a Retry-After header (checked against sandbox/openapi.yaml
+// by tests/unit/endpoints.test.ts); a call that gets one waits and sends again (lib/k6/http.ts).
 export const BANKING_API = {
   health: { method: 'GET', path: '/health', expected: [200] },
-  authorize: { method: 'POST', path: '/api/v1/authorizations', expected: [201] },
-  capture: { method: 'POST', path: '/api/v1/authorizations/{id}/capture', expected: [200] },
-  refund: { method: 'POST', path: '/api/v1/refunds', expected: [201] },
-  transaction: { method: 'GET', path: '/api/v1/transactions/{id}', expected: [200] },
-  settlements: { method: 'GET', path: '/api/v1/settlements', expected: [200] },
-  batch: { method: 'POST', path: '/api/v1/batch', expected: [200] },
-  registerUser: { method: 'POST', path: '/api/v1/users', expected: [201] },
-  auditVerify: { method: 'GET', path: '/api/v1/audit/verify', expected: [200] },
-  stats: { method: 'GET', path: '/api/v1/stats', expected: [200] },
+  authorize: { method: 'POST', path: '/api/v1/authorizations', expected: [201], retry: [429] },
+  capture: { method: 'POST', path: '/api/v1/authorizations/{id}/capture', expected: [200], retry: [429] },
+  refund: { method: 'POST', path: '/api/v1/refunds', expected: [201], retry: [429] },
+  transaction: { method: 'GET', path: '/api/v1/transactions/{id}', expected: [200], retry: [429] },
+  settlements: { method: 'GET', path: '/api/v1/settlements', expected: [200], retry: [429] },
+  batch: { method: 'POST', path: '/api/v1/batch', expected: [200], retry: [429] },
+  registerUser: { method: 'POST', path: '/api/v1/users', expected: [201], retry: [429] },
+  auditVerify: { method: 'GET', path: '/api/v1/audit/verify', expected: [200], retry: [429] },
+  stats: { method: 'GET', path: '/api/v1/stats', expected: [200], retry: [429] },
 } as const satisfies Record<string, Endpoint>;
 
 export const BANKING_SERVICE = defineService({

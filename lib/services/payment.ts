@@ -5,14 +5,16 @@ import { DEFAULTS } from '../config.ts';
 import type { Endpoint } from '../endpoints.ts';
 import { defineService } from '../service.ts';
 
+// `retry`: the statuses the contract documents with a Retry-After header (checked against sandbox/openapi.yaml
+// by tests/unit/endpoints.test.ts); a call that gets one waits and sends again (lib/k6/http.ts).
 export const PAYMENT_API = {
   health: { method: 'GET', path: '/health', expected: [200] },
-  createPayment: { method: 'POST', path: '/api/v1/payments', expected: [201] },
-  refundPayment: { method: 'POST', path: '/api/v1/payments/{id}/refunds', expected: [201] },
-  getPayment: { method: 'GET', path: '/api/v1/payments/{id}', expected: [200] },
-  merchantTransactions: { method: 'GET', path: '/api/v1/merchants/{merchantId}/transactions', expected: [200] },
-  stats: { method: 'GET', path: '/api/v1/stats', expected: [200] },
-  generateData: { method: 'POST', path: '/api/v1/data/generate', expected: [200] },
+  createPayment: { method: 'POST', path: '/api/v1/payments', expected: [201], retry: [429] },
+  refundPayment: { method: 'POST', path: '/api/v1/payments/{id}/refunds', expected: [201], retry: [429] },
+  getPayment: { method: 'GET', path: '/api/v1/payments/{id}', expected: [200], retry: [429] },
+  merchantTransactions: { method: 'GET', path: '/api/v1/merchants/{merchantId}/transactions', expected: [200], retry: [429] },
+  stats: { method: 'GET', path: '/api/v1/stats', expected: [200], retry: [429] },
+  generateData: { method: 'POST', path: '/api/v1/data/generate', expected: [200], retry: [409, 429] },
 } as const satisfies Record<string, Endpoint>;
 
 export const PAYMENT_SERVICE = defineService({

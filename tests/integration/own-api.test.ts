@@ -160,10 +160,12 @@ test('npm start needs no sandbox for your own API: the bundle says it targets ac
   }
 });
 
-test('generated from the sandbox spec by tag, the scenario passes against the sandbox', async () => {
+test('generated from the sandbox spec by tag, unedited, the scenario passes against the sandbox: a documented 409 with Retry-After is retried, not failed', async () => {
   const dir = join(OUT, 'sbx');
-  // generateData is left out: the sandbox runs one generation at a time and answers 409 to the others.
-  generate(dir, ['--name', 'sbx', '--openapi', 'sandbox/openapi.yaml', '--tag', 'payment', '--operations', 'createPayment,getPayment,createPaymentRefund,listMerchantTransactions']);
+  // generateData included: the sandbox runs one generation at a time and answers the others 409 with
+  // Retry-After, which the generated table declares as a retry (retry: [409, 429]).
+  generate(dir, ['--name', 'sbx', '--openapi', 'sandbox/openapi.yaml', '--tag', 'payment']);
+  assert.match(readFileSync(join(dir, 'lib/services/sbx.ts'), 'utf8'), /generateData: \{[^}]*retry: \[409, 429\] \}/);
   build(dir, 'sbx');
   let sandbox: SandboxProcess | undefined;
   try {
@@ -173,7 +175,11 @@ test('generated from the sandbox spec by tag, the scenario passes against the sa
     assert.equal(r.report?.verdict, 'pass');
     assert.equal(r.report?.checks.fails, 0);
     for (const e of r.report?.endpoints ?? []) assert.ok(e.requests > 0 && e.failed === 0, `${e.name}: ${e.requests} requests, ${e.failed} failed`);
-    assert.equal(r.report?.endpoints?.length, 4);
+    assert.equal(r.report?.endpoints?.length, 5);
+    // The retries are counted, and shown in the summary (0 when no generation overlapped).
+    assert.equal(typeof r.report?.requests.retries, 'number');
+    assert.equal(r.report?.requests.retries, r.report?.counters.http_req_retries ?? 0);
+    assert.match(readFileSync(join(r.reportDir, 'summary.md'), 'utf8'), new RegExp(`retried ${r.report?.requests.retries}`));
   } finally {
     await sandbox?.stop();
   }

@@ -6,13 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { transform } from 'esbuild';
-import { KIT_ROOT, newService, parseNewServiceArgs } from '../../cli/new-service.ts';
+import { KIT_ROOT, MAX_UNFILTERED, newService, parseNewServiceArgs, UsageError } from '../../cli/new-service.ts';
 import { emitFiles, expr, GENERATED_MARK } from '../../cli/openapi/emit.ts';
 import { buildModel } from '../../cli/openapi/model.ts';
 import { loadSpec } from '../../cli/openapi/parse.ts';
 
 const ACME_SPEC = 'tests/fixtures/openapi/acme-pay.yaml';
-const acmeModel = () => buildModel(loadSpec(ACME_SPEC), { name: 'acme' });
+const acmeSpec = await loadSpec(ACME_SPEC);
+const acmeModel = () => buildModel(acmeSpec, { name: 'acme' });
 const emit = (outDir: string) =>
   Object.fromEntries(emitFiles(acmeModel(), { kitRoot: KIT_ROOT, outDir, source: ACME_SPEC, command: 'npm run new-service -- --name acme' }).map((f) => [f.path, f.text]));
 
@@ -59,7 +60,7 @@ test('written elsewhere, the kit is imported from the kit root and the files imp
 });
 
 test('every generated file is valid TypeScript, for the fixture and for the sandbox spec', async () => {
-  const sandbox = buildModel(loadSpec('sandbox/openapi.yaml'), { name: 'sbx', tag: 'payment' });
+  const sandbox = buildModel(await loadSpec('sandbox/openapi.yaml'), { name: 'sbx', tag: 'payment' });
   const all = [
     ...Object.values(emit(KIT_ROOT)),
     ...emitFiles(sandbox, { kitRoot: KIT_ROOT, outDir: KIT_ROOT, source: 'sandbox/openapi.yaml', command: 'x' }).map((f) => f.text),
@@ -68,6 +69,8 @@ test('every generated file is valid TypeScript, for the fixture and for the sand
   const users = emitFiles(sandbox, { kitRoot: KIT_ROOT, outDir: KIT_ROOT, source: 's', command: 'x' })[1]!.text;
   assert.match(users, /headers: \{ 'Idempotency-Key': `\$\{s\.runId\}-\$\{seededUuid\(s\.rng\)\}` \},/);
   assert.match(users, /cvv: '123'/, 'the example added to the sandbox spec is used');
+  const service = emitFiles(sandbox, { kitRoot: KIT_ROOT, outDir: KIT_ROOT, source: 's', command: 'x' })[0]!.text;
+  assert.match(service, /generateData: \{ method: 'POST', path: '\/api\/v1\/data\/generate', expected: \[200\], retry: \[409, 429\] \}/);
 });
 
 test('values as code: quotes escaped, keys quoted when they must be, long objects on several lines', () => {
@@ -77,22 +80,22 @@ test('values as code: quotes escaped, keys quoted when they must be, long object
   assert.match(long, /^\{\n      field_number_0: 'some text',\n/);
 });
 
-test('new-service refuses to overwrite without --force, hand-written files even with it, and the kit\'s own names', () => {
+test('new-service refuses to overwrite without --force, hand-written files even with it, and the kit\'s own names', async () => {
   const out = mkdtempSync(join(tmpdir(), 'paykit-new-service-'));
   try {
     const args = { name: 'acme', openapi: ACME_SPEC, out, force: false };
-    const printed = newService(args);
+    const printed = await newService(args);
     assert.match(printed, /acme: 6 endpoint\(s\), 6 task\(s\), auth basic/);
     for (const f of ['lib/services/acme.ts', 'lib/users/acme.ts', 'thresholds/acme.ts', 'scenarios/acme.ts']) assert.ok(existsSync(join(out, f)), f);
-    assert.throws(() => newService(args), /scenarios\/acme\.ts exists: pass --force to overwrite it/);
+    await assert.rejects(newService(args), /scenarios\/acme\.ts exists: pass --force to overwrite it/);
     writeFileSync(join(out, 'thresholds/acme.ts'), '// my own budgets\n');
-    assert.throws(() => newService({ ...args, force: true }), /thresholds\/acme\.ts was not written by this generator/);
+    await assert.rejects(newService({ ...args, force: true }), /thresholds\/acme\.ts was not written by this generator/);
     rmSync(join(out, 'thresholds/acme.ts'));
-    newService({ ...args, force: true });
+    await newService({ ...args, force: true });
     assert.ok(readFileSync(join(out, 'thresholds/acme.ts'), 'utf8').includes(GENERATED_MARK));
     mkdirSync(join(out, 'p'));
-    assert.throws(() => newService({ ...args, name: 'payment', out: join(out, 'p'), force: true }), /'payment' is taken by the kit's own scenarios\/payment\.ts/);
-    assert.throws(() => newService({ ...args, name: 'failures', out: join(out, 'p') }), /taken by the kit's own/);
+    await assert.rejects(newService({ ...args, name: 'payment', out: join(out, 'p'), force: true }), /'payment' is taken by the kit's own scenarios\/payment\.ts/);
+    await assert.rejects(newService({ ...args, name: 'failures', out: join(out, 'p') }), /taken by the kit's own/);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -100,6 +103,7 @@ test('new-service refuses to overwrite without --force, hand-written files even 
 
 test('command-line flags', () => {
   assert.deepEqual(parseNewServiceArgs(['--name', 'acme', '--openapi', 'a.yaml', '--tag', 'pay', '--operations', 'a, b', '--base-url', 'http://x:1', '--force']), {
+    list: false,
     name: 'acme',
     openapi: 'a.yaml',
     out: KIT_ROOT,
@@ -110,6 +114,27 @@ test('command-line flags', () => {
   });
   assert.equal(parseNewServiceArgs(['--help']), 'help');
   assert.throws(() => parseNewServiceArgs(['--openapi', 'a.yaml']), /--name is required/);
+  assert.equal((parseNewServiceArgs(['--openapi', 'a.yaml', '--list']) as { list: boolean }).list, true, '--list needs no --name');
   assert.throws(() => parseNewServiceArgs(['--name', 'a', '--openapi', 'a.yaml', '--base-url', 'ftp://x']), /--base-url must be an http\(s\) URL/);
   assert.throws(() => parseNewServiceArgs(['--name', 'a', '--openapi', 'a.yaml', '--bogus']), /bogus/);
+});
+
+test('--list prints the operations by tag; a big spec without a filter is listed and refused (exit 2), with a filter generated', async () => {
+  const listed = await newService({ list: true, name: '', openapi: 'sandbox/openapi.yaml', out: KIT_ROOT, force: false });
+  assert.match(listed, /^payment \(5\)$/m);
+  assert.match(listed, /^  generateData +POST +\/api\/v1\/data\/generate  \(json\)  retry 409\|429$/m);
+  assert.match(listed, /^banking \(\d+\)$/m);
+  const out = mkdtempSync(join(tmpdir(), 'paykit-big-spec-'));
+  try {
+    const paths: Record<string, unknown> = {};
+    for (let i = 0; i < MAX_UNFILTERED + 1; i++) paths[`/things${i}`] = { get: { operationId: `list${i}`, tags: [i % 2 ? 'odd' : 'even'], responses: { '200': { description: 'ok' } } } };
+    const spec = join(out, 'big.json');
+    writeFileSync(spec, JSON.stringify({ openapi: '3.1.0', info: { title: 'big', version: '1' }, servers: [{ url: 'http://127.0.0.1:1' }], paths }));
+    const args = { name: 'big', openapi: spec, out, force: false };
+    await assert.rejects(newService(args), (e: Error) => e instanceof UsageError && /has 31 operations: choose some with --tag/.test(e.message) && /^odd \(15\)$/m.test(e.message));
+    assert.equal(existsSync(join(out, 'scenarios/big.ts')), false);
+    assert.match(await newService({ ...args, tag: 'odd' }), /big: 15 endpoint\(s\)/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
