@@ -20,6 +20,7 @@ interface GenerateBody {
 const generateSchema = {
   type: 'object',
   required: ['records'],
+  additionalProperties: false,
   properties: {
     records: { type: 'integer', minimum: 1, maximum: 10_000_000 },
     chunk_size: { type: 'integer', minimum: 1, maximum: 100_000, default: 1000 },
