@@ -7,7 +7,7 @@
 // PAYMENT_SERVICE_URL / BANKING_API_URL (only the services given are checked) with AUTH_TOKEN; with
 // neither URL set, a sandbox is started for the run and stopped after it. Exit 0 when every run found no
 // failure, 1 when one did (or could not run), 2 for a usage or configuration error.
-import { spawnSync, spawn } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,9 @@ interface Target {
   url: string;
 }
 
+/** The `st run` in progress, stopped with the run on a signal. */
+let current: ChildProcess | null = null;
+
 /** One `st run`: its exit status, with the output streamed through (secrets redacted). */
 function stRun(st: string, target: Target, seed: number, args: ContractArgs, env: NodeJS.ProcessEnv, secrets: string[]): Promise<number> {
   const argv = [
@@ -92,13 +95,17 @@ function stRun(st: string, target: Target, seed: number, args: ContractArgs, env
   console.log(`\ncontract: st ${argv.map((a) => a.replace(repoRoot + '/', '')).join(' ')}`);
   return new Promise((resolve) => {
     const child = spawn(st, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    current = child;
     child.stdout.on('data', (b: Buffer) => process.stdout.write(redact(b.toString(), secrets)));
     child.stderr.on('data', (b: Buffer) => process.stderr.write(redact(b.toString(), secrets)));
     child.on('error', (err) => {
       console.error(`contract: ${st} could not start: ${err.message}`);
       resolve(1);
     });
-    child.on('close', (code) => resolve(code ?? 1));
+    child.on('close', (code) => {
+      current = null;
+      resolve(code ?? 1);
+    });
   });
 }
 
@@ -138,6 +145,13 @@ async function main(): Promise<number> {
   const secrets = secretsOf(env);
   const results: string[] = [];
   let failed = 0;
+  // Ctrl-C or a CI timeout: stop what this run started, then exit as interrupted.
+  const stop = (signal: NodeJS.Signals): void => {
+    current?.kill('SIGTERM');
+    void (sandbox?.stop() ?? Promise.resolve()).then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   try {
     for (const target of targets) {
       for (const seed of args.seeds) {
