@@ -54,9 +54,12 @@ export const S3_VARIABLES = {
   sessionToken: ['AWS_SESSION_TOKEN'],
 } as const;
 
-/** S3 bucket naming rules (the strict, DNS-compatible ones every S3 service accepts). */
+/** The form of an S3 bucket name (the strict, DNS-compatible one every S3 service accepts), as a JSON Schema pattern. */
+export const BUCKET_PATTERN = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
+
+/** S3 bucket naming rules: BUCKET_PATTERN, and no IP-address look-alikes. */
 export function bucketProblem(name: string): string | null {
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) return 'must be 3..63 characters of a-z, 0-9, dots and hyphens, starting and ending with a letter or digit';
+  if (!new RegExp(BUCKET_PATTERN).test(name)) return 'must be 3..63 characters of a-z, 0-9, dots and hyphens, starting and ending with a letter or digit';
   if (/\.\./.test(name) || /^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'must not contain two dots in a row or look like an IP address';
   return null;
 }

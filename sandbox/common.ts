@@ -27,6 +27,7 @@ export function registerCommonRoutes(app: FastifyInstance, state: SandboxState, 
       schema: {
         body: {
           type: 'object',
+          additionalProperties: false,
           properties: {
             spec: { type: 'string', maxLength: 10_000 },
             rules: {
@@ -35,6 +36,7 @@ export function registerCommonRoutes(app: FastifyInstance, state: SandboxState, 
               items: {
                 type: 'object',
                 required: ['type'],
+                additionalProperties: false,
                 properties: {
                   type: { type: 'string', minLength: 1, maxLength: 64 },
                   value: { type: ['string', 'number', 'boolean'] },
@@ -72,7 +74,7 @@ export function registerCommonRoutes(app: FastifyInstance, state: SandboxState, 
 
   app.post<{ Body: { seq?: number } }>(
     '/admin/audit/tamper',
-    { schema: { body: { type: 'object', properties: { seq: { type: 'integer', minimum: 1 } } } } },
+    { schema: { body: { type: 'object', additionalProperties: false, properties: { seq: { type: 'integer', minimum: 1 } } } } },
     (req) => {
       const seq = tamperAudit(state.sdb, req.body.seq);
       if (seq === null) throw new ApiError(404, 'not_found', 'no such audit entry', { field: 'seq' });

@@ -11,6 +11,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { FORM_ERROR_CODES } from './schemas.ts';
 
 export interface ErrorBody {
   error: {
@@ -78,17 +79,20 @@ export function validationToApiError(errors: AjvLikeError[], context: string | u
   const e = errors[0];
   if (!e) return new ApiError(422, 'validation_failed', 'request is invalid');
   const missing = e.keyword === 'required' ? String(e.params?.missingProperty ?? '') : undefined;
-  const field = pathToField(e.instancePath ?? '', missing);
+  const extra = e.keyword === 'additionalProperties' ? String(e.params?.additionalProperty ?? '') : undefined;
+  const field = pathToField(e.instancePath ?? '', missing ?? extra);
   const where = field === '' ? (context ?? 'body') : field;
   let message: string;
   if (missing !== undefined) message = `${where} is required`;
+  else if (extra !== undefined) message = `${where} is not a field of this request`;
   else if (e.keyword === 'enum' && Array.isArray(e.params?.allowedValues)) {
     const allowed = e.params.allowedValues as unknown[];
     message = `${where} must be one of ${allowed.length > 12 ? allowed.slice(0, 12).join(', ') + ', ...' : allowed.join(', ')}`;
   } else message = `${where} ${e.message ?? 'is invalid'}`;
+  const formCode = e.keyword === 'pattern' || e.keyword === 'minLength' || e.keyword === 'maxLength' ? FORM_ERROR_CODES[field] : undefined;
   return field === ''
     ? new ApiError(422, 'validation_failed', message)
-    : new ApiError(422, 'validation_failed', message, { field });
+    : new ApiError(422, formCode ?? 'validation_failed', message, { field });
 }
 
 function mapError(err: FastifyError & { validation?: AjvLikeError[]; validationContext?: string }): ApiError {

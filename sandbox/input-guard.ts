@@ -78,11 +78,11 @@ export function tryDecode(encoded: string): string | null {
 }
 
 /**
- * The path parameter whose segment does not decode (broken percent-encoding, bytes that are not UTF-8, an
- * encoded surrogate), found by matching the raw path against the routes' templates (`/a/:id/b`; static
- * segments compare decoded). Null when no template has the path's shape: then it is no route's input.
+ * The path parameter whose raw segment fails `bad`, found by matching the raw path against the routes'
+ * templates (`/a/:id/b`; static segments compare decoded). Null when no template has the path's shape:
+ * then it is no route's input.
  */
-export function undecodableParam(rawPath: string, templates: Iterable<string>): string | null {
+export function paramWhere(rawPath: string, templates: Iterable<string>, bad: (segment: string) => boolean): string | null {
   const segments = rawPath.split('/');
   for (const template of templates) {
     const parts = template.split('/');
@@ -93,7 +93,7 @@ export function undecodableParam(rawPath: string, templates: Iterable<string>): 
       const part = parts[i] as string;
       const segment = segments[i] as string;
       if (part.startsWith(':')) {
-        if (field === null && tryDecode(segment) === null) field = part.slice(1);
+        if (field === null && bad(segment)) field = part.slice(1);
       } else {
         matches = tryDecode(segment) === part;
       }
@@ -101,4 +101,9 @@ export function undecodableParam(rawPath: string, templates: Iterable<string>): 
     if (matches && field !== null) return field;
   }
   return null;
+}
+
+/** The path parameter whose segment does not decode (broken percent-encoding, bytes that are not UTF-8, an encoded surrogate). */
+export function undecodableParam(rawPath: string, templates: Iterable<string>): string | null {
+  return paramWhere(rawPath, templates, (segment) => tryDecode(segment) === null);
 }

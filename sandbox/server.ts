@@ -5,7 +5,8 @@
  * Cross-cutting concerns are one onRequest hook: bearer auth -> rate limit -> fault injection, all
  * classified by the route the router matched (req.routeOptions.url), never by the raw URL, so an
  * encoded path ("/%61pi/v1/payments") is the same route as its plain form. Default deny: every route,
- * and every unknown path, needs a bearer token except the public GET /health.
+ * and every unknown path, needs a bearer token except the public GET /health. A known path asked with a
+ * method it has no route for answers 405 with `Allow` (after auth and the rate limit, before any body is read).
  * One preValidation hook checks every client string and the body's depth (sandbox/input-guard.ts).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -18,9 +19,11 @@ import type { SandboxState } from './state.ts';
 import { openDatabase, type SandboxDb } from './db.ts';
 import { ApiError, clientErrorHandler, installErrorHandling, sendError } from './errors.ts';
 import { FaultInjector, parseFaultSpec, type FaultSpec } from './faults.ts';
-import { checkJsonBody, checkStringMap, tryDecode, undecodableParam } from './input-guard.ts';
+import { checkJsonBody, checkStringMap, paramWhere, tryDecode, undecodableParam } from './input-guard.ts';
 import { registerPaymentRoutes } from './payment/routes.ts';
 import { RateLimiter, type RateDecision } from './rate-limit.ts';
+import { RouteTable } from './route-table.ts';
+import { MAX_ID_LENGTH } from './schemas.ts';
 import { bodyAjv, paramAjv } from './validation.ts';
 
 export type SandboxOptions = Partial<Omit<SandboxConfig, 'faults' | 'rateLimit'>> & {
@@ -76,6 +79,27 @@ function rateLimited(limiter: RateLimiter, d: RateDecision): ApiError {
   });
 }
 
+/**
+ * The router refuses a path parameter longer than this before any schema sees it. A parameter reaches the
+ * router decoded except for reserved characters, which stay as three characters ('%2F'), so an id of
+ * MAX_ID_LENGTH characters is at most three times as long there: every id the schemas accept is routed, and
+ * the schema's maxLength, not the router, refuses a longer one.
+ */
+const MAX_PARAM_LENGTH = 3 * MAX_ID_LENGTH;
+
+/** The router's own refusals, when the path has a route's shape: the parameter it breaks, and why. */
+function routerParamError(code: string, path: string, templates: readonly string[]): ApiError | null {
+  const field =
+    code === 'FST_ERR_BAD_URL'
+      ? undecodableParam(path, templates)
+      : code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? paramWhere(path, templates, (segment) => segment.length > MAX_PARAM_LENGTH)
+        : null;
+  if (field === null) return null;
+  const why = code === 'FST_ERR_BAD_URL' ? 'is not percent-encoded UTF-8' : `must NOT have more than ${MAX_ID_LENGTH} characters`;
+  return new ApiError(422, 'validation_failed', `${field} ${why}`, { field });
+}
+
 function buildApp(state: SandboxState, service: 'payment' | 'banking'): FastifyInstance {
   const { config } = state;
   const app = Fastify({
@@ -83,19 +107,17 @@ function buildApp(state: SandboxState, service: 'payment' | 'banking'): FastifyI
     bodyLimit: config.bodyLimit,
     forceCloseConnections: true,
     return503OnClosing: false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     clientErrorHandler,
     frameworkErrors: (err, req, reply) => {
-      // A path the router cannot decode: when it has a route's shape, the parameter it breaks is named.
-      const field = err.code === 'FST_ERR_BAD_URL' ? undecodableParam(rawPath(req.url), templates.get(req.method) ?? []) : null;
-      if (field !== null) sendError(reply, new ApiError(422, 'validation_failed', `${field} is not percent-encoded UTF-8`, { field }));
-      else sendError(reply, new ApiError(400, 'bad_request', err.message || 'bad request'));
+      // A path the router cannot read: when it has a route's shape, the parameter it breaks is named.
+      const named = routerParamError(err.code, rawPath(req.url), routes.templates(req.method));
+      sendError(reply, named ?? new ApiError(400, 'bad_request', err.message || 'bad request'));
     },
   });
-  // Each method's route templates, for naming the parameter of an undecodable path.
-  const templates = new Map<string, string[]>();
-  app.addHook('onRoute', (route) => {
-    for (const m of [route.method].flat()) templates.set(m, [...(templates.get(m) ?? []), route.url]);
-  });
+  // Each method's route templates: for 405's Allow and for naming the parameter of an unreadable path.
+  const routes = new RouteTable();
+  app.addHook('onRoute', (route) => routes.add(route.method, route.url));
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema));
   // Only JSON bodies are accepted; without this, fastify's text/plain parser hands a string to the schema (422, not 415).
   app.removeContentTypeParser('text/plain');
@@ -146,6 +168,18 @@ function buildApp(state: SandboxState, service: 'payment' | 'banking'): FastifyI
       const d = hit(`key:${client}`);
       if (!d.allowed) {
         done(rateLimited(limiter as RateLimiter, d));
+        return;
+      }
+    }
+    if (route === undefined) {
+      // Answered here, before the body is read: a method with no route has no body parser either.
+      const allow = routes.allowed(rawPath(req.url));
+      if (allow.length > 0) {
+        done(
+          new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here; allowed: ${allow.join(', ')}`, {
+            headers: { Allow: allow.join(', ') },
+          }),
+        );
         return;
       }
     }

@@ -15,7 +15,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { SandboxState } from '../state.ts';
 import { ApiError } from '../errors.ts';
-import { keyPrefixProblem, bucketProblem } from '../../lib/s3-config.ts';
+import { BUCKET_PATTERN, keyPrefixProblem, bucketProblem } from '../../lib/s3-config.ts';
 import { s3Client } from '../../lib/s3-client.ts';
 import { nextTransaction, renderTransaction, STREAM_FORMATS, streamPrng, type StreamFormat } from '../../lib/data/transaction-stream.ts';
 import { RunWriter } from '../storage.ts';
@@ -31,6 +31,7 @@ interface GenerateBody {
 const generateSchema = {
   type: 'object',
   required: ['records'],
+  additionalProperties: false,
   properties: {
     records: { type: 'integer', minimum: 1, maximum: 10_000_000 },
     chunk_size: { type: 'integer', minimum: 1, maximum: 100_000, default: 1000 },
@@ -40,7 +41,7 @@ const generateSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        bucket: { type: 'string', minLength: 3, maxLength: 63 },
+        bucket: { type: 'string', minLength: 3, maxLength: 63, pattern: BUCKET_PATTERN },
         prefix: { type: 'string', maxLength: 512 },
         format: { type: 'string', enum: [...STREAM_FORMATS] },
         part_records: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 5000 },

@@ -58,6 +58,7 @@ interface RefundBody {
 const createPaymentSchema = {
   type: 'object',
   required: ['merchant_id', 'amount', 'currency', 'card'],
+  additionalProperties: false,
   properties: {
     merchant_id: merchantIdSchema,
     amount: amountSchema,
@@ -70,28 +71,29 @@ const createPaymentSchema = {
 
 const refundSchema = {
   type: 'object',
+  additionalProperties: false,
   properties: {
     amount: amountSchema,
     reason: { type: ['string', 'null'], maxLength: 255 },
   },
 } as const;
 
+/**
+ * A cursor is 'c' and the last row's seq in base 36: every string of that form is a position (the page
+ * after it, maybe empty), so the pattern says exactly which cursors are accepted. Ten digits stay below
+ * 2^53.
+ */
+const CURSOR_PATTERN = '^c[0-9a-z]{1,10}$';
+const encodeCursor = (seq: number): string => `c${seq.toString(36)}`;
+const decodeCursor = (cursor: string): number => parseInt(cursor.slice(1), 36);
+
 const listQuerySchema = {
   type: 'object',
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-    cursor: { type: 'string', maxLength: 64 },
+    cursor: { type: 'string', pattern: CURSOR_PATTERN },
   },
 } as const;
-
-const encodeCursor = (seq: number): string => Buffer.from(`p:${seq}`).toString('base64url');
-
-function decodeCursor(cursor: string): number {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const m = /^p:([0-9]{1,15})$/.exec(text);
-  if (!m) throw new ApiError(422, 'validation_failed', 'cursor is not a cursor returned by this endpoint', { field: 'cursor' });
-  return Number(m[1]);
-}
 
 export function registerPaymentRoutes(app: FastifyInstance, state: SandboxState): void {
   const { sdb } = state;
@@ -178,12 +180,12 @@ export function registerPaymentRoutes(app: FastifyInstance, state: SandboxState)
 
   app.get<{ Params: { merchantId: string }; Querystring: { limit: number; cursor?: string } }>(
     '/api/v1/merchants/:merchantId/transactions',
-    { schema: { params: idParam('merchantId'), querystring: listQuerySchema } },
+    { schema: { params: idParam('merchantId', merchantIdSchema), querystring: listQuerySchema } },
     (req) => {
       const { merchantId } = req.params;
       const limit = req.query.limit;
       const rows =
-        req.query.cursor === undefined || req.query.cursor === ''
+        req.query.cursor === undefined
           ? s.listMerchantPayments.all(merchantId, limit + 1)
           : s.listMerchantPaymentsAfter.all(merchantId, decodeCursor(req.query.cursor), limit + 1);
       const page = rows.slice(0, limit);
