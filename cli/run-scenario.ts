@@ -4,9 +4,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { secretsOf } from '../lib/config.ts';
-import { PROFILE_NAMES, resolveProfile } from '../lib/profiles.ts';
+import type { PageReport } from '../lib/page/run.ts';
+import { describeLoad, PROFILE_NAMES, resolveProfile } from '../lib/profiles.ts';
 import { ensureK6, k6Env } from './k6.ts';
 import { redactingStream, redactReportDir, writeReportFile } from './report-files.ts';
+import { DASHBOARD_FILE, EVENTS_FILE, writeRunPage } from './report-page.ts';
+import { examplesFromLog, FAILURE_TAG, lastErrorMessage } from '../lib/page/failures.ts';
 
 export interface RunResult {
   scenario: string;
@@ -76,8 +79,11 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
   // The dashboard report needs a few aggregation periods of data; its default 10 s period leaves a
   // short smoke run with no report at all, and a 30-minute soak needs no finer grain than 10 s.
   let seconds = 20;
+  let load: string | null = null;
   try {
-    seconds = resolveProfile({ ...opts.env, PROFILE: opts.profile }).durationSeconds;
+    const profile = resolveProfile({ ...opts.env, PROFILE: opts.profile });
+    seconds = profile.durationSeconds;
+    load = describeLoad(profile);
   } catch {
     /* k6 will report the bad value itself, naming the variable */
   }
@@ -87,8 +93,12 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
     ...opts.env,
     PROFILE: opts.profile,
     REPORT_DIR: reportDir,
+    // Per endpoint as well as per group: the report page charts each endpoint's p95 from the dashboard's
+    // own per-period aggregates (docs/reports.md, "report.html").
+    K6_WEB_DASHBOARD_TAGS: `group,name,${FAILURE_TAG}`,
     K6_WEB_DASHBOARD: 'true',
-    K6_WEB_DASHBOARD_EXPORT: join(reportDir, 'report.html'),
+    K6_WEB_DASHBOARD_EXPORT: join(reportDir, DASHBOARD_FILE),
+    K6_WEB_DASHBOARD_RECORD: join(reportDir, EVENTS_FILE),
     // No live dashboard server: we only want the exported report, and runs must not fight over port 5665.
     K6_WEB_DASHBOARD_PORT: '-1',
   });
@@ -101,9 +111,16 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
     stdio: ['inherit', opts.quiet ? 'ignore' : 'inherit', 'pipe'],
   });
   let stderrTail = '';
+  // k6's log lines that carry a check's first failed response (lib/page/failures.ts), bounded: one per
+  // VU and check at most, and the page keeps the first of each check.
+  const exampleLines: string[] = [];
+  let partial = '';
   const stderr = child.stderr!.pipe(redactingStream(secrets));
   stderr.on('data', (b: Buffer) => {
     stderrTail = (stderrTail + b.toString()).slice(-4000);
+    const lines = (partial + b.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const l of lines) if (exampleLines.length < 500 && l.includes('first failed response')) exampleLines.push(l);
     if (!opts.quiet) process.stderr.write(b);
   });
   const stderrDone = new Promise<void>((resolve) => stderr.on('end', resolve));
@@ -132,12 +149,29 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
       ...(summary ?? { schema: 'paykit.summary/v1', scenario: opts.scenario, profile: opts.profile }),
       verdict,
       exitCode,
-      error: meaning,
+      error: reasonOf(meaning, stderrTail),
       k6StderrTail: stderrTail.split('\n').slice(-15).join('\n'),
     };
     writeReportFile(summaryPath, JSON.stringify(summary, null, 2) + '\n', secrets);
   }
+  writeRunPage({
+    dir: reportDir,
+    report: summary as unknown as PageReport,
+    exitCode,
+    meaning,
+    env: opts.env,
+    k6Version: k6.version,
+    secrets,
+    load,
+    examples: examplesFromLog(exampleLines.join('\n')),
+  });
   return { scenario: opts.scenario, profile: opts.profile, exitCode, verdict, reportDir, meaning, summary };
+}
+
+/** The exit code's meaning and, when k6 logged one, the error that ended the run. */
+function reasonOf(meaning: string, stderr: string): string {
+  const last = lastErrorMessage(stderr);
+  return last ? `${meaning}: ${last}` : meaning;
 }
 
 export function listReports(dir: string): string[] {
