@@ -17,6 +17,8 @@ import { writeReports } from './distributed.ts';
 import { ensureK6 } from './k6.ts';
 import { checkRunNames, timestamp } from './run-scenario.ts';
 import { selector } from '../lib/verdict/promql.ts';
+import type { RunSeries } from '../lib/page/series.ts';
+import { prometheusSeries } from './distributed/series.ts';
 
 const USAGE = 'usage: npm run verdict -- --scenario <s> --testid <id> --prometheus <url> [--runners N] [--profile P] [--reports DIR]';
 
@@ -64,7 +66,7 @@ async function rangeOf(url: string, testId: string, time: number): Promise<numbe
   return first === null ? 3600 : time - first + 120;
 }
 
-export async function verdict(a: VerdictArgs, env: NodeJS.ProcessEnv): Promise<{ report: DistributedReport; reportDir: string }> {
+export async function verdict(a: VerdictArgs, env: NodeJS.ProcessEnv): Promise<{ report: DistributedReport; reportDir: string; series: RunSeries | null; k6Version: string }> {
   checkRunNames(a.scenario, a.profile);
   const prom = await usePrometheus({ ...env, PROMETHEUS_URL: a.prometheus });
   const k6 = await ensureK6();
@@ -86,14 +88,17 @@ export async function verdict(a: VerdictArgs, env: NodeJS.ProcessEnv): Promise<{
   });
   const reportDir = join(a.reportsRoot, `${a.scenario}-${a.profile}-verdict-${timestamp()}`);
   mkdirSync(reportDir, { recursive: true });
-  return { report, reportDir };
+  // The test's first sample is rangeSeconds - 120 before the query time (rangeOf).
+  const endpoints = (report.endpoints ?? []).map((e) => e.name);
+  const series = await prometheusSeries(prom.url, a.testId, time - rangeSeconds + 120, time, endpoints, (l) => console.log(l));
+  return { report, reportDir, series, k6Version: k6.version };
 }
 
 async function main(): Promise<number> {
   const args = parseVerdictArgs(process.argv.slice(2));
-  const { report, reportDir } = await verdict(args, process.env);
-  process.stdout.write(writeReports(reportDir, report, secretsOf({ ...process.env, PROFILE: args.profile })));
-  console.log(`  reports: ${reportDir}/{summary.json,summary.md,junit.xml,summary.txt}`);
+  const { report, reportDir, series, k6Version } = await verdict(args, process.env);
+  process.stdout.write(writeReports(reportDir, report, secretsOf({ ...process.env, PROFILE: args.profile }), series, k6Version));
+  console.log(`  reports: ${reportDir}/{summary.json,summary.md,junit.xml,summary.txt,report.html}`);
   return exitCodeOf(report.verdict);
 }
 

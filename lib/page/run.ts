@@ -219,7 +219,7 @@ export function renderRunPage(p: RunPage, assets: PageAssets): string {
     endpoints(r.endpoints ?? [], ts, p.failuresByStatus),
     mix(r.taskMix ?? []),
     failingChecks(r.checkResults ?? [], p.examples ?? []),
-    chartsSection(p.series && onlyBudgeted(p.series, r.endpoints), p.series ? `One point per ${fmt(p.series.periodSeconds)} s, from k6's dashboard aggregation.` : 'No time series: the run ended before a single aggregation period was recorded.'),
+    chartsSection(p.series && onlyBudgeted(p.series, r.endpoints), p.series ? `One point per ${fmt(p.series.periodSeconds)} s, from ${p.series.source}.` : 'No time series: the run ended before a single aggregation period was recorded.'),
     dash,
   ];
   return page(title, body.filter(Boolean).join('\n'), assets);

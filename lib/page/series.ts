@@ -10,6 +10,8 @@ import { FAILED_RESPONSES, FAILURE_TAG } from './failures.ts';
 export type Line = Array<number | null>;
 
 export interface RunSeries {
+  /** Where the points come from, in words for the page. */
+  source: string;
   periodSeconds: number;
   /** Unix seconds at the end of each period. */
   time: number[];
@@ -128,6 +130,7 @@ export function seriesFromRecord(events: ReadonlyArray<Event>, breached: Readonl
   }
 
   return {
+    source: "k6's web-dashboard aggregation",
     periodSeconds: periodMs / 1000,
     time: snapshots.map(timeOf),
     requestsPerSecond: pick('http_reqs', 'rate'),

@@ -9,6 +9,7 @@ import { examplesFromLog, exampleLine, lastErrorMessage, maskPans } from '../../
 import { CSP } from '../../lib/page/html.ts';
 import { budgetsInOrder, describeBreach, renderRunPage, type RunPage } from '../../lib/page/run.ts';
 import { parseRecord, seriesFromRecord } from '../../lib/page/series.ts';
+import { rangeQueries, seriesFromMatrices } from '../../lib/page/prom-series.ts';
 import { renderSuitePage } from '../../lib/page/suite.ts';
 
 const ASSETS = { uplotJs: '/* uPlot */', uplotCss: '/* css */' };
@@ -83,7 +84,7 @@ test('hostile names are text, never markup or the end of a script', () => {
   r.endpoints![0]!.name = evil;
   r.scenario = evil;
   const html = pageOf(r, {
-    series: { periodSeconds: 1, time: [1, 2], requestsPerSecond: [1, 2], failedRate: [0, 0], vus: [1, 1], droppedIterations: [null, null], p95Ms: { [evil]: [1, 2] }, breachStarts: [], failuresByStatus: {} },
+    series: { source: 'test', periodSeconds: 1, time: [1, 2], requestsPerSecond: [1, 2], failedRate: [0, 0], vus: [1, 1], droppedIterations: [null, null], p95Ms: { [evil]: [1, 2] }, breachStarts: [], failuresByStatus: {} },
   });
   assert.doesNotMatch(html, /<img src=x/);
   assert.equal(html.match(/<\/script>/g)!.length, html.match(/<script/g)!.length, 'every script closes where it should');
@@ -175,4 +176,26 @@ test('the suite page: READY or NOT READY and why, a row per scenario linking its
   assert.match(notReady, /payment: thresholds breached: x; and 1 more/);
   assert.equal(rowsOf(notReady, 'scenarios'), 2);
   assert.match(notReady, /exit code 1/);
+});
+
+test("a distributed run's series: one query per line over every runner, on one time grid", () => {
+  const q = rangeQueries('t-1', 120);
+  assert.equal(q.step, 2);
+  assert.equal(q.requestsPerSecond, 'sum(rate(k6_http_reqs_total{testid="t-1"}[5s]))');
+  assert.match(q.failedRate, /k6_http_reqs_total\{testid="t-1",expected_response="false"\}/);
+  assert.match(q.p95Ms, /^histogram_quantile\(0\.95, sum by \(name\) \(rate\(k6_http_req_duration_seconds\{testid="t-1"\}\[5s\]\)\)\) \* 1000$/);
+  const m = (values: Array<[number, string]>, metric = {}) => [{ metric, values }];
+  const s = seriesFromMatrices({ step: 2 }, 100, 104, {
+    requestsPerSecond: m([[100, '5'], [102, '6'], [104, '7']]),
+    failedRate: m([[102, '0.5']]),
+    vus: m([[100, '3'], [102, '3'], [104, '3']]),
+    droppedIterations: [],
+    p95Ms: [{ metric: { name: PAY }, values: [[102, '712.3456']] }, { metric: { name: 'other' }, values: [[100, '1']] }],
+  }, [PAY, HEALTH])!;
+  assert.deepEqual(s.time, [100, 102, 104]);
+  assert.deepEqual(s.requestsPerSecond, [5, 6, 7]);
+  assert.deepEqual(s.failedRate, [null, 0.5, null]);
+  assert.deepEqual(s.droppedIterations, [null, null, null]);
+  assert.deepEqual(s.p95Ms, { [PAY]: [null, 712.346, null], [HEALTH]: [null, null, null] });
+  assert.equal(seriesFromMatrices({ step: 2 }, 100, 104, { requestsPerSecond: [], failedRate: [], vus: [], droppedIterations: [], p95Ms: [] }, []), null);
 });
