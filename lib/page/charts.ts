@@ -52,11 +52,14 @@ export function chartSpecs(s: RunSeries): ChartSpec[] {
   return specs.map((c) => ({ ...c, lines: c.lines.filter((l) => has(l.values)) })).filter((c) => c.lines.length > 0);
 }
 
+/** Line colours, in order; none is the breach mark's red, so a test can tell lines from marks. */
+export const PALETTE = ['#0969da', '#1a7f37', '#8250df', '#bc4c00', '#1b7c83', '#bf3989', '#6e7781', '#9a6700', '#0550ae', '#4d2d00'];
+
 // Runs in the browser: draws each spec with uPlot and a red line where a breach started.
 const CLIENT = `
 (function(){
   var data = JSON.parse(document.getElementById('chart-data').textContent);
-  var palette = ['#0969da','#cf222e','#1a7f37','#8250df','#bc4c00','#1b7c83','#bf3989','#6e7781','#4d2d00','#0550ae'];
+  var palette = data.palette;
   data.charts.forEach(function(c){
     var el = document.getElementById('chart-' + c.id);
     var width = Math.max(320, el.clientWidth || 560);
@@ -66,6 +69,11 @@ const CLIENT = `
     var opts = {
       width: width, height: 220, series: series, legend: { show: true },
       axes: [{}, { label: c.unit, size: 60 }],
+      // Headroom below and above: a line at 0 (no failed request) stays visible instead of hiding in the axis.
+      scales: { y: { range: function(u, min, max){
+        var hi = max > 0 ? max * 1.1 : 1;
+        return [min >= 0 ? -hi * 0.04 : min - (hi - min) * 0.05, hi];
+      } } },
       hooks: { draw: [function(u){
         var ctx = u.ctx;
         c.marks.forEach(function(m, i){
@@ -76,10 +84,13 @@ const CLIENT = `
           ctx.fillText(m.label, x + 4, u.bbox.top + (12 + 13 * i) * devicePixelRatio);
           ctx.restore();
         });
+        // Where the plotting area is on the page, once drawn: tests crop a screenshot there to see it is not empty.
+        var r = u.over.getBoundingClientRect();
+        el.setAttribute('data-plot', [r.left + scrollX, r.top + scrollY, r.width, r.height].map(Math.round).join(','));
+        document.body.setAttribute('data-height', String(document.documentElement.scrollHeight));
       }]}
     };
     new uPlot(opts, [data.time].concat(c.lines.map(function(l){ return l.values; })), el);
-    el.setAttribute('data-drawn', 'true');
   });
 })();
 `;
@@ -94,7 +105,7 @@ export function chartsSection(s: RunSeries | null, note: string): string {
       return `<div class="chart"><h3>${esc(c.title)}</h3><div id="chart-${esc(c.id)}" class="plot"></div>${marks ? `<ul class="muted marks">${marks}</ul>` : ''}</div>`;
     })
     .join('\n');
-  const json = jsonText({ time: s.time, charts: specs });
+  const json = jsonText({ time: s.time, charts: specs, palette: PALETTE });
   return [
     `<h2>Charts over time</h2><p class="muted">${esc(note)}</p>`,
     `<div class="charts">${boxes}</div>`,
