@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { secretsOf } from '../lib/config.ts';
-import { assembleReport, exitCodeOf, type DistributedReport } from '../lib/verdict/report.ts';
+import { assembleReport, exitCodeOf, withMergedPercentiles, type DistributedReport } from '../lib/verdict/report.ts';
 import { inspectThresholds } from './distributed/coordinator.ts';
 import { judgeRun, SETUP_RUNNER } from './distributed/judge-run.ts';
 import { scalarQuery, usePrometheus } from './distributed/prometheus.ts';
@@ -18,7 +18,8 @@ import { ensureK6 } from './k6.ts';
 import { checkRunNames, timestamp } from './run-scenario.ts';
 import { selector } from '../lib/verdict/promql.ts';
 import type { RunSeries } from '../lib/page/series.ts';
-import { prometheusSeries } from './distributed/series.ts';
+import { endpointCounts, prometheusSeries } from './distributed/series.ts';
+import { parseKey } from '../lib/verdict/thresholds.ts';
 
 const USAGE = 'usage: npm run verdict -- --scenario <s> --testid <id> --prometheus <url> [--runners N] [--profile P] [--reports DIR]';
 
@@ -88,6 +89,13 @@ export async function verdict(a: VerdictArgs, env: NodeJS.ProcessEnv): Promise<{
   });
   const reportDir = join(a.reportsRoot, `${a.scenario}-${a.profile}-verdict-${timestamp()}`);
   mkdirSync(reportDir, { recursive: true });
+  if ((report.endpoints ?? []).length === 0) {
+    // No process's own summary here: each budgeted endpoint's counts from Prometheus, its merged
+    // percentiles from the thresholds that read them.
+    const counts = await endpointCounts(prom.url, a.testId, time, rangeSeconds);
+    const budgeted = new Set(report.thresholds.map((t) => parseKey(t.metric).tags.name).filter((n): n is string => n !== undefined));
+    report.endpoints = withMergedPercentiles([...budgeted].map((name) => ({ name, ...(counts.get(name) ?? { requests: 0, failed: 0 }) })), report.thresholds);
+  }
   // The test's first sample is rangeSeconds - 120 before the query time (rangeOf).
   const endpoints = (report.endpoints ?? []).map((e) => e.name);
   const series = await prometheusSeries(prom.url, a.testId, time - rangeSeconds + 120, time, endpoints, (l) => console.log(l));

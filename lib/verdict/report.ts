@@ -136,10 +136,15 @@ export function mergeEndpoints(summaries: ReadonlyArray<Report>, thresholds: Rea
       byName.set(e.name, m);
     }
   }
+  return withMergedPercentiles([...byName.values()], thresholds);
+}
+
+/** Endpoints' counts with the merged p95 and p99 their latency thresholds read, sorted by name. */
+export function withMergedPercentiles(list: ReadonlyArray<{ name: string; requests: number; failed: number }>, thresholds: ReadonlyArray<ThresholdResult>): EndpointResult[] {
   const merged = (name: string, stat: string) =>
     thresholds.find((t) => t.metric === `http_req_duration{name:${name}}` && t.stat === stat && t.observed !== null)?.observed ?? null;
-  return [...byName.values()]
-    .map((e) => ({ ...e, p95Ms: merged(e.name, 'p(95)'), p99Ms: merged(e.name, 'p(99)') }))
+  return list
+    .map((e) => ({ name: e.name, requests: e.requests, failed: e.failed, p95Ms: merged(e.name, 'p(95)'), p99Ms: merged(e.name, 'p(99)') }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
