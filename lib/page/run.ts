@@ -171,6 +171,12 @@ function mix(rows: ReadonlyArray<TaskMixRow>): string {
   return `<h2>Task mix</h2>${table('task-mix', ['user class', 'task', 'weight', 'expected', 'achieved', 'runs'], body, new Set([2, 3, 4, 5]))}`;
 }
 
+/** Every other counter (business counters, failed_responses, any counter added later), by name. */
+function counters(c: Record<string, number> | undefined): string {
+  const rows = Object.entries(c ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [code(k), fmt(v)]);
+  return rows.length === 0 ? '' : `<h2>Counters</h2>${table('counters', ['counter', 'count'], rows, new Set([1]))}`;
+}
+
 function failingChecks(checks: ReadonlyArray<CheckResult>, examples: ReadonlyArray<FailureExample>): string {
   const failing = checks.filter((c) => c.fails > 0);
   if (failing.length === 0) return `<h2>Failing checks</h2><p class="muted" id="failing-checks">None: ${checks.length} checks, every one passed.</p>`;
@@ -218,6 +224,7 @@ export function renderRunPage(p: RunPage, assets: PageAssets): string {
     budgets(ts),
     endpoints(r.endpoints ?? [], ts, p.failuresByStatus),
     mix(r.taskMix ?? []),
+    counters(r.counters),
     failingChecks(r.checkResults ?? [], p.examples ?? []),
     chartsSection(p.series && onlyBudgeted(p.series, r.endpoints), p.series ? `One point per ${fmt(p.series.periodSeconds)} s, from ${p.series.source}.` : 'No time series: the run ended before a single aggregation period was recorded.'),
     dash,

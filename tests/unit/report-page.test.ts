@@ -65,6 +65,8 @@ test('a failing run: FAIL, the breached budget in one sentence, every threshold 
   const firstBudget = /<table id="budgets">[\s\S]*?<tbody>\s*<tr><td><code>([^<]*)<\/code><\/td><td><code>([^<]*)</.exec(html)!;
   assert.deepEqual([firstBudget[1], firstBudget[2]], [`http_req_duration{name:${PAY}}`, 'p(95)&lt;500']);
   assert.match(html, /exit code 99/);
+  // a counter the page has never heard of is a row too: the data model grows by one counter at a time
+  assert.match(pageOf({ ...r, counters: { payments_created: 5, http_retries: 2 } }), /<tr><td><code>http_retries<\/code><\/td><td class="n">2<\/td><\/tr>/);
   assert.match(html, /<td class="n">700<\/td><td class="n">705<\/td><td class="n">712<\/td><td class="n">720<\/td><td class="n">730<\/td>/, 'p50..max of the endpoint');
 });
 
