@@ -2,13 +2,13 @@
 // as it was before the page (base: the given commit's bundle, k6's dashboard export as report.html)
 // next to one with it (ours: the working tree's bundle, the dashboard split per endpoint and failure
 // tag, its event record, and report.html rendered in Node), in one run, against one sandbox, the two
-// sides alternating. Client CPU is the k6 process's user+sys from start to exit (bash's `times`), plus,
+// sides running at the same time in each round. Client CPU is the k6 process's user+sys from start to exit (bash's `times`), plus,
 // for ours, the Node CPU spent rendering the page.
 //
-//   npx tsx bench/report-page.ts [--base 7e88430] [--rounds 3] [--vus 20] [--duration 20s] [--sides base,ours,ours-unsplit]
+//   npx tsx bench/report-page.ts [--base 7e88430] [--rounds 3] [--vus 20] [--duration 20s] [--sides base,ours,ours-unsplit] [--rate N]
 //
 // The base bundle is built from `git archive <base>` into bench/.out/report-page/base (tree untouched).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureK6, k6Env } from '../cli/k6.ts';
@@ -23,6 +23,9 @@ function arg(name: string, fallback: string): string {
 const base = arg('base', '7e88430');
 const rounds = Number(arg('rounds', '3'));
 const vus = arg('vus', '20');
+// An open-model profile at a fixed rate gives both sides the same requests to send, so their CPU per
+// request compares directly; the closed smoke profile without think time sends as many as it can.
+const rate = arg('rate', '');
 const duration = arg('duration', '20s');
 const OUT = resolve('bench/.out/report-page');
 const sideNames = arg('sides', 'base,ours').split(',');
@@ -53,14 +56,14 @@ interface Result {
   pageBytes: number;
 }
 
-function runOnce(k6: string, side: Side, urls: Record<string, string>, round: number): Result {
+async function runOnce(k6: string, side: Side, urls: Record<string, string>, round: number): Promise<Result> {
   const dir = join(OUT, `${side.name}-${round}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const env = k6Env({
     ...process.env,
     ...urls,
-    PROFILE: 'smoke',
+    ...(rate ? { PROFILE: 'volume', RATE: rate } : { PROFILE: 'smoke' }),
     VUS: vus,
     DURATION: duration,
     THINK_TIME_SCALE: '0',
@@ -73,10 +76,13 @@ function runOnce(k6: string, side: Side, urls: Record<string, string>, round: nu
     ...side.env(dir),
   });
   // bash's `times` prints the CPU of its finished children: the k6 process, start to exit.
-  const r = spawnSync('bash', ['-c', '"$0" run --quiet "$1" >/dev/null 2>&1; times', k6, side.script], { env, encoding: 'utf8' });
-  const child = r.stdout.trim().split('\n').pop() ?? '';
-  const m = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s/.exec(child);
-  if (!m) throw new Error(`no CPU times from bash: ${r.stdout}`);
+  const child = spawn('bash', ['-c', '"$0" run --quiet "$1" >/dev/null 2>&1; times', k6, side.script], { env });
+  let stdout = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  await new Promise((done) => child.on('close', done));
+  const last = stdout.trim().split('\n').pop() ?? '';
+  const m = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s/.exec(last);
+  if (!m) throw new Error(`no CPU times from bash: ${stdout}`);
   const k6CpuSeconds = Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]);
   const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
   let renderCpuSeconds = 0;
@@ -115,10 +121,10 @@ async function main() {
   try {
     const urls = { PAYMENT_SERVICE_URL: sandbox.paymentUrl, BANKING_API_URL: sandbox.bankingUrl };
     for (let round = 0; round < rounds; round++) {
-      // alternate which side goes first, so drift of the sandbox's growing state cancels out
-      const order = sides.map((_, i) => sides[(i + round) % sides.length]!);
-      for (const side of order) {
-        const r = runOnce(k6, side, urls, round);
+      // Every side at once, against the one sandbox: on a shared machine whose load changes by the
+      // minute, the sides of one round meet the same load; the ratio is taken within each round.
+      const round_ = await Promise.all(sides.map((side) => runOnce(k6, side, urls, round)));
+      for (const r of round_) {
         results.push(r);
         const cpu = r.k6CpuSeconds + r.renderCpuSeconds;
         console.log(`round ${round + 1} ${r.side.padEnd(12)} ${r.requests} requests, k6 ${r.k6CpuSeconds.toFixed(2)} CPU-s + render ${r.renderCpuSeconds.toFixed(3)} CPU-s: ${(r.requests / cpu).toFixed(0)} req per client CPU-s; report.html ${r.pageBytes} bytes`);
@@ -128,11 +134,13 @@ async function main() {
     await sandbox.stop();
   }
   const per = (side: string) => results.filter((r) => r.side === side).map((r) => r.requests / (r.k6CpuSeconds + r.renderCpuSeconds));
-  const b = median(per('base'));
+  const b = per('base');
   console.log('');
   for (const s of sides.filter((x) => x.name !== 'base')) {
-    const o = median(per(s.name));
-    console.log(`median requests per client CPU-second: base ${b.toFixed(0)}, ${s.name} ${o.toFixed(0)}; ${s.name} / base ${(o / b).toFixed(3)} (cost ${((1 - o / b) * 100).toFixed(1)}%)`);
+    const o = per(s.name);
+    const ratios = o.map((v, i) => v / b[i]!);
+    const r = median(ratios);
+    console.log(`median requests per client CPU-second: base ${median(b).toFixed(0)}, ${s.name} ${median(o).toFixed(0)}; median of the rounds' ${s.name} / base ${r.toFixed(3)} (cost ${((1 - r) * 100).toFixed(1)}%; rounds ${ratios.map((x) => x.toFixed(3)).join(' ')})`);
   }
   console.log(`median render CPU ${median(results.filter((r) => r.side !== 'base').map((r) => r.renderCpuSeconds)).toFixed(3)} s; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 }
