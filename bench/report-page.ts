@@ -95,7 +95,11 @@ async function runOnce(k6: string, side: Side, urls: Record<string, string>, rou
   return { side: side.name, requests: summary.requests.count, k6CpuSeconds, renderCpuSeconds, pageBytes: statSync(join(dir, 'report.html')).size };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
 
 async function main() {
   const k6 = (await ensureK6()).path;
