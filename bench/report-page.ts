@@ -14,6 +14,8 @@ import { join, resolve } from 'node:path';
 import { ensureK6, k6Env } from '../cli/k6.ts';
 import { DASHBOARD_FILE, EVENTS_FILE, writeRunPage } from '../cli/report-page.ts';
 import { startSandboxProcess } from '../cli/sandbox-process.ts';
+import { dashboardPeriod } from '../cli/run-scenario.ts';
+import { durationSeconds } from '../lib/profiles.ts';
 import { FAILURE_TAG } from '../lib/page/failures.ts';
 
 function arg(name: string, fallback: string): string {
@@ -72,7 +74,8 @@ async function runOnce(k6: string, side: Side, urls: Record<string, string>, rou
     REPORT_DIR: dir,
     K6_WEB_DASHBOARD: 'true',
     K6_WEB_DASHBOARD_PORT: '-1',
-    K6_WEB_DASHBOARD_PERIOD: '1s',
+    // the period `npm start` would choose for this duration
+    K6_WEB_DASHBOARD_PERIOD: dashboardPeriod(durationSeconds(duration)),
     ...side.env(dir),
   });
   // bash's `times` prints the CPU of its finished children: the k6 process, start to exit.

@@ -37,6 +37,16 @@ export function describeExitCode(code: number): string {
   }
 }
 
+/**
+ * The web dashboard's aggregation period for a run of `seconds`: about 30 points, at least 1 s. The
+ * report page draws these points. At each period's end k6's dashboard sorts every trend's values of the
+ * whole run so far, so its CPU per request grows with the number of periods: a fixed count keeps it
+ * flat whatever the duration (the earlier 10 s cap gave a 30-minute soak 180 sorts; docs/reports.md).
+ */
+export function dashboardPeriod(seconds: number): string {
+  return `${Math.max(1, Math.round(seconds / 30))}s`;
+}
+
 export function timestamp(d = new Date()): string {
   return d.toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
 }
@@ -77,7 +87,7 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
   const reportDir = join(opts.reportsRoot ?? 'reports', `${opts.scenario}-${opts.profile}-${timestamp()}`);
   mkdirSync(reportDir, { recursive: true });
   // The dashboard report needs a few aggregation periods of data; its default 10 s period leaves a
-  // short smoke run with no report at all, and a 30-minute soak needs no finer grain than 10 s.
+  // short smoke run with no report at all.
   let seconds = 20;
   let load: string | null = null;
   try {
@@ -87,7 +97,7 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
   } catch {
     /* k6 will report the bad value itself, naming the variable */
   }
-  const period = `${Math.max(1, Math.min(10, Math.round(seconds / 30)))}s`;
+  const period = dashboardPeriod(seconds);
   const env = k6Env({
     K6_WEB_DASHBOARD_PERIOD: period,
     ...opts.env,
