@@ -15,6 +15,7 @@ import { renderJunit, renderMarkdown, renderText, type Report } from '../lib/sum
 import { errorBoundText, exitCodeOf, type DistributedReport } from '../lib/verdict/report.ts';
 import type { RunSeries } from '../lib/page/series.ts';
 import { writeRunPage } from './report-page.ts';
+import { prometheusSeries } from './distributed/series.ts';
 import { runDistributed } from './distributed/coordinator.ts';
 import { waitForClaims } from './distributed/claims.ts';
 import { runRemote } from './distributed/remote.ts';
@@ -116,8 +117,11 @@ async function main(): Promise<number> {
     const { report } = await runRemote({ scenario: args.scenario, profile: args.profile, remote, setup: args.remote.setup, testId: args.remote.testId, env: process.env, log: (l) => console.log(l) });
     const dir = join('reports', `${args.scenario}-${args.profile}-distributed-${timestamp()}`);
     mkdirSync(dir, { recursive: true });
-    process.stdout.write(writeReports(dir, report, secretsOf({ ...process.env, PROFILE: args.profile })));
-    console.log(`  reports: ${dir}/{summary.json,summary.md,junit.xml,summary.txt}`);
+    // The runners' Prometheus outlives this process: the page's charts are read from it now.
+    const end = Date.parse(report.finishedAt) / 1000;
+    const series = await prometheusSeries(report.distributed.prometheus, report.distributed.testId, end - report.durationSeconds - 5, end, (report.endpoints ?? []).map((e) => e.name), (l) => console.log(l));
+    process.stdout.write(writeReports(dir, report, secretsOf({ ...process.env, PROFILE: args.profile }), series, (await ensureK6()).version));
+    console.log(`  reports: ${dir}/{summary.json,summary.md,junit.xml,summary.txt,report.html}`);
     return exitCodeOf(report.verdict);
   }
   const { env, sandbox } = await targetsOrSandbox({ k6Path: (await ensureK6()).path, path: join('dist', `${args.scenario}.js`) });
