@@ -119,7 +119,7 @@ async function main(): Promise<number> {
     mkdirSync(dir, { recursive: true });
     // The runners' Prometheus outlives this process: the page's charts are read from it now.
     const end = Date.parse(report.finishedAt) / 1000;
-    const series = await prometheusSeries(report.distributed.prometheus, report.distributed.testId, end - report.durationSeconds - 5, end, (report.endpoints ?? []).map((e) => e.name), (l) => console.log(l));
+    const series = await prometheusSeries(report.distributed.prometheus, report.distributed.testId, end - report.durationSeconds - 5, end, (report.endpoints ?? []).map((e) => e.name), (l) => console.log(l), report.thresholds.filter((t) => !t.ok));
     process.stdout.write(writeReports(dir, report, secretsOf({ ...process.env, PROFILE: args.profile }), series, (await ensureK6()).version));
     console.log(`  reports: ${dir}/{summary.json,summary.md,junit.xml,summary.txt,report.html}`);
     return exitCodeOf(report.verdict);

@@ -98,7 +98,7 @@ export async function verdict(a: VerdictArgs, env: NodeJS.ProcessEnv): Promise<{
   }
   // The test's first sample is rangeSeconds - 120 before the query time (rangeOf).
   const endpoints = (report.endpoints ?? []).map((e) => e.name);
-  const series = await prometheusSeries(prom.url, a.testId, time - rangeSeconds + 120, time, endpoints, (l) => console.log(l));
+  const series = await prometheusSeries(prom.url, a.testId, time - rangeSeconds + 120, time, endpoints, (l) => console.log(l), report.thresholds.filter((t) => !t.ok));
   return { report, reportDir, series, k6Version: k6.version };
 }
 

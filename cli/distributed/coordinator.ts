@@ -156,7 +156,9 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
       errors,
     });
     // The page's charts are read now: the Prometheus started here stops below.
-    const series = released > 0 ? await prometheusSeries(prom.url, testId, released / 1000, ended / 1000 + 2, all.flatMap((r) => r.endpoints ?? []).map((e) => e.name).filter((n, i, a) => a.indexOf(n) === i), log) : null;
+    const endpoints = [...new Set(all.flatMap((r) => r.endpoints ?? []).map((e) => e.name))];
+    const breached = report.thresholds.filter((t) => !t.ok);
+    const series = released > 0 ? await prometheusSeries(prom.url, testId, released / 1000, ended / 1000 + 2, endpoints, log, breached) : null;
     return { report, reportDir, pids, series };
   } finally {
     await Promise.all(processes.map((p) => stop(p, 3000)));

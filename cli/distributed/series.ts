@@ -15,7 +15,15 @@ async function rangeQuery(url: string, promql: string, start: number, end: numbe
 }
 
 /** The run's series from `start` to `end` (unix seconds), or null with the reason logged. */
-export async function prometheusSeries(url: string, testId: string, start: number, end: number, endpoints: readonly string[], log: (l: string) => void = () => {}): Promise<RunSeries | null> {
+export async function prometheusSeries(
+  url: string,
+  testId: string,
+  start: number,
+  end: number,
+  endpoints: readonly string[],
+  log: (l: string) => void = () => {},
+  breached: ReadonlyArray<{ metric: string; expression: string }> = [],
+): Promise<RunSeries | null> {
   const q = rangeQueries(testId, end - start);
   const from = Math.floor(start);
   const to = Math.ceil(end);
@@ -23,7 +31,7 @@ export async function prometheusSeries(url: string, testId: string, start: numbe
     const [requestsPerSecond, failedRate, vus, droppedIterations, p95Ms] = await Promise.all(
       [q.requestsPerSecond, q.failedRate, q.vus, q.droppedIterations, q.p95Ms].map((promql) => rangeQuery(url, promql, from, to, q.step)),
     );
-    return seriesFromMatrices(q, from, to, { requestsPerSecond: requestsPerSecond!, failedRate: failedRate!, vus: vus!, droppedIterations: droppedIterations!, p95Ms: p95Ms! }, endpoints);
+    return seriesFromMatrices(q, from, to, { requestsPerSecond: requestsPerSecond!, failedRate: failedRate!, vus: vus!, droppedIterations: droppedIterations!, p95Ms: p95Ms! }, endpoints, breached);
   } catch (e) {
     log(`report page: no charts (${(e as Error).message})`);
     return null;

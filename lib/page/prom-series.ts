@@ -2,6 +2,7 @@
 // single run's page (lib/page/series.ts), summed over every runner. The queries and the assembly are
 // pure (tested in Node); cli/distributed/series.ts runs them.
 import { selector } from '../verdict/promql.ts';
+import { holds, parseExpression, parseKey } from '../verdict/thresholds.ts';
 import type { Line, RunSeries } from './series.ts';
 
 export interface RangeQueries {
@@ -49,12 +50,31 @@ export function seriesFromMatrices(
   end: number,
   m: { requestsPerSecond: Matrix; failedRate: Matrix; vus: Matrix; droppedIterations: Matrix; p95Ms: Matrix },
   endpoints: readonly string[],
+  breached: ReadonlyArray<{ metric: string; expression: string }> = [],
 ): RunSeries | null {
   const time: number[] = [];
   for (let t = Math.round(start); t <= end; t += q.step) time.push(t);
   if (time.length < 2 || m.requestsPerSecond.length === 0) return null;
   const p95Ms: Record<string, Line> = {};
   for (const name of endpoints) p95Ms[name] = line(time, m.p95Ms.find((s) => s.metric.name === name));
+  // A breached p95 budget is marked at the first step whose own p95 broke it: Prometheus gives no
+  // cumulative percentile per step, so the mark is where the breach first showed, not where k6's
+  // whole-run value crossed.
+  const breachStarts: RunSeries['breachStarts'] = [];
+  for (const t of breached) {
+    const { metric, tags } = parseKey(t.metric);
+    const values = tags.name === undefined ? undefined : p95Ms[tags.name];
+    if (metric !== 'http_req_duration' || !values) continue;
+    let parsed: ReturnType<typeof parseExpression>;
+    try {
+      parsed = parseExpression(t.expression);
+    } catch {
+      continue;
+    }
+    if (parsed.stat !== 'p(95)') continue;
+    const i = values.findIndex((v) => v !== null && !holds(v, parsed.op, parsed.bound));
+    if (i >= 0) breachStarts.push({ metric: t.metric, expression: t.expression, time: time[i]! });
+  }
   return {
     source: 'Prometheus, summed over every runner',
     periodSeconds: q.step,
@@ -64,8 +84,7 @@ export function seriesFromMatrices(
     vus: line(time, m.vus[0]),
     droppedIterations: line(time, m.droppedIterations[0]),
     p95Ms,
-    // Where a merged budget started to break is not worked out from Prometheus yet: no marks.
-    breachStarts: [],
+    breachStarts,
     failuresByStatus: {},
   };
 }

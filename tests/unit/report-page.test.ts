@@ -193,8 +193,9 @@ test("a distributed run's series: one query per line over every runner, on one t
     vus: m([[100, '3'], [102, '3'], [104, '3']]),
     droppedIterations: [],
     p95Ms: [{ metric: { name: PAY }, values: [[102, '712.3456']] }, { metric: { name: 'other' }, values: [[100, '1']] }],
-  }, [PAY, HEALTH])!;
+  }, [PAY, HEALTH], [{ metric: `http_req_duration{name:${PAY}}`, expression: 'p(95)<500' }, { metric: `http_req_duration{name:${HEALTH}}`, expression: 'p(95)<200' }])!;
   assert.deepEqual(s.time, [100, 102, 104]);
+  assert.deepEqual(s.breachStarts, [{ metric: `http_req_duration{name:${PAY}}`, expression: 'p(95)<500', time: 102 }], 'marked at the first step over the budget; none without points');
   assert.deepEqual(s.requestsPerSecond, [5, 6, 7]);
   assert.deepEqual(s.failedRate, [null, 0.5, null]);
   assert.deepEqual(s.droppedIterations, [null, null, null]);
