@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS, secretsOf } from '../lib/config.ts';
 import { renderJunit, renderMarkdown, renderText, type Report } from '../lib/summary.ts';
-import { exitCodeOf, type DistributedReport } from '../lib/verdict/report.ts';
+import { errorBoundText, exitCodeOf, type DistributedReport } from '../lib/verdict/report.ts';
+import type { RunSeries } from '../lib/page/series.ts';
+import { writeRunPage } from './report-page.ts';
+import { prometheusSeries } from './distributed/series.ts';
 import { runDistributed } from './distributed/coordinator.ts';
 import { waitForClaims } from './distributed/claims.ts';
 import { runRemote } from './distributed/remote.ts';
@@ -81,8 +84,8 @@ export function renderRunners(r: DistributedReport): string {
   return lines.join('\n') + '\n';
 }
 
-/** Writes summary.json, summary.md, junit.xml and summary.txt; returns the stdout text. */
-export function writeReports(dir: string, r: DistributedReport, secrets: readonly string[]): string {
+/** Writes summary.json, summary.md, junit.xml, summary.txt and report.html; returns the stdout text. */
+export function writeReports(dir: string, r: DistributedReport, secrets: readonly string[], series: RunSeries | null = null, k6Version: string | null = null): string {
   // The single-run renderers read `verdict` only to print PASS/FAIL; an error prints FAIL plus the reason below.
   const asReport = r as unknown as Report;
   const text = renderText(asReport).replace(/: FAIL \(/, r.verdict === 'error' ? ': ERROR (' : ': FAIL (') + renderRunners(r);
@@ -90,6 +93,18 @@ export function writeReports(dir: string, r: DistributedReport, secrets: readonl
   writeReportFile(join(dir, 'summary.md'), renderMarkdown(asReport) + '\n```\n' + renderRunners(r) + '```\n', secrets);
   writeReportFile(join(dir, 'junit.xml'), renderJunit(asReport), secrets);
   writeReportFile(join(dir, 'summary.txt'), text, secrets);
+  const exitCode = exitCodeOf(r.verdict);
+  writeRunPage({
+    dir,
+    report: r,
+    exitCode,
+    meaning: r.verdict === 'pass' ? 'every threshold held over all runners' : r.verdict === 'fail' ? 'a threshold was breached over all runners' : 'error',
+    env: process.env,
+    k6Version,
+    secrets,
+    series,
+    errorBound: errorBoundText(),
+  });
   redactReportDir(dir, secrets);
   return text;
 }
@@ -102,16 +117,19 @@ async function main(): Promise<number> {
     const { report } = await runRemote({ scenario: args.scenario, profile: args.profile, remote, setup: args.remote.setup, testId: args.remote.testId, env: process.env, log: (l) => console.log(l) });
     const dir = join('reports', `${args.scenario}-${args.profile}-distributed-${timestamp()}`);
     mkdirSync(dir, { recursive: true });
-    process.stdout.write(writeReports(dir, report, secretsOf({ ...process.env, PROFILE: args.profile })));
-    console.log(`  reports: ${dir}/{summary.json,summary.md,junit.xml,summary.txt}`);
+    // The runners' Prometheus outlives this process: the page's charts are read from it now.
+    const end = Date.parse(report.finishedAt) / 1000;
+    const series = await prometheusSeries(report.distributed.prometheus, report.distributed.testId, end - report.durationSeconds - 5, end, (report.endpoints ?? []).map((e) => e.name), (l) => console.log(l), report.thresholds.filter((t) => !t.ok));
+    process.stdout.write(writeReports(dir, report, secretsOf({ ...process.env, PROFILE: args.profile }), series, (await ensureK6()).version));
+    console.log(`  reports: ${dir}/{summary.json,summary.md,junit.xml,summary.txt,report.html}`);
     return exitCodeOf(report.verdict);
   }
   const { env, sandbox } = await targetsOrSandbox({ k6Path: (await ensureK6()).path, path: join('dist', `${args.scenario}.js`) });
   try {
     const result = await runDistributed({ ...args, env, log: (l) => console.log(l) });
     const secrets = secretsOf(env);
-    process.stdout.write(writeReports(result.reportDir, result.report, secrets));
-    console.log(`  reports: ${result.reportDir}/{summary.json,summary.md,junit.xml,summary.txt}`);
+    process.stdout.write(writeReports(result.reportDir, result.report, secrets, result.series, (await ensureK6()).version));
+    console.log(`  reports: ${result.reportDir}/{summary.json,summary.md,junit.xml,summary.txt,report.html}`);
     return exitCodeOf(result.report.verdict);
   } finally {
     await sandbox?.stop();

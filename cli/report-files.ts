@@ -1,8 +1,9 @@
 // Where the Node tools write what a run leaves behind (report files, k6's own output), the run's secrets
 // are scrubbed on the way out: once at the sink, so no field, file or log line has to remember it.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { redact } from '../lib/config.ts';
 
 /** Writes a report file with every secret replaced. */
@@ -20,6 +21,20 @@ export function redactReportDir(dir: string, secrets: readonly string[]): void {
     const st = statSync(path);
     if (st.isDirectory()) {
       redactReportDir(path, secrets);
+      continue;
+    }
+    if (entry.endsWith('.gz')) {
+      // k6's dashboard event record is gzipped: scrubbed inside, or a secret in it would pass unseen.
+      // One that cannot be read (k6 killed mid-write) cannot be scrubbed either: it is not kept.
+      let text: string;
+      try {
+        text = gunzipSync(readFileSync(path)).toString('latin1');
+      } catch {
+        rmSync(path);
+        continue;
+      }
+      const clean = redact(text, secrets);
+      if (clean !== text) writeFileSync(path, gzipSync(Buffer.from(clean, 'latin1')));
       continue;
     }
     const text = readFileSync(path, 'latin1'); // byte-preserving: the secrets are ASCII

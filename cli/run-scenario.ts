@@ -4,9 +4,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { secretsOf } from '../lib/config.ts';
-import { PROFILE_NAMES, resolveProfile } from '../lib/profiles.ts';
+import type { PageReport } from '../lib/page/run.ts';
+import { describeLoad, PROFILE_NAMES, resolveProfile } from '../lib/profiles.ts';
 import { ensureK6, k6Env } from './k6.ts';
 import { redactingStream, redactReportDir, writeReportFile } from './report-files.ts';
+import { DASHBOARD_FILE, EVENTS_FILE, writeRunPage } from './report-page.ts';
+import { examplesFromLog, FAILURE_TAG, lastErrorMessage } from '../lib/page/failures.ts';
 
 export interface RunResult {
   scenario: string;
@@ -32,6 +35,16 @@ export function describeExitCode(code: number): string {
     case 130: return 'interrupted';
     default: return `error: k6 exited with code ${code}`;
   }
+}
+
+/**
+ * The web dashboard's aggregation period for a run of `seconds`: about 30 points, at least 1 s. The
+ * report page draws these points. At each period's end k6's dashboard sorts every trend's values of the
+ * whole run so far, so its CPU per request grows with the number of periods: a fixed count keeps it
+ * flat whatever the duration (the earlier 10 s cap gave a 30-minute soak 180 sorts; docs/reports.md).
+ */
+export function dashboardPeriod(seconds: number): string {
+  return `${Math.max(1, Math.round(seconds / 30))}s`;
 }
 
 export function timestamp(d = new Date()): string {
@@ -74,21 +87,28 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
   const reportDir = join(opts.reportsRoot ?? 'reports', `${opts.scenario}-${opts.profile}-${timestamp()}`);
   mkdirSync(reportDir, { recursive: true });
   // The dashboard report needs a few aggregation periods of data; its default 10 s period leaves a
-  // short smoke run with no report at all, and a 30-minute soak needs no finer grain than 10 s.
+  // short smoke run with no report at all.
   let seconds = 20;
+  let load: string | null = null;
   try {
-    seconds = resolveProfile({ ...opts.env, PROFILE: opts.profile }).durationSeconds;
+    const profile = resolveProfile({ ...opts.env, PROFILE: opts.profile });
+    seconds = profile.durationSeconds;
+    load = describeLoad(profile);
   } catch {
     /* k6 will report the bad value itself, naming the variable */
   }
-  const period = `${Math.max(1, Math.min(10, Math.round(seconds / 30)))}s`;
+  const period = dashboardPeriod(seconds);
   const env = k6Env({
     K6_WEB_DASHBOARD_PERIOD: period,
     ...opts.env,
     PROFILE: opts.profile,
     REPORT_DIR: reportDir,
+    // Per endpoint as well as per group: the report page charts each endpoint's p95 from the dashboard's
+    // own per-period aggregates (docs/reports.md, "report.html").
+    K6_WEB_DASHBOARD_TAGS: `group,name,${FAILURE_TAG}`,
     K6_WEB_DASHBOARD: 'true',
-    K6_WEB_DASHBOARD_EXPORT: join(reportDir, 'report.html'),
+    K6_WEB_DASHBOARD_EXPORT: join(reportDir, DASHBOARD_FILE),
+    K6_WEB_DASHBOARD_RECORD: join(reportDir, EVENTS_FILE),
     // No live dashboard server: we only want the exported report, and runs must not fight over port 5665.
     K6_WEB_DASHBOARD_PORT: '-1',
   });
@@ -101,9 +121,16 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
     stdio: ['inherit', opts.quiet ? 'ignore' : 'inherit', 'pipe'],
   });
   let stderrTail = '';
+  // k6's log lines that carry a check's first failed response (lib/page/failures.ts), bounded: one per
+  // VU and check at most, and the page keeps the first of each check.
+  const exampleLines: string[] = [];
+  let partial = '';
   const stderr = child.stderr!.pipe(redactingStream(secrets));
   stderr.on('data', (b: Buffer) => {
     stderrTail = (stderrTail + b.toString()).slice(-4000);
+    const lines = (partial + b.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const l of lines) if (exampleLines.length < 500 && l.includes('first failed response')) exampleLines.push(l);
     if (!opts.quiet) process.stderr.write(b);
   });
   const stderrDone = new Promise<void>((resolve) => stderr.on('end', resolve));
@@ -132,12 +159,29 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
       ...(summary ?? { schema: 'paykit.summary/v1', scenario: opts.scenario, profile: opts.profile }),
       verdict,
       exitCode,
-      error: meaning,
+      error: reasonOf(meaning, stderrTail),
       k6StderrTail: stderrTail.split('\n').slice(-15).join('\n'),
     };
     writeReportFile(summaryPath, JSON.stringify(summary, null, 2) + '\n', secrets);
   }
+  writeRunPage({
+    dir: reportDir,
+    report: summary as unknown as PageReport,
+    exitCode,
+    meaning,
+    env: opts.env,
+    k6Version: k6.version,
+    secrets,
+    load,
+    examples: examplesFromLog(exampleLines.join('\n')),
+  });
   return { scenario: opts.scenario, profile: opts.profile, exitCode, verdict, reportDir, meaning, summary };
+}
+
+/** The exit code's meaning and, when k6 logged one, the error that ended the run. */
+function reasonOf(meaning: string, stderr: string): string {
+  const last = lastErrorMessage(stderr);
+  return last ? `${meaning}: ${last}` : meaning;
 }
 
 export function listReports(dir: string): string[] {

@@ -3,11 +3,12 @@
 //   npm run suite -- --scenarios payment,banking,failures --profile smoke [--fail-fast] [--out DIR]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, redact, secretsOf } from '../lib/config.ts';
 import { PROFILE_NAMES } from '../lib/profiles.ts';
 import { writeReportFile } from './report-files.ts';
+import { writeSuitePage } from './report-page.ts';
 import { availableScenarios, runScenario, timestamp, type RunResult } from './run-scenario.ts';
 import { targetsOrSandbox } from './sandbox-process.ts';
 
@@ -174,8 +175,10 @@ async function main(): Promise<number> {
   };
   const secrets = secretsOf(env);
   writeReportFile(join(out, 'suite.json'), JSON.stringify(report, null, 2) + '\n', secrets);
+  const links = outcomes.map((o) => ({ scenario: o.scenario, href: o.reportDir ? relative(out, join(o.reportDir, 'report.html')) : null }));
+  const page = writeSuitePage(out, report, links, secrets);
   console.log('\n' + redact(renderTable(report), secrets));
-  console.log(`\nsuite report: ${join(out, 'suite.json')}`);
+  console.log(`\nsuite report: ${join(out, 'suite.json')}, ${page}`);
   return report.decision === 'READY' ? 0 : 1;
 }
 

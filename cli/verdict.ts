@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { DEFAULTS, secretsOf } from '../lib/config.ts';
-import { assembleReport, exitCodeOf, type DistributedReport } from '../lib/verdict/report.ts';
+import { assembleReport, exitCodeOf, withMergedPercentiles, type DistributedReport } from '../lib/verdict/report.ts';
 import { inspectThresholds } from './distributed/coordinator.ts';
 import { judgeRun, SETUP_RUNNER } from './distributed/judge-run.ts';
 import { scalarQuery, usePrometheus } from './distributed/prometheus.ts';
@@ -17,6 +17,9 @@ import { writeReports } from './distributed.ts';
 import { ensureK6 } from './k6.ts';
 import { checkRunNames, timestamp } from './run-scenario.ts';
 import { selector } from '../lib/verdict/promql.ts';
+import type { RunSeries } from '../lib/page/series.ts';
+import { endpointCounts, prometheusSeries } from './distributed/series.ts';
+import { parseKey } from '../lib/verdict/thresholds.ts';
 
 const USAGE = 'usage: npm run verdict -- --scenario <s> --testid <id> --prometheus <url> [--runners N] [--profile P] [--reports DIR]';
 
@@ -64,7 +67,7 @@ async function rangeOf(url: string, testId: string, time: number): Promise<numbe
   return first === null ? 3600 : time - first + 120;
 }
 
-export async function verdict(a: VerdictArgs, env: NodeJS.ProcessEnv): Promise<{ report: DistributedReport; reportDir: string }> {
+export async function verdict(a: VerdictArgs, env: NodeJS.ProcessEnv): Promise<{ report: DistributedReport; reportDir: string; series: RunSeries | null; k6Version: string }> {
   checkRunNames(a.scenario, a.profile);
   const prom = await usePrometheus({ ...env, PROMETHEUS_URL: a.prometheus });
   const k6 = await ensureK6();
@@ -86,14 +89,24 @@ export async function verdict(a: VerdictArgs, env: NodeJS.ProcessEnv): Promise<{
   });
   const reportDir = join(a.reportsRoot, `${a.scenario}-${a.profile}-verdict-${timestamp()}`);
   mkdirSync(reportDir, { recursive: true });
-  return { report, reportDir };
+  if ((report.endpoints ?? []).length === 0) {
+    // No process's own summary here: each budgeted endpoint's counts from Prometheus, its merged
+    // percentiles from the thresholds that read them.
+    const counts = await endpointCounts(prom.url, a.testId, time, rangeSeconds);
+    const budgeted = new Set(report.thresholds.map((t) => parseKey(t.metric).tags.name).filter((n): n is string => n !== undefined));
+    report.endpoints = withMergedPercentiles([...budgeted].map((name) => ({ name, ...(counts.get(name) ?? { requests: 0, failed: 0 }) })), report.thresholds);
+  }
+  // The test's first sample is rangeSeconds - 120 before the query time (rangeOf).
+  const endpoints = (report.endpoints ?? []).map((e) => e.name);
+  const series = await prometheusSeries(prom.url, a.testId, time - rangeSeconds + 120, time, endpoints, (l) => console.log(l), report.thresholds.filter((t) => !t.ok));
+  return { report, reportDir, series, k6Version: k6.version };
 }
 
 async function main(): Promise<number> {
   const args = parseVerdictArgs(process.argv.slice(2));
-  const { report, reportDir } = await verdict(args, process.env);
-  process.stdout.write(writeReports(reportDir, report, secretsOf({ ...process.env, PROFILE: args.profile })));
-  console.log(`  reports: ${reportDir}/{summary.json,summary.md,junit.xml,summary.txt}`);
+  const { report, reportDir, series, k6Version } = await verdict(args, process.env);
+  process.stdout.write(writeReports(reportDir, report, secretsOf({ ...process.env, PROFILE: args.profile }), series, k6Version));
+  console.log(`  reports: ${reportDir}/{summary.json,summary.md,junit.xml,summary.txt,report.html}`);
   return exitCodeOf(report.verdict);
 }
 

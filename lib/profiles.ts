@@ -120,6 +120,11 @@ export function resolveProfile(env: Env): ResolvedProfile {
   };
 }
 
+/** The load shape in words, for the report page: "3 VUs (closed model)" or "100 iterations/s at peak (open model), up to 50 VUs". */
+export function describeLoad(p: ResolvedProfile): string {
+  return p.model === 'closed' ? `${p.vus} VUs (closed model), ${p.duration}` : `${p.rate} iterations/s at peak (open model), up to ${p.vus} VUs, ${p.duration}`;
+}
+
 /** A k6 scenario object for the profile, running the named exported function. */
 export function k6Scenario(
   full: ResolvedProfile,

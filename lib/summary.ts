@@ -48,6 +48,10 @@ export interface EndpointResult {
   requests: number;
   failed: number;
   p95Ms: number | null;
+  p50Ms?: number | null;
+  p90Ms?: number | null;
+  p99Ms?: number | null;
+  maxMs?: number | null;
 }
 
 export interface Report {
@@ -77,8 +81,19 @@ export interface Report {
   counts?: Record<string, number>;
   /** Every check by name (they carry the endpoint name), failing ones first. */
   checkResults?: CheckResult[];
-  /** Every budgeted endpoint's requests, failures and p95. */
+  /** Every budgeted endpoint's requests, failures and percentiles. */
   endpoints?: EndpointResult[];
+  /** What ran against what (the report page's run facts): hosts only, never a URL's credentials. */
+  run?: RunFacts;
+}
+
+export interface RunFacts {
+  targets: string[];
+  /** The load shape in words (lib/profiles.ts describeLoad); null for scenarios with their own shape. */
+  load: string | null;
+  seed: number | null;
+  /** When setup() finished: load starts right after. */
+  startedAt: string | null;
 }
 
 export interface ReportMeta {
@@ -88,6 +103,7 @@ export interface ReportMeta {
   now?: Date;
   /** The script has a setup(): without its data the run is an error, whatever the thresholds say. */
   setupRequired?: boolean;
+  run?: Omit<RunFacts, 'startedAt'>;
 }
 
 /** "p(95)<500" -> "p(95)"; "rate<0.05" -> "rate"; "count<=10" -> "count". */
@@ -117,7 +133,17 @@ function endpointResults(data: K6SummaryData): EndpointResult[] {
     const { name } = parsed;
     // a Rate's passes are its true samples: for http_req_failed, the failed requests
     const failed = m.values.passes ?? 0;
-    out.push({ name, requests: failed + (m.values.fails ?? 0), failed, p95Ms: value(data, endpointMetric('http_req_duration', name), 'p(95)') });
+    const duration = endpointMetric('http_req_duration', name);
+    out.push({
+      name,
+      requests: failed + (m.values.fails ?? 0),
+      failed,
+      p95Ms: value(data, duration, 'p(95)'),
+      p50Ms: value(data, duration, 'med'),
+      p90Ms: value(data, duration, 'p(90)'),
+      p99Ms: value(data, duration, 'p(99)'),
+      maxMs: value(data, duration, 'max'),
+    });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -218,7 +244,13 @@ export function buildReport(data: K6SummaryData, meta: ReportMeta): Report {
     counts,
     checkResults,
     endpoints,
+    ...(meta.run ? { run: { ...meta.run, startedAt: startedAt(data.setup_data) } } : {}),
   };
+}
+
+function startedAt(setupData: unknown): string | null {
+  const v = (setupData as { startedAt?: unknown } | null | undefined)?.startedAt;
+  return typeof v === 'string' ? v : null;
 }
 
 function fmt(n: number | null, digits = 2): string {

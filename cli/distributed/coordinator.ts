@@ -13,6 +13,8 @@ import { ensureK6, k6Inspect } from '../k6.ts';
 import { checkRunNames, timestamp } from '../run-scenario.ts';
 import { judgeThresholds } from './evaluate.ts';
 import { judgeRun } from './judge-run.ts';
+import { prometheusSeries } from './series.ts';
+import type { RunSeries } from '../../lib/page/series.ts';
 import { usePrometheus } from './prometheus.ts';
 import { launch, release, segments, setupOnce, stop, stopAll, teardownOnce, waitReady, type Endpoint, type K6Process } from './runners.ts';
 
@@ -33,6 +35,8 @@ export interface DistributedResult {
   reportDir: string;
   /** Every process started: k6 runners, the setup process, Prometheus if started here. */
   pids: number[];
+  /** The report page's charts, read from Prometheus before it stopped. */
+  series: RunSeries | null;
 }
 
 /** The bundle's own thresholds, as k6 resolves them with the runners' environment. */
@@ -151,7 +155,11 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
       },
       errors,
     });
-    return { report, reportDir, pids };
+    // The page's charts are read now: the Prometheus started here stops below.
+    const endpoints = [...new Set(all.flatMap((r) => r.endpoints ?? []).map((e) => e.name))];
+    const breached = report.thresholds.filter((t) => !t.ok);
+    const series = released > 0 ? await prometheusSeries(prom.url, testId, released / 1000, ended / 1000 + 2, endpoints, log, breached) : null;
+    return { report, reportDir, pids, series };
   } finally {
     await Promise.all(processes.map((p) => stop(p, 3000)));
     await prom.stop();

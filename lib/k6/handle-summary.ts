@@ -3,7 +3,7 @@
 // k6 calls handleSummary on a threshold abort too, so an aborted run still leaves its reports.
 import { redact } from '../config.ts';
 import type { ClassWeights } from '../tasks.ts';
-import type { K6SummaryData } from '../summary.ts';
+import type { K6SummaryData, ReportMeta } from '../summary.ts';
 
 export interface SummaryOptions {
   scenario: string;
@@ -11,6 +11,8 @@ export interface SummaryOptions {
   classes: ReadonlyArray<ClassWeights>;
   /** Credentials of the targets: scrubbed from every report. */
   secrets: string[];
+  /** Hosts, load and seed for the report page's run facts. */
+  run?: ReportMeta['run'];
 }
 
 /**

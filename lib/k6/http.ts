@@ -4,9 +4,11 @@
 import { check, sleep } from 'k6';
 import encoding from 'k6/encoding';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
+import { Counter } from 'k6/metrics';
 
 import { bodyEncoding, endpointName, RETRY_LIMIT, retryDelay, type BodyEncoding, type Endpoint } from '../endpoints.ts';
 import { encodeForm } from '../form.ts';
+import { exampleLine, FAILED_RESPONSES, FAILURE_TAG, failureTag } from '../page/failures.ts';
 import type { Credential } from '../service.ts';
 import { retries } from './metrics.ts';
 
@@ -326,8 +328,10 @@ export function checkResponse(res: Res, e: Endpoint, want: readonly number[], sh
  */
 export function responseCheck(e: Endpoint, want: readonly number[], shape?: Shape): (res: Res) => boolean {
   const name = endpointName(e);
-  const set: Record<string, (v: Verdict) => boolean> = { [`${name} status ${statusKey(want)}`]: (v) => v.status };
-  if (shape) set[`${name} body shape`] = (v) => v.shape;
+  const statusName = `${name} status ${statusKey(want)}`;
+  const shapeName = `${name} body shape`;
+  const set: Record<string, (v: Verdict) => boolean> = { [statusName]: (v) => v.status };
+  if (shape) set[shapeName] = (v) => v.shape;
   const only = want.length === 1 ? (want[0] as number) : -1;
   return (res) => {
     // Judged here, once, and handed to check() as its value: the check functions then only read the
@@ -336,8 +340,23 @@ export function responseCheck(e: Endpoint, want: readonly number[], shape?: Shap
     verdict.status = ok;
     verdict.shape = !ok || shape === undefined || shape(jsonBody(res));
     check(verdict, set);
+    if (!ok || !verdict.shape) failedResponse(name, ok ? shapeName : statusName, res, !ok);
     return ok && verdict.shape;
   };
+}
+
+const failedResponses = new Counter(FAILED_RESPONSES);
+const exampled = new Set<string>();
+
+/**
+ * Only on a failed check, so a healthy run pays nothing: a count per endpoint and status, and this VU's
+ * first failed response of the check as an example for the report page (lib/page/failures.ts).
+ */
+function failedResponse(endpoint: string, checkName: string, res: Res, wrongStatus: boolean): void {
+  if (wrongStatus) failedResponses.add(1, { [FAILURE_TAG]: failureTag(endpoint, res.status) });
+  if (exampled.has(checkName)) return;
+  exampled.add(checkName);
+  console.warn(exampleLine(checkName, res.status, typeof res.body === 'string' ? res.body : ''));
 }
 
 /**

@@ -7,7 +7,7 @@ import { newRunId, probeTarget } from './setup.ts';
 import { urlHost, type Config } from '../config.ts';
 import { describeTargets, type Service } from '../service.ts';
 import { serviceClient, serviceTarget } from './service-client.ts';
-import { guardRisk, hostGuard, type ResolvedProfile } from '../profiles.ts';
+import { describeLoad, guardRisk, hostGuard, type ResolvedProfile } from '../profiles.ts';
 import type { Thresholds } from '../budgets.ts';
 import type { ClassWeights } from '../tasks.ts';
 import type { RunInfo } from './runner.ts';
@@ -70,7 +70,13 @@ export function defineTest<D extends object = Record<never, never>>(spec: TestSp
     return { ...run, startedAt: new Date().toISOString(), ...own };
   }
 
-  const handleSummary = summaryHandler({ scenario: spec.name, profile: spec.variant, classes: spec.classes ?? [], secrets: targets.flatMap((t) => t.secrets) });
+  const handleSummary = summaryHandler({
+    scenario: spec.name,
+    profile: spec.variant,
+    classes: spec.classes ?? [],
+    secrets: targets.flatMap((t) => t.secrets),
+    run: { targets: [...new Set(hosts.filter(Boolean))], load: spec.profile ? describeLoad(spec.profile) : null, seed: config.seed },
+  });
 
   return { options, setup, handleSummary };
 }

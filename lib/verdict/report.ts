@@ -2,7 +2,7 @@
 // docs/reports.md) plus the runners. Thresholds are judged over the merged data; counts that k6 keeps
 // exactly (requests, checks, iterations, business counters, the task mix) are the sums of every k6
 // process's own end-of-test summary. Pure, tested in Node.
-import type { Report, ThresholdResult } from '../summary.ts';
+import type { CheckResult, EndpointResult, Report, ThresholdResult } from '../summary.ts';
 import { taskMix, type TaskMixRow } from '../tasks.ts';
 import { holds, type Threshold } from './thresholds.ts';
 
@@ -122,6 +122,46 @@ export function mergeSummaries(summaries: ReadonlyArray<Report>, durationSeconds
   };
 }
 
+/**
+ * Every endpoint's exact requests and failures summed over the processes; its percentiles are the merged
+ * ones the thresholds read from Prometheus (within the error bound), where a threshold asked for them.
+ */
+export function mergeEndpoints(summaries: ReadonlyArray<Report>, thresholds: ReadonlyArray<ThresholdResult>): EndpointResult[] {
+  const byName = new Map<string, EndpointResult>();
+  for (const r of summaries) {
+    for (const e of r.endpoints ?? []) {
+      const m = byName.get(e.name) ?? { name: e.name, requests: 0, failed: 0, p95Ms: null };
+      m.requests += e.requests;
+      m.failed += e.failed;
+      byName.set(e.name, m);
+    }
+  }
+  return withMergedPercentiles([...byName.values()], thresholds);
+}
+
+/** Endpoints' counts with the merged p95 and p99 their latency thresholds read, sorted by name. */
+export function withMergedPercentiles(list: ReadonlyArray<{ name: string; requests: number; failed: number }>, thresholds: ReadonlyArray<ThresholdResult>): EndpointResult[] {
+  const merged = (name: string, stat: string) =>
+    thresholds.find((t) => t.metric === `http_req_duration{name:${name}}` && t.stat === stat && t.observed !== null)?.observed ?? null;
+  return list
+    .map((e) => ({ name: e.name, requests: e.requests, failed: e.failed, p95Ms: merged(e.name, 'p(95)'), p99Ms: merged(e.name, 'p(99)') }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Every check's passes and fails summed over the processes, failing ones first. */
+export function mergeChecks(summaries: ReadonlyArray<Report>): CheckResult[] {
+  const byName = new Map<string, CheckResult>();
+  for (const r of summaries) {
+    for (const c of r.checkResults ?? []) {
+      const m = byName.get(c.name) ?? { name: c.name, passes: 0, fails: 0 };
+      m.passes += c.passes;
+      m.fails += c.fails;
+      byName.set(c.name, m);
+    }
+  }
+  return [...byName.values()].sort((a, b) => b.fails - a.fails || a.name.localeCompare(b.name));
+}
+
 export function mergeTaskMix(mixes: ReadonlyArray<ReadonlyArray<TaskMixRow>>): TaskMixRow[] {
   const classes = new Map<string, { weights: Array<{ name: string; weight: number }>; runs: Record<string, number> }>();
   for (const mix of mixes) {
@@ -165,11 +205,24 @@ export function assembleReport(a: Assembly): DistributedReport {
     failedThresholds,
     ...mergeSummaries(a.summaries, a.durationSeconds),
     latencyMs: a.latencyMs,
+    endpoints: mergeEndpoints(a.summaries, thresholds),
+    ...(a.summaries.find((r) => r.run) ? { run: a.summaries.find((r) => r.run)!.run } : {}),
+    checkResults: mergeChecks(a.summaries),
     distributed: a.distributed,
     runners: a.runners,
   };
   if (errors.length > 0) report.error = errors.join('; ');
   return report;
+}
+
+/**
+ * How far a merged percentile can be from the sample of the same rank: one bucket of the native
+ * histograms k6 v2.2 writes (schema 3, bucket bounds 2^(1/8) apart; docs/distributed.md).
+ */
+export const PERCENTILE_ERROR_BOUND = 2 ** (1 / 8) - 1;
+
+export function errorBoundText(): string {
+  return `Merged percentiles are within ${(PERCENTILE_ERROR_BOUND * 100).toFixed(2)}% of the sample at the same rank (one native-histogram bucket, docs/distributed.md); counts, rates and error rates are exact sums of every process's own.`;
 }
 
 /** 0 pass, 99 a global breach, 1 an error: the codes a single run gives (docs/reports.md). */

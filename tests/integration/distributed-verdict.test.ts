@@ -65,6 +65,16 @@ test('npm run verdict gives the coordinator verdict, observed values, latency an
   assert.equal(own.distributed.runners, 2);
   assert.ok(Math.abs(own.durationSeconds - coordinator.durationSeconds) <= 2, `${own.durationSeconds}s vs ${coordinator.durationSeconds}s`);
   for (const f of ['summary.md', 'junit.xml', 'summary.txt']) assert.ok(readFileSync(join(dir, f), 'utf8').length > 0, f);
+  // The page of a single run plus the runners and the error bound; charts from Prometheus over every runner.
+  const page = readFileSync(join(dir, 'report.html'), 'utf8');
+  assert.match(page, /data-verdict="PASS"/);
+  assert.equal((/<table id="budgets">[\s\S]*?<\/table>/.exec(page)![0].match(/<tr>/g) ?? []).length - 1, own.thresholds.length);
+  assert.ok(own.endpoints!.length > 0 && own.endpoints!.every((e) => page.includes(`<code>${e.name}</code>`)), 'every endpoint a row');
+  assert.equal((/<table id="runners">[\s\S]*?<\/table>/.exec(page)![0].match(/<tr>/g) ?? []).length - 1, own.runners.length);
+  assert.match(page, /id="error-bound">Merged percentiles are within 9\.05%/);
+  const charts = JSON.parse(/<script type="application\/json" id="chart-data">([^<]*)<\/script>/.exec(page)![1]!) as { charts: Array<{ id: string; lines: Array<{ values: Array<number | null> }> }> };
+  assert.deepEqual(charts.charts.map((c) => c.id), ['throughput', 'latency', 'errors', 'load']);
+  for (const c of charts.charts) assert.ok(c.lines.some((l) => l.values.some((v) => v !== null)), `chart ${c.id} has points`);
   // The table is the coordinator's: each threshold line as the single-run renderer prints it.
   for (const t of coordinator.thresholds) assert.ok(out.includes(t.expression), t.expression);
 });

@@ -1,5 +1,5 @@
 // The CI gate: exit codes, reports and abort behaviour with the real k6 against a sandbox that is
-// healthy, slow, failing or gone; the suite runner's table and decision; the HTML report in Chromium.
+// healthy, slow, failing or gone; the suite runner's table, decision and page; k6's dashboard export in Chromium.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -109,13 +109,15 @@ test('the production guard refuses a heavy profile against a non-allow-listed ho
   assert.doesNotMatch(run.stdout + run.stderr, /tok-guard-1234/);
 });
 
-test('the HTML report renders in headless Chromium (screenshot is not blank)', { skip: missingPackages(['chromium']) }, async () => {
+test("k6's own dashboard export is kept as dashboard.html and renders in headless Chromium (screenshot is not blank)", { skip: missingPackages(['chromium']) }, async () => {
   const result = await withSandbox({}, (urls) =>
     runScenario({ scenario: 'payment', profile: 'smoke', env: { ...process.env, ...FAST, ...urls, DURATION: '6s' }, reportsRoot: resolve('reports', 'test-gate'), quiet: true }),
   );
   assert.equal(result.exitCode, 0);
-  const html = resolve(result.reportDir, 'report.html');
-  assert.ok(existsSync(html), 'report.html exported by the k6 web dashboard');
+  // report.html is our page (tests/integration/report-page.test.ts); it links k6's export.
+  const html = resolve(result.reportDir, 'dashboard.html');
+  assert.ok(existsSync(html), 'dashboard.html exported by the k6 web dashboard');
+  assert.match(readFileSync(resolve(result.reportDir, 'report.html'), 'utf8'), /<a href="dashboard.html">/);
   assert.doesNotMatch(readFileSync(html, 'utf8'), /sandbox-token/, 'the token never reaches the report');
   const { inked, colours } = inkStats(screenshot(html));
   assert.ok(inked > 0.02, `only ${(inked * 100).toFixed(2)}% of the page differs from its background`);
@@ -142,4 +144,12 @@ test('npm run suite prints one table, writes suite.json NOT READY with reasons, 
   assert.equal(suite.reasons.length, 2);
   // a 4 s run at these latencies may also leave the 2-3%-weight endpoints without data: listed too
   assert.match(suite.reasons[0], /payment: thresholds breached: .*http_req_duration\{name:POST \/api\/v1\/payments\}: p\(95\)<500/);
+  // The suite's page: NOT READY and why, a row per scenario, the run that ran linked to its own page.
+  const page = readFileSync(join(out, 'report.html'), 'utf8');
+  assert.match(page, /data-verdict="NOT READY"/);
+  assert.match(page, /payment: thresholds breached: /);
+  const link = /<a href="([^"]+)">payment<\/a>/.exec(page)?.[1];
+  assert.ok(link && existsSync(join(out, link)), `payment's run page linked: ${link}`);
+  assert.match(readFileSync(join(out, link), 'utf8'), /data-verdict="FAIL"/);
+  assert.match(page, /<td>banking<\/td><td><span class="state breached">SKIPPED<\/span>/);
 });

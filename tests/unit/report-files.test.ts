@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -30,6 +31,15 @@ test('every file under a report directory is scrubbed, nested ones and bytes aro
   assert.equal(readFileSync(join(dir, 'report.html'), 'utf8'), 'é <b>[REDACTED]</b> ✓');
   assert.equal(readFileSync(join(dir, 'sub', 'x.json'), 'utf8'), '{"t":"[REDACTED]"}');
   assert.equal(readFileSync(join(dir, 'summary.json'), 'utf8'), '{"k6StderrTail":"Bearer [REDACTED]"}');
+});
+
+test('a gzipped file (the dashboard record) is scrubbed inside; one that cannot be read is not kept', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'paykit-redact-'));
+  writeFileSync(join(dir, 'events.ndjson.gz'), gzipSync('{"tag":"tok-LEAK-4242"}\n'));
+  writeFileSync(join(dir, 'cut.ndjson.gz'), gzipSync('{"tag":"tok-LEAK-4242"}\n').subarray(0, 12));
+  redactReportDir(dir, SECRETS);
+  assert.equal(gunzipSync(readFileSync(join(dir, 'events.ndjson.gz'))).toString(), '{"tag":"[REDACTED]"}\n');
+  assert.equal(existsSync(join(dir, 'cut.ndjson.gz')), false);
 });
 
 test('only known scenario and profile names reach a report path', () => {

@@ -69,7 +69,7 @@ test('the report says which check failed on which endpoint, and each endpoint\'s
     metrics: {
       ...data.metrics,
       'http_req_failed{name:POST /api/v1/payments}': { type: 'rate', values: { rate: 0.05, passes: 3, fails: 57 }, thresholds: { 'rate<=0': { ok: false } } },
-      'http_req_duration{name:POST /api/v1/payments}': { type: 'trend', values: { 'p(95)': 4.5 } },
+      'http_req_duration{name:POST /api/v1/payments}': { type: 'trend', values: { med: 2, 'p(90)': 4, 'p(95)': 4.5, 'p(99)': 6, max: 9 } },
     },
     root_group: {
       checks: [{ name: 'POST /api/v1/payments status 201', passes: 57, fails: 3 }],
@@ -78,7 +78,7 @@ test('the report says which check failed on which endpoint, and each endpoint\'s
   };
   const r = buildReport(withDetail, { scenario: 'payment', profile: 'smoke', classes, setupRequired: true });
   assert.equal(r.verdict, 'fail');
-  assert.deepEqual(r.endpoints, [{ name: 'POST /api/v1/payments', requests: 60, failed: 3, p95Ms: 4.5 }]);
+  assert.deepEqual(r.endpoints, [{ name: 'POST /api/v1/payments', requests: 60, failed: 3, p95Ms: 4.5, p50Ms: 2, p90Ms: 4, p99Ms: 6, maxMs: 9 }]);
   assert.deepEqual(r.checkResults?.map((c) => [c.name, c.fails]), [['POST /api/v1/payments status 201', 3], ['GET /health status 200', 0]]);
   const text = renderText(r);
   assert.match(text, /failed checks\n {4}3 of 60 {2}POST \/api\/v1\/payments status 201/);
