@@ -14,7 +14,7 @@ import { checkRunNames, timestamp } from '../run-scenario.ts';
 import { judgeThresholds } from './evaluate.ts';
 import { judgeRun } from './judge-run.ts';
 import { usePrometheus } from './prometheus.ts';
-import { launch, release, segments, setupOnce, stop, stopAll, teardownOnce, waitReady, type Endpoint, type K6Process } from './runners.ts';
+import { ENDED, launch, ownChecks, release, segments, setupOnce, stop, stopAll, teardownOnce, testStatus, waitReady, type Endpoint, type K6Process } from './runners.ts';
 
 export interface DistributedOptions {
   scenario: string;
@@ -22,6 +22,10 @@ export interface DistributedOptions {
   runners: number;
   env: NodeJS.ProcessEnv;
   reportsRoot?: string;
+  /** The report directory's name under reportsRoot; by default `<scenario>-<profile>-distributed-<time>`. */
+  reportName?: string;
+  /** A script other than dist/<scenario>.js (bench/soak-memory). */
+  script?: string;
   k6Args?: (id: string) => string[];
   /** Called once every process is running (tests use it to kill a runner). */
   onLaunched?: (processes: readonly K6Process[]) => void;
@@ -65,10 +69,10 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
     const env: NodeJS.ProcessEnv = { ...o.env, PROFILE: o.profile };
     const secrets = secretsOf(env);
     const k6 = await ensureK6();
-    const script = join('dist', `${o.scenario}.js`);
+    const script = o.script ?? join('dist', `${o.scenario}.js`);
     const thresholds = inspectThresholds(k6.path, script, env);
     const testId = `${o.scenario}-${timestamp().slice(0, 19)}-${randomBytes(3).toString('hex')}`;
-    const reportDir = join(o.reportsRoot ?? 'reports', `${o.scenario}-${o.profile}-distributed-${timestamp()}`);
+    const reportDir = join(o.reportsRoot ?? 'reports', o.reportName ?? `${o.scenario}-${o.profile}-distributed-${timestamp()}`);
     mkdirSync(reportDir, { recursive: true });
     log(`distributed: ${o.runners} runners of ${script}, test id ${testId}, prometheus ${prom.url}${prom.child ? ' (started here)' : ''}`);
     const launchOpts = { k6Path: k6.path, script, env, testId, prometheusWriteUrl: prom.writeUrl, reportDir, secrets, k6Args: o.k6Args };
@@ -82,6 +86,8 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
     let skewMs: number | null = null;
     let released = 0;
     const abort = { by: null as string | null, done: false };
+    const checks = new Map<string, { passes: number; fails: number } | undefined>();
+    const endedAt = new Map<string, number>();
     try {
       await Promise.all(processes.map((p) => waitReady(p)));
       await setupOnce(control, runners);
@@ -90,7 +96,7 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
       released = Date.now();
       log(`released ${runners.length} runners; start skew ${skewMs.toFixed(1)} ms (first release request to last acknowledgement)`);
       const live = { url: prom.url, testId, runners, thresholds, started, released, log };
-      await Promise.all([watch(runners, errors, abort).finally(() => (abort.done = true)), abortOnBreach(live, abort)]);
+      await Promise.all([watch(runners, errors, abort, { checks, endedAt }).finally(() => (abort.done = true)), abortOnBreach(live, abort)]);
     } catch (e) {
       errors.push((e as Error).message || String(e));
     }
@@ -103,20 +109,22 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
     const time = Date.now() / 1000;
     const rangeSeconds = (Date.now() - started) / 1000 + 60;
 
-    const summaries = new Map(processes.map((p) => [p.id, readSummary(p)] as const));
+    for (const p of processes) {
+      const failed = p.pushFailure();
+      if (failed) errors.push(`runner ${p.id}: k6 could not push all its samples to Prometheus, so its counts are incomplete: ${failed}`);
+    }
+    const flat = processes.filter((p) => p.flat);
+    const summaries = new Map(processes.filter((p) => !p.flat).map((p) => [p.id, readSummary(p)] as const));
     const all = [...summaries.values()].filter((s): s is Report => s !== null);
-    const rows: RunnerRow[] = processes.map((p) => ({
-      runner: p.id,
-      segment: p.segment,
-      requests: summaries.get(p.id)?.requests.count ?? null,
-      exit: p.exitCode(),
-    }));
+    let stored = new Map<string, number>();
+    let merged: Report[] = all;
     let judged: Judged[] = unjudged(thresholds);
     let latencyMs: Report['latencyMs'] = noLatency();
     let durationSeconds = (ended - (released || ended)) / 1000;
     // A run that never started has no data to judge: its error is already named.
     if (released > 0) {
-      const longest = Math.max(0, ...runners.map((p) => summaries.get(p.id)?.durationSeconds ?? 0));
+      // A flat runner's test ran from its release until its status said ended.
+      const longest = Math.max(0, ...runners.map((p) => summaries.get(p.id)?.durationSeconds ?? ((endedAt.get(p.id) ?? released) - released) / 1000));
       const v = await judgeRun({
         url: prom.url,
         testId,
@@ -124,22 +132,32 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
         rangeSeconds,
         thresholds,
         expectedRunners: runners.length,
-        ownRequests: new Map(processes.map((p) => [p.id, summaries.get(p.id)?.requests.count] as const)),
+        ownRequests: new Map(processes.filter((p) => !p.flat).map((p) => [p.id, summaries.get(p.id)?.requests.count] as const)),
         summaries: all,
-        counts: sumCounts(processes.map((p) => summaries.get(p.id)?.counts)),
+        counts: flat.length > 0 ? undefined : sumCounts(processes.map((p) => summaries.get(p.id)?.counts)),
+        fromPrometheus: flat.map((p) => p.id),
+        runnerChecks: checks,
         durationSeconds: longest || durationSeconds,
       });
+      ({ stored } = v);
+      merged = v.summaries;
       judged = v.judged;
       latencyMs = v.latencyMs;
       durationSeconds = v.durationSeconds;
       errors.push(...v.errors);
     }
+    const rows: RunnerRow[] = processes.map((p) => ({
+      runner: p.id,
+      segment: p.segment,
+      requests: summaries.get(p.id)?.requests.count ?? stored.get(p.id) ?? null,
+      exit: p.exitCode(),
+    }));
     const report = assembleReport({
       scenario: o.scenario,
       profile: o.profile,
       durationSeconds,
       judged,
-      summaries: all,
+      summaries: merged,
       latencyMs,
       runners: rows,
       distributed: {
@@ -159,13 +177,40 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
 }
 
 /**
+ * Until a flat runner's test has ended (it lingers, so its REST API still answers): then its exact
+ * check totals are read and it is stopped, which makes it push its last samples and exit.
+ */
+async function finish(p: K6Process, seen: Seen): Promise<void> {
+  if (!p.flat) {
+    await p.exited;
+    return;
+  }
+  while (p.exitCode() === null) {
+    const status = await testStatus(p);
+    if (status !== null && status >= ENDED) {
+      seen.endedAt.set(p.id, Date.now());
+      seen.checks.set(p.id, await ownChecks(p));
+      await stop(p);
+      return;
+    }
+    await Promise.race([p.exited, sleep(250)]);
+  }
+}
+
+interface Seen {
+  checks: Map<string, { passes: number; fails: number } | undefined>;
+  endedAt: Map<string, number>;
+}
+
+/**
  * Waits for every runner to end. A runner that exits non-zero (killed, crashed, k6 error) ends the run
  * for all: the others are stopped and the runner is named.
  */
-async function watch(runners: readonly K6Process[], errors: string[], abort: { by: string | null }): Promise<void> {
+async function watch(runners: readonly K6Process[], errors: string[], abort: { by: string | null }, seen: Seen): Promise<void> {
   const pending = new Set(runners);
+  const done = new Map(runners.map((r) => [r, finish(r, seen).then(() => r)] as const));
   while (pending.size > 0) {
-    const p = await Promise.race([...pending].map((r) => r.exited.then(() => r)));
+    const p = await Promise.race([...pending].map((r) => done.get(r)!));
     pending.delete(p);
     const code = p.exitCode()!;
     // 103: the test was stopped through the REST API, as abortOnBreach does.
