@@ -14,7 +14,7 @@ import { checkRunNames, timestamp } from '../run-scenario.ts';
 import { judgeThresholds } from './evaluate.ts';
 import { judgeRun } from './judge-run.ts';
 import { usePrometheus } from './prometheus.ts';
-import { ENDED, launch, ownChecks, release, segments, setupOnce, stop, stopAll, teardownOnce, testStatus, waitReady, type Endpoint, type K6Process } from './runners.ts';
+import { ENDED, launch, ownChecks, ownRequests, release, segments, setupOnce, stop, stopAll, teardownOnce, testStatus, waitReady, type Endpoint, type K6Process } from './runners.ts';
 
 export interface DistributedOptions {
   scenario: string;
@@ -58,7 +58,9 @@ function readSummary(p: K6Process): Report | null {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runDistributed(o: DistributedOptions): Promise<DistributedResult> {
-  checkRunNames(o.scenario, o.profile);
+  // A script of its own (a bench) still names its reports and test id by `scenario`: a plain name only.
+  if (o.script === undefined) checkRunNames(o.scenario, o.profile);
+  else if (!/^[a-z0-9][a-z0-9-]*$/.test(o.scenario)) throw new Error(`scenario name '${o.scenario}' must be lowercase letters, digits and '-'`);
   const log = o.log ?? (() => {});
   const { sequence, segments: segs } = segments(o.runners);
   // Before any load: without Prometheus there is no verdict to give.
@@ -103,6 +105,10 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
     const ended = Date.now();
     // teardown() once, unless the run never started (its data would not describe a run).
     if (released > 0) await teardownOnce(control).catch((e: Error) => errors.push(`teardown: ${e.message}`));
+    // The setup process's own totals from its REST API, for a script whose handleSummary writes no
+    // summary.json (a bench's plain script).
+    const controlRequests = await ownRequests(control);
+    checks.set(control.id, await ownChecks(control));
     await Promise.all(processes.map((p) => stop(p)));
     // Each process pushes once a second; its last push lands after it exits. Read after that.
     await sleep(2500);
@@ -132,7 +138,7 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
         rangeSeconds,
         thresholds,
         expectedRunners: runners.length,
-        ownRequests: new Map(processes.filter((p) => !p.flat).map((p) => [p.id, summaries.get(p.id)?.requests.count] as const)),
+        ownRequests: new Map(processes.filter((p) => !p.flat).map((p) => [p.id, summaries.get(p.id)?.requests.count ?? (p === control ? controlRequests : undefined)] as const)),
         summaries: all,
         counts: flat.length > 0 ? undefined : sumCounts(processes.map((p) => summaries.get(p.id)?.counts)),
         fromPrometheus: flat.map((p) => p.id),

@@ -38,7 +38,10 @@ export interface RunInput {
    * other processes. Each must have written data.
    */
   fromPrometheus?: readonly string[];
-  /** Each flat runner's own exact check totals (its REST API): one missing is an error. */
+  /**
+   * Exact check totals read from processes' REST APIs: every flat runner's (one missing is an error),
+   * and any other process's that left no summary.
+   */
   runnerChecks?: ReadonlyMap<string, { passes: number; fails: number } | undefined>;
   /** The test run's duration when known (the longest runner's); otherwise estimated from the samples. */
   durationSeconds?: number;
@@ -153,9 +156,7 @@ export async function judgeRun(i: RunInput): Promise<RunVerdict> {
     if (c) s.checks = { ...c, rate: null };
     return s;
   };
-  const summaries = exact.length > 0
-    ? [...exact, ...(await Promise.all(flat.map(fromPrometheus)))]
-    : await Promise.all(processes.map((r) => summaryFromPrometheus(i, names, r, durationSeconds)));
+  const summaries = [...exact, ...(await Promise.all((exact.length > 0 ? flat : processes).map(fromPrometheus)))];
   // The report sums every process's checks: the known totals go on one of them.
   if (exact.length === 0 && i.checks && summaries[0]) summaries[0].checks = { ...i.checks, rate: null };
   if (labels.length === 0) {

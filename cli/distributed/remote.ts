@@ -12,7 +12,7 @@ import { checkRunNames } from '../run-scenario.ts';
 import { abortOnBreach, inspectThresholds } from './coordinator.ts';
 import { judgeRun, SETUP_RUNNER } from './judge-run.ts';
 import { usePrometheus } from './prometheus.ts';
-import { api, ownChecks, release, setupOnce, stopAll, teardownOnce, type Endpoint } from './runners.ts';
+import { api, ownChecks, ownRequests, release, setupOnce, stopAll, teardownOnce, type Endpoint } from './runners.ts';
 
 export interface RemoteOptions {
   scenario: string;
@@ -103,15 +103,6 @@ async function keepsNoMetrics(e: Endpoint): Promise<boolean> {
   }
 }
 
-async function ownRequests(e: Endpoint): Promise<number | undefined> {
-  try {
-    const r = (await api(e, 'GET', '/v1/metrics/http_reqs')) as { data: { attributes: { sample: { count?: number } } } };
-    return r.data.attributes.sample.count ?? 0;
-  } catch (err) {
-    // A process that never sent a request has no http_reqs metric yet.
-    return /404/.test((err as Error).message) ? 0 : undefined;
-  }
-}
 
 
 /** Every counter and counter sub-metric one process kept, by k6's key: exact where Prometheus may not be. */

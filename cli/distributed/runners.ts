@@ -138,6 +138,17 @@ export async function testStatus(e: Endpoint): Promise<number | null> {
   }
 }
 
+/** A process's own request total from its REST API (not kept in flat memory); undefined when it does not answer. */
+export async function ownRequests(e: Endpoint): Promise<number | undefined> {
+  try {
+    const r = (await api(e, 'GET', '/v1/metrics/http_reqs')) as { data: { attributes: { sample: { count?: number } } } };
+    return r.data.attributes.sample.count ?? 0;
+  } catch (err) {
+    // A process that never sent a request has no http_reqs metric yet.
+    return /404/.test((err as Error).message) ? 0 : undefined;
+  }
+}
+
 /**
  * Every check's passes and fails on one process: k6 counts them per group in an output of its own that
  * keeps two integers per check whatever else is disabled (lib.GroupSummary), so they are exact also in
