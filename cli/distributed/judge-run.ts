@@ -144,6 +144,14 @@ export async function judgeRun(i: RunInput): Promise<RunVerdict> {
     if (labels.length > 0 && !labels.includes(id)) errors.push(`runner ${id} wrote no data to Prometheus for test id '${i.testId}'`);
     if (i.runnerChecks && !i.runnerChecks.get(id)) errors.push(`runner ${id} reported no check totals (its REST API did not answer after its test)`);
   }
+  // Every request writes one http_reqs increment and one http_req_duration sample: the histograms, read at
+  // the query time, must hold as many requests as the counters read over the whole run. Fewer means
+  // histogram series older than the server's lookback (a latency verdict over part of the run).
+  if (flat.length > 0 && labels.length > 0) {
+    const counted = [...stored.values()].reduce((a, n) => a + n, 0);
+    const inHistograms = (await scalarQuery(i.url, `sum(histogram_count(k6_http_req_duration_seconds${selector(i.testId)}))`, i.time)) ?? 0;
+    if (inHistograms !== counted) errors.push(`Prometheus's latency histograms hold ${inHistograms} of the ${counted} requests of test id '${i.testId}' (series older than its --query.lookback-delta?)`);
+  }
   const durationSeconds = i.durationSeconds ?? (await durationFromSamples(i));
   const exact = i.summaries ?? [];
   const names = exact.length > 0 && flat.length === 0 ? [] : await labelValues(i.url, '__name__', i.testId, i.time);
