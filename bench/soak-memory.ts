@@ -75,7 +75,7 @@ async function sample(pidOf: () => number | null, count: () => Promise<number>, 
       hwmMb = Math.max(hwmMb, st.hwmMb);
       const s = { t: (Date.now() - t0) / 1000, requests: await count(), rssMb: st.rssMb, cpuSeconds: cpu };
       samples.push(s);
-      if (s.t - lastLog >= 60) (lastLog = s.t), log(s);
+      if (s.t - lastLog >= 30) (lastLog = s.t), log(s);
     }
     await Promise.race([done, new Promise((r) => setTimeout(r, 2000))]);
   }
@@ -168,8 +168,10 @@ async function main(): Promise<void> {
   const results: unknown[] = [];
   try {
     const n = { today: Number(args.today), flat: Number(args.flat) };
-    if (n.today > 0) results.push(await today(n.today, args.vus!, target));
-    if (n.flat > 0) results.push(await flat(n.flat, args.vus!, target));
+    // Each mode's result is written as soon as it is known: a long run cut short keeps the earlier ones.
+    const save = () => args.out && writeFileSync(args.out, JSON.stringify({ date: new Date().toISOString(), vus: Number(args.vus), results }, null, 2) + '\n');
+    if (n.today > 0) results.push(await today(n.today, args.vus!, target)), save();
+    if (n.flat > 0) results.push(await flat(n.flat, args.vus!, target)), save();
   } finally {
     target.child.kill();
   }

@@ -76,7 +76,7 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
     const testId = `${o.scenario}-${timestamp().slice(0, 19)}-${randomBytes(3).toString('hex')}`;
     const reportDir = join(o.reportsRoot ?? 'reports', o.reportName ?? `${o.scenario}-${o.profile}-distributed-${timestamp()}`);
     mkdirSync(reportDir, { recursive: true });
-    log(`distributed: ${o.runners} runners of ${script}, test id ${testId}, prometheus ${prom.url}${prom.child ? ' (started here)' : ''}`);
+    log(`distributed: ${o.runners} runner${o.runners === 1 ? '' : 's'} of ${script}, test id ${testId}, prometheus ${prom.url}${prom.child ? ' (started here)' : ''}`);
     const launchOpts = { k6Path: k6.path, script, env, testId, prometheusWriteUrl: prom.writeUrl, reportDir, secrets, k6Args: o.k6Args };
     const started = Date.now();
     const control = await launch('setup', null, sequence, launchOpts);
@@ -96,7 +96,7 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
       o.onLaunched?.(processes);
       skewMs = await release(runners);
       released = Date.now();
-      log(`released ${runners.length} runners; start skew ${skewMs.toFixed(1)} ms (first release request to last acknowledgement)`);
+      log(`released ${runners.length} runner${runners.length === 1 ? '' : 's'}; start skew ${skewMs.toFixed(1)} ms (first release request to last acknowledgement)`);
       const live = { url: prom.url, testId, runners, thresholds, started, released, log };
       await Promise.all([watch(runners, errors, abort, { checks, endedAt }).finally(() => (abort.done = true)), abortOnBreach(live, abort)]);
     } catch (e) {
