@@ -130,7 +130,9 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
     // A run that never started has no data to judge: its error is already named.
     if (released > 0) {
       // A flat runner's test ran from its release until its status said ended.
-      const longest = Math.max(0, ...runners.map((p) => summaries.get(p.id)?.durationSeconds ?? ((endedAt.get(p.id) ?? released) - released) / 1000));
+      // To the hundredth of a second, as k6's own summary and the report give it.
+      const longest = Math.max(0, ...runners.map((p) => summaries.get(p.id)?.durationSeconds ?? Math.round((endedAt.get(p.id) ?? released) - released) / 1000));
+      const rounded = Math.round(longest * 100) / 100;
       const v = await judgeRun({
         url: prom.url,
         testId,
@@ -143,7 +145,7 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
         counts: flat.length > 0 ? undefined : sumCounts(processes.map((p) => summaries.get(p.id)?.counts)),
         fromPrometheus: flat.map((p) => p.id),
         runnerChecks: checks,
-        durationSeconds: longest || durationSeconds,
+        durationSeconds: rounded || durationSeconds,
       });
       ({ stored } = v);
       merged = v.summaries;
