@@ -5,11 +5,18 @@
 //   npm start -- banking               another scenario
 //   PROFILE=load npm start             another profile
 //   PAYMENT_SERVICE_URL=https://... AUTH_TOKEN=... npm start
+//   PROFILE=soak npm start             flat memory: k6 keeps no samples, the verdict comes from Prometheus
+//                                      (also any run longer than 15 minutes; FLAT_MEMORY=on|off|auto)
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { DEFAULTS } from '../lib/config.ts';
+import { DEFAULTS, secretsOf } from '../lib/config.ts';
+import { memoryNote, planMode, type ModePlan } from '../lib/flat-memory.ts';
+import { exitCodeOf } from '../lib/verdict/report.ts';
+import { runDistributed } from './distributed/coordinator.ts';
+import { INSTALL_HINT, prometheusBinary } from './distributed/prometheus.ts';
+import { writeReports } from './distributed.ts';
 import { ensureK6 } from './k6.ts';
-import { checkRunNames, listReports, runScenario } from './run-scenario.ts';
+import { checkRunNames, listReports, runScenario, timestamp } from './run-scenario.ts';
 import { targetsOrSandbox } from './sandbox-process.ts';
 
 async function main(): Promise<number> {
@@ -19,8 +26,12 @@ async function main(): Promise<number> {
     return 0;
   }
   const profile = process.env.PROFILE || DEFAULTS.PROFILE;
+  let plan: ModePlan;
+  let flat: boolean;
   try {
     checkRunNames(scenario, profile);
+    plan = planMode({ ...process.env, PROFILE: profile });
+    flat = chooseFlat(plan);
   } catch (err) {
     console.error((err as Error).message);
     return 2;
@@ -32,6 +43,7 @@ async function main(): Promise<number> {
   // Your own API's scenario needs no sandbox: the bundle says which services it targets.
   const { env, sandbox } = await targetsOrSandbox({ k6Path: (await ensureK6()).path, path: join('dist', `${scenario}.js`) });
   try {
+    if (flat) return await runFlat(scenario, profile, env, k6Args, plan);
     const result = await runScenario({ scenario, profile, env, k6Args });
     console.log(`\n${scenario}/${profile}: k6 exit code ${result.exitCode}, ${result.meaning}`);
     console.log('reports:');
@@ -40,6 +52,39 @@ async function main(): Promise<number> {
   } finally {
     await sandbox?.stop();
   }
+}
+
+/**
+ * Flat memory when the plan wants it and a Prometheus is there or can be started; otherwise the run
+ * says, before load, how much memory k6 will hold. FLAT_MEMORY=on without a Prometheus stops here.
+ */
+function chooseFlat(plan: ModePlan): boolean {
+  const prometheus = Boolean(process.env.PROMETHEUS_URL?.trim()) || prometheusBinary(process.env) !== null;
+  if (plan.flat && prometheus) return true;
+  if (plan.required) throw new Error(`FLAT_MEMORY=on needs a Prometheus and there is none: ${INSTALL_HINT}`);
+  const why = plan.flat ? `flat memory is the default here (${plan.reason}) but no Prometheus is available (${INSTALL_HINT}): ` : '';
+  console.log(`memory: ${why}${memoryNote(plan)}`);
+  return false;
+}
+
+/** One k6 runner in flat memory plus the coordinator: the same reports and exit codes as a single run. */
+async function runFlat(scenario: string, profile: string, env: NodeJS.ProcessEnv, k6Args: string[], plan: ModePlan): Promise<number> {
+  console.log(`memory: flat (${plan.reason}): k6 keeps no samples; the verdict comes from Prometheus (docs/flat-memory.md)`);
+  const result = await runDistributed({
+    scenario,
+    profile,
+    runners: 1,
+    env,
+    k6Args: () => k6Args,
+    reportName: `${scenario}-${profile}-${timestamp()}`,
+    log: (l) => console.log(l),
+  });
+  process.stdout.write(writeReports(result.reportDir, result.report, secretsOf(env), result.series, (await ensureK6()).version));
+  const code = exitCodeOf(result.report.verdict);
+  console.log(`\n${scenario}/${profile}: exit code ${code}, ${result.report.verdict}`);
+  console.log('reports:');
+  for (const f of listReports(result.reportDir)) console.log(`  ${f}`);
+  return code;
 }
 
 main().then(

@@ -16,7 +16,7 @@ import { judgeRun } from './judge-run.ts';
 import { prometheusSeries } from './series.ts';
 import type { RunSeries } from '../../lib/page/series.ts';
 import { usePrometheus } from './prometheus.ts';
-import { launch, release, segments, setupOnce, stop, stopAll, teardownOnce, waitReady, type Endpoint, type K6Process } from './runners.ts';
+import { ENDED, launch, ownChecks, ownRequests, release, segments, setupOnce, stop, stopAll, teardownOnce, testStatus, waitReady, type Endpoint, type K6Process } from './runners.ts';
 
 export interface DistributedOptions {
   scenario: string;
@@ -24,6 +24,10 @@ export interface DistributedOptions {
   runners: number;
   env: NodeJS.ProcessEnv;
   reportsRoot?: string;
+  /** The report directory's name under reportsRoot; by default `<scenario>-<profile>-distributed-<time>`. */
+  reportName?: string;
+  /** A script other than dist/<scenario>.js (bench/soak-memory). */
+  script?: string;
   k6Args?: (id: string) => string[];
   /** Called once every process is running (tests use it to kill a runner). */
   onLaunched?: (processes: readonly K6Process[]) => void;
@@ -58,7 +62,9 @@ function readSummary(p: K6Process): Report | null {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runDistributed(o: DistributedOptions): Promise<DistributedResult> {
-  checkRunNames(o.scenario, o.profile);
+  // A script of its own (a bench) still names its reports and test id by `scenario`: a plain name only.
+  if (o.script === undefined) checkRunNames(o.scenario, o.profile);
+  else if (!/^[a-z0-9][a-z0-9-]*$/.test(o.scenario)) throw new Error(`scenario name '${o.scenario}' must be lowercase letters, digits and '-'`);
   const log = o.log ?? (() => {});
   const { sequence, segments: segs } = segments(o.runners);
   // Before any load: without Prometheus there is no verdict to give.
@@ -69,12 +75,12 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
     const env: NodeJS.ProcessEnv = { ...o.env, PROFILE: o.profile };
     const secrets = secretsOf(env);
     const k6 = await ensureK6();
-    const script = join('dist', `${o.scenario}.js`);
+    const script = o.script ?? join('dist', `${o.scenario}.js`);
     const thresholds = inspectThresholds(k6.path, script, env);
     const testId = `${o.scenario}-${timestamp().slice(0, 19)}-${randomBytes(3).toString('hex')}`;
-    const reportDir = join(o.reportsRoot ?? 'reports', `${o.scenario}-${o.profile}-distributed-${timestamp()}`);
+    const reportDir = join(o.reportsRoot ?? 'reports', o.reportName ?? `${o.scenario}-${o.profile}-distributed-${timestamp()}`);
     mkdirSync(reportDir, { recursive: true });
-    log(`distributed: ${o.runners} runners of ${script}, test id ${testId}, prometheus ${prom.url}${prom.child ? ' (started here)' : ''}`);
+    log(`distributed: ${o.runners} runner${o.runners === 1 ? '' : 's'} of ${script}, test id ${testId}, prometheus ${prom.url}${prom.child ? ' (started here)' : ''}`);
     const launchOpts = { k6Path: k6.path, script, env, testId, prometheusWriteUrl: prom.writeUrl, reportDir, secrets, k6Args: o.k6Args };
     const started = Date.now();
     const control = await launch('setup', null, sequence, launchOpts);
@@ -86,41 +92,51 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
     let skewMs: number | null = null;
     let released = 0;
     const abort = { by: null as string | null, done: false };
+    const checks = new Map<string, { passes: number; fails: number } | undefined>();
+    const endedAt = new Map<string, number>();
     try {
       await Promise.all(processes.map((p) => waitReady(p)));
       await setupOnce(control, runners);
       o.onLaunched?.(processes);
       skewMs = await release(runners);
       released = Date.now();
-      log(`released ${runners.length} runners; start skew ${skewMs.toFixed(1)} ms (first release request to last acknowledgement)`);
+      log(`released ${runners.length} runner${runners.length === 1 ? '' : 's'}; start skew ${skewMs.toFixed(1)} ms (first release request to last acknowledgement)`);
       const live = { url: prom.url, testId, runners, thresholds, started, released, log };
-      await Promise.all([watch(runners, errors, abort).finally(() => (abort.done = true)), abortOnBreach(live, abort)]);
+      await Promise.all([watch(runners, errors, abort, { checks, endedAt }).finally(() => (abort.done = true)), abortOnBreach(live, abort)]);
     } catch (e) {
       errors.push((e as Error).message || String(e));
     }
     const ended = Date.now();
     // teardown() once, unless the run never started (its data would not describe a run).
     if (released > 0) await teardownOnce(control).catch((e: Error) => errors.push(`teardown: ${e.message}`));
+    // The setup process's own totals from its REST API, for a script whose handleSummary writes no
+    // summary.json (a bench's plain script).
+    const controlRequests = await ownRequests(control);
+    checks.set(control.id, await settledChecks(control));
     await Promise.all(processes.map((p) => stop(p)));
     // Each process pushes once a second; its last push lands after it exits. Read after that.
     await sleep(2500);
     const time = Date.now() / 1000;
     const rangeSeconds = (Date.now() - started) / 1000 + 60;
 
-    const summaries = new Map(processes.map((p) => [p.id, readSummary(p)] as const));
+    for (const p of processes) {
+      const failed = p.pushFailure();
+      if (failed) errors.push(`runner ${p.id}: k6 could not push all its samples to Prometheus, so its counts are incomplete: ${failed}`);
+    }
+    const flat = processes.filter((p) => p.flat);
+    const summaries = new Map(processes.filter((p) => !p.flat).map((p) => [p.id, readSummary(p)] as const));
     const all = [...summaries.values()].filter((s): s is Report => s !== null);
-    const rows: RunnerRow[] = processes.map((p) => ({
-      runner: p.id,
-      segment: p.segment,
-      requests: summaries.get(p.id)?.requests.count ?? null,
-      exit: p.exitCode(),
-    }));
+    let stored = new Map<string, number>();
+    let merged: Report[] = all;
     let judged: Judged[] = unjudged(thresholds);
     let latencyMs: Report['latencyMs'] = noLatency();
     let durationSeconds = (ended - (released || ended)) / 1000;
     // A run that never started has no data to judge: its error is already named.
     if (released > 0) {
-      const longest = Math.max(0, ...runners.map((p) => summaries.get(p.id)?.durationSeconds ?? 0));
+      // A flat runner's test ran from its release until its status said ended.
+      // To the hundredth of a second, as k6's own summary and the report give it.
+      const longest = Math.max(0, ...runners.map((p) => summaries.get(p.id)?.durationSeconds ?? Math.round((endedAt.get(p.id) ?? released) - released) / 1000));
+      const rounded = Math.round(longest * 100) / 100;
       const v = await judgeRun({
         url: prom.url,
         testId,
@@ -128,22 +144,32 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
         rangeSeconds,
         thresholds,
         expectedRunners: runners.length,
-        ownRequests: new Map(processes.map((p) => [p.id, summaries.get(p.id)?.requests.count] as const)),
+        ownRequests: new Map(processes.filter((p) => !p.flat).map((p) => [p.id, summaries.get(p.id)?.requests.count ?? (p === control ? controlRequests : undefined)] as const)),
         summaries: all,
-        counts: sumCounts(processes.map((p) => summaries.get(p.id)?.counts)),
-        durationSeconds: longest || durationSeconds,
+        counts: flat.length > 0 ? undefined : sumCounts(processes.map((p) => summaries.get(p.id)?.counts)),
+        fromPrometheus: flat.map((p) => p.id),
+        runnerChecks: checks,
+        durationSeconds: rounded || durationSeconds,
       });
+      ({ stored } = v);
+      merged = v.summaries;
       judged = v.judged;
       latencyMs = v.latencyMs;
       durationSeconds = v.durationSeconds;
       errors.push(...v.errors);
     }
+    const rows: RunnerRow[] = processes.map((p) => ({
+      runner: p.id,
+      segment: p.segment,
+      requests: summaries.get(p.id)?.requests.count ?? stored.get(p.id) ?? null,
+      exit: p.exitCode(),
+    }));
     const report = assembleReport({
       scenario: o.scenario,
       profile: o.profile,
       durationSeconds,
       judged,
-      summaries: all,
+      summaries: merged,
       latencyMs,
       runners: rows,
       distributed: {
@@ -167,13 +193,60 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
 }
 
 /**
+ * Until a flat runner's test has ended (it lingers, so its REST API still answers): then its exact
+ * check totals are read and it is stopped, which makes it push its last samples and exit.
+ */
+async function finish(p: K6Process, seen: Seen): Promise<void> {
+  if (!p.flat) {
+    await p.exited;
+    return;
+  }
+  while (p.exitCode() === null) {
+    // The test ended at most one poll before this request was sent: its send time is the end.
+    const asked = Date.now();
+    const status = await testStatus(p);
+    if (status !== null && status >= ENDED) {
+      seen.endedAt.set(p.id, asked);
+      seen.checks.set(p.id, await settledChecks(p));
+      await stop(p);
+      return;
+    }
+    await Promise.race([p.exited, sleep(100)]);
+  }
+}
+
+/**
+ * A process's check totals once they stop changing. k6 reports the test ended before its last samples
+ * have reached the output that counts checks (samples go to outputs in 50 ms batches): read right at
+ * the end, a 3,000-check run showed 2,923. After the test no check can be added, so totals equal over
+ * half a second, a second after the end, are final.
+ */
+export async function settledChecks(p: Endpoint): Promise<{ passes: number; fails: number } | undefined> {
+  await sleep(1000);
+  let last = await ownChecks(p);
+  for (let i = 0; i < 20 && last; i++) {
+    await sleep(500);
+    const now = await ownChecks(p);
+    if (now && now.passes === last.passes && now.fails === last.fails) return now;
+    last = now;
+  }
+  return undefined;
+}
+
+interface Seen {
+  checks: Map<string, { passes: number; fails: number } | undefined>;
+  endedAt: Map<string, number>;
+}
+
+/**
  * Waits for every runner to end. A runner that exits non-zero (killed, crashed, k6 error) ends the run
  * for all: the others are stopped and the runner is named.
  */
-async function watch(runners: readonly K6Process[], errors: string[], abort: { by: string | null }): Promise<void> {
+async function watch(runners: readonly K6Process[], errors: string[], abort: { by: string | null }, seen: Seen): Promise<void> {
   const pending = new Set(runners);
+  const done = new Map(runners.map((r) => [r, finish(r, seen).then(() => r)] as const));
   while (pending.size > 0) {
-    const p = await Promise.race([...pending].map((r) => r.exited.then(() => r)));
+    const p = await Promise.race([...pending].map((r) => done.get(r)!));
     pending.delete(p);
     const code = p.exitCode()!;
     // 103: the test was stopped through the REST API, as abortOnBreach does.

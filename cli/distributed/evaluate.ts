@@ -23,6 +23,8 @@ export interface EvaluateInput {
   counts?: Record<string, number>;
 }
 
+const ZERO_WHEN_ABSENT = new Set(['dropped_iterations']);
+
 export async function judgeThresholds(i: EvaluateInput): Promise<Judged[]> {
   const { names, histograms } = await metricNames(i.url, i.testId, i.time);
   const counters: Record<string, number> = {};
@@ -50,6 +52,10 @@ async function observe(t: Threshold, names: Set<string>, histograms: Set<string>
   if (!series) {
     // A counter that never got a sample has no series; the summaries list it at zero (zeroCounters).
     if (whole && t.stat === 'count' && t.metric in counters) return { value: counters[t.metric]! };
+    // k6's own counters that count only exceptions (dropped_iterations) get a sample only when one
+    // happens: no series means none happened, as k6 itself judges it. A run without requests or
+    // iterations at all is an error before this (no runner data).
+    if (ZERO_WHEN_ABSENT.has(t.metric) && (t.stat === 'count' || t.stat === 'rate')) return { value: 0 };
     return { missing: `no series for ${t.metric} in Prometheus` };
   }
   const plan = planThreshold(t, series, i.testId, i.rangeSeconds);

@@ -5,6 +5,7 @@ import { cumulative, selector } from '../../lib/verdict/promql.ts';
 import { noLatency, unjudged, type Judged } from '../../lib/verdict/report.ts';
 import type { Threshold } from '../../lib/verdict/thresholds.ts';
 import type { Report } from '../../lib/summary.ts';
+import { taskCounterName, type TaskMixRow } from '../../lib/tasks.ts';
 import { judgeThresholds, latency, requestsByRunner } from './evaluate.ts';
 import { scalarQuery } from './prometheus.ts';
 
@@ -31,6 +32,17 @@ export interface RunInput {
   checks?: { passes: number; fails: number };
   /** Exact counter totals over all processes (lib/verdict/report.ts sumCounts); without them, Prometheus's. */
   counts?: Record<string, number>;
+  /**
+   * Load runners in flat memory (no summary, docs/flat-memory.md): their requests, iterations, failures
+   * and counters are read from Prometheus after their last push, next to the exact `summaries` of the
+   * other processes. Each must have written data.
+   */
+  fromPrometheus?: readonly string[];
+  /**
+   * Exact check totals read from processes' REST APIs: every flat runner's (one missing is an error),
+   * and any other process's that left no summary.
+   */
+  runnerChecks?: ReadonlyMap<string, { passes: number; fails: number } | undefined>;
   /** The test run's duration when known (the longest runner's); otherwise estimated from the samples. */
   durationSeconds?: number;
 }
@@ -61,7 +73,7 @@ async function labelValues(url: string, label: string, testId: string, time: num
 }
 
 /** The count-like figures of one process, read from Prometheus where no summary file is at hand. */
-async function summaryFromPrometheus(i: RunInput, names: readonly string[], runner: string, durationSeconds: number): Promise<Report> {
+async function summaryFromPrometheus(i: RunInput, names: readonly string[], runner: string, durationSeconds: number, weights: readonly TaskMixRow[] = []): Promise<Report> {
   const sel = selector(i.testId, { runner });
   const last = async (name: string) => (await scalarQuery(i.url, `sum(${cumulative(name, sel, i.rangeSeconds)})`, i.time)) ?? 0;
   const requests = await last('k6_http_reqs_total');
@@ -76,6 +88,12 @@ async function summaryFromPrometheus(i: RunInput, names: readonly string[], runn
     if (v !== null) counters[name] = v;
   }
   const iterations = await last('k6_iterations_total');
+  // The task mix's weights come from an exact summary (the setup process's lists every task at 0 runs).
+  const taskMix: TaskMixRow[] = [];
+  for (const row of weights) {
+    const runs = (await scalarQuery(i.url, `sum(${cumulative(`k6_${taskCounterName(row.userClass, row.task)}_total`, sel, i.rangeSeconds)})`, i.time)) ?? 0;
+    taskMix.push({ ...row, runs, share: 0 });
+  }
   return {
     schema: 'paykit.summary/v1',
     scenario: '',
@@ -90,9 +108,13 @@ async function summaryFromPrometheus(i: RunInput, names: readonly string[], runn
     // Prometheus holds check rates, not counts: the merged report leaves them out.
     checks: { passes: 0, fails: 0, rate: null },
     iterations: { count: iterations, ratePerSecond: 0, dropped: await last('k6_dropped_iterations_total') },
-    taskMix: [],
+    taskMix,
     counters,
   };
+}
+
+function sumChecks(summaries: readonly Report[]): { passes: number; fails: number } {
+  return { passes: summaries.reduce((n, r) => n + r.checks.passes, 0), fails: summaries.reduce((n, r) => n + r.checks.fails, 0) };
 }
 
 /** First to last sample of the iteration counters: within about one push interval of the real length. */
@@ -117,16 +139,39 @@ export async function judgeRun(i: RunInput): Promise<RunVerdict> {
     if (own === undefined) errors.push(`runner ${id} reported no request total`);
     else if (own !== held) errors.push(`runner ${id}: Prometheus holds ${held} of its ${own} requests`);
   }
+  const flat = i.fromPrometheus ?? [];
+  for (const id of flat) {
+    if (labels.length > 0 && !labels.includes(id)) errors.push(`runner ${id} wrote no data to Prometheus for test id '${i.testId}'`);
+    if (i.runnerChecks && !i.runnerChecks.get(id)) errors.push(`runner ${id} reported no check totals (its REST API did not answer after its test)`);
+  }
+  // Every request writes one http_reqs increment and one http_req_duration sample: the histograms, read at
+  // the query time, must hold as many requests as the counters read over the whole run. Fewer means
+  // histogram series older than the server's lookback (a latency verdict over part of the run).
+  if (flat.length > 0 && labels.length > 0) {
+    const counted = [...stored.values()].reduce((a, n) => a + n, 0);
+    const inHistograms = (await scalarQuery(i.url, `sum(histogram_count(k6_http_req_duration_seconds${selector(i.testId)}))`, i.time)) ?? 0;
+    if (inHistograms !== counted) errors.push(`Prometheus's latency histograms hold ${inHistograms} of the ${counted} requests of test id '${i.testId}' (series older than its --query.lookback-delta?)`);
+  }
   const durationSeconds = i.durationSeconds ?? (await durationFromSamples(i));
   const exact = i.summaries ?? [];
-  const names = exact.length > 0 ? [] : await labelValues(i.url, '__name__', i.testId, i.time);
+  const names = exact.length > 0 && flat.length === 0 ? [] : await labelValues(i.url, '__name__', i.testId, i.time);
   const processes = [...new Set([...labels, ...stored.keys()])];
-  const summaries = exact.length > 0 ? [...exact] : await Promise.all(processes.map((r) => summaryFromPrometheus(i, names, r, durationSeconds)));
+  const weights = exact[0]?.taskMix ?? [];
+  const fromPrometheus = async (r: string) => {
+    const s = await summaryFromPrometheus(i, names, r, durationSeconds, weights);
+    // A flat runner's checks are its own exact totals.
+    const c = i.runnerChecks?.get(r);
+    if (c) s.checks = { ...c, rate: null };
+    return s;
+  };
+  const summaries = [...exact, ...(await Promise.all((exact.length > 0 ? flat : processes).map(fromPrometheus)))];
   // The report sums every process's checks: the known totals go on one of them.
   if (exact.length === 0 && i.checks && summaries[0]) summaries[0].checks = { ...i.checks, rate: null };
   if (labels.length === 0) {
     return { judged: unjudged(i.thresholds), latencyMs: noLatency(), errors, summaries: [], durationSeconds, stored, labels };
   }
-  const judged = await judgeThresholds({ url: i.url, testId: i.testId, time: i.time, rangeSeconds: i.rangeSeconds, durationSeconds, thresholds: i.thresholds, summaries: exact, checks: i.checks, counts: i.counts });
+  // With flat runners every process's checks are known exactly only summed together: the summaries'.
+  const checks = i.checks ?? (flat.length > 0 && i.runnerChecks ? sumChecks(summaries) : undefined);
+  const judged = await judgeThresholds({ url: i.url, testId: i.testId, time: i.time, rangeSeconds: i.rangeSeconds, durationSeconds, thresholds: i.thresholds, summaries: exact, checks, counts: i.counts });
   return { judged, latencyMs: await latency(i.url, i.testId, i.time), errors, summaries, durationSeconds, stored, labels };
 }

@@ -12,7 +12,7 @@ import { checkRunNames } from '../run-scenario.ts';
 import { abortOnBreach, inspectThresholds } from './coordinator.ts';
 import { judgeRun, SETUP_RUNNER } from './judge-run.ts';
 import { usePrometheus } from './prometheus.ts';
-import { api, release, setupOnce, stopAll, teardownOnce, type Endpoint } from './runners.ts';
+import { api, ownChecks, ownRequests, release, setupOnce, stopAll, teardownOnce, type Endpoint } from './runners.ts';
 
 export interface RemoteOptions {
   scenario: string;
@@ -94,26 +94,16 @@ async function watchRemote(runners: readonly Endpoint[], errors: string[], abort
   }
 }
 
-async function ownRequests(e: Endpoint): Promise<number | undefined> {
+async function keepsNoMetrics(e: Endpoint): Promise<boolean> {
   try {
-    const r = (await api(e, 'GET', '/v1/metrics/http_reqs')) as { data: { attributes: { sample: { count?: number } } } };
-    return r.data.attributes.sample.count ?? 0;
-  } catch (err) {
-    // A process that never sent a request has no http_reqs metric yet.
-    return /404/.test((err as Error).message) ? 0 : undefined;
+    const r = (await api(e, 'GET', '/v1/metrics')) as { data: unknown[] };
+    return r.data.length === 0;
+  } catch {
+    return false;
   }
 }
 
-/** Every check's passes and fails on one process (k6 keeps them per group; the list holds every group). */
-async function ownChecks(e: Endpoint): Promise<{ passes: number; fails: number } | undefined> {
-  try {
-    const r = (await api(e, 'GET', '/v1/groups')) as { data: Array<{ attributes: { checks?: Array<{ passes: number; fails: number }> } }> };
-    const all = r.data.flatMap((g) => g.attributes.checks ?? []);
-    return { passes: all.reduce((s, c) => s + c.passes, 0), fails: all.reduce((s, c) => s + c.fails, 0) };
-  } catch {
-    return undefined;
-  }
-}
+
 
 /** Every counter and counter sub-metric one process kept, by k6's key: exact where Prometheus may not be. */
 async function ownCounts(e: Endpoint): Promise<Record<string, number> | undefined> {
@@ -159,22 +149,27 @@ export async function runRemote(o: RemoteOptions): Promise<{ report: Distributed
   if (released > 0 && control) await teardownOnce(control).catch((e: Error) => errors.push(`teardown: ${e.message}`));
   // Every runner pushes once a second: wait for the last push before reading.
   await sleep(2500);
+  // A runner in flat memory (started with --summary-mode=disabled --no-thresholds) keeps no metrics to
+  // answer with: its counts are what Prometheus holds after its last push (docs/flat-memory.md).
+  const flat = new Set<string>();
+  for (const e of all) if (await keepsNoMetrics(e)) flat.add(e.id);
   const own = new Map<string, number | undefined>();
-  for (const e of all) own.set(e.id, await ownRequests(e));
+  for (const e of all) if (!flat.has(e.id)) own.set(e.id, await ownRequests(e));
   // Exact check totals: Prometheus holds only each check series' rate, not how many checks it counts.
   const perProcess = await Promise.all(all.map((e) => ownChecks(e)));
   const checks = perProcess.every((c) => c !== undefined)
     ? { passes: perProcess.reduce((s, c) => s + c!.passes, 0), fails: perProcess.reduce((s, c) => s + c!.fails, 0) }
     : undefined;
-  const counts = sumCounts(await Promise.all(all.map((e) => ownCounts(e))));
+  const counts = sumCounts(await Promise.all(all.map((e) => (flat.has(e.id) ? undefined : ownCounts(e)))));
   const time = Date.now() / 1000;
   let judged = unjudged(thresholds);
   let latencyMs: Report['latencyMs'] = noLatency();
   let summaries: Report[] = [];
+  let stored = new Map<string, number>();
   let durationSeconds = (ended - (released || ended)) / 1000;
   if (released > 0) {
-    const v = await judgeRun({ url: prom.url, testId: o.testId, time, rangeSeconds: (Date.now() - started) / 1000 + 60, thresholds, expectedRunners: runners.length, ownRequests: own, checks, counts });
-    ({ judged, latencyMs, summaries, durationSeconds } = v);
+    const v = await judgeRun({ url: prom.url, testId: o.testId, time, rangeSeconds: (Date.now() - started) / 1000 + 60, thresholds, expectedRunners: runners.length, ownRequests: own, checks, counts, fromPrometheus: [...flat] });
+    ({ judged, latencyMs, summaries, durationSeconds, stored } = v);
     errors.push(...v.errors);
   }
   const report = assembleReport({
@@ -184,7 +179,7 @@ export async function runRemote(o: RemoteOptions): Promise<{ report: Distributed
     judged,
     summaries,
     latencyMs,
-    runners: all.map((e) => ({ runner: e.id, segment: e.segment, requests: own.get(e.id) ?? null, exit: null })),
+    runners: all.map((e) => ({ runner: e.id, segment: e.segment, requests: own.get(e.id) ?? stored.get(e.id) ?? null, exit: null })),
     distributed: {
       testId: o.testId,
       runners: runners.length,

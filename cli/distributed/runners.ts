@@ -23,6 +23,13 @@ export interface K6Process extends Endpoint {
   exited: Promise<number>;
   exitCode: () => number | null;
   stderrTail: () => string;
+  /**
+   * Flat memory: no thresholds, no summary, no web dashboard, so k6 keeps no per-sample store; it
+   * lingers after its test so its exact check totals can be read before it is stopped (docs/flat-memory.md).
+   */
+  flat: boolean;
+  /** The first line in which k6 said a push to Prometheus failed, or null. */
+  pushFailure: () => string | null;
 }
 
 export interface LaunchOptions {
@@ -36,6 +43,14 @@ export interface LaunchOptions {
   /** Extra `k6 run` arguments (e.g. `--out json=...` in tests). */
   k6Args?: (id: string) => string[];
 }
+
+/**
+ * What k6 v2.2's remote-write output logs when a push was refused or failed: the run's counts are then
+ * incomplete. Its warning that a flush took longer than the push interval ("Some samples may be
+ * dropped") is not one: its flusher runs one flush after the other and the samples wait in its buffer
+ * (output/helpers.go), so a slow flush delays samples, it does not lose them.
+ */
+export const PUSH_FAILURE = /Failed to send the time series data|marking time series as stale failed/;
 
 const SIGNALS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
@@ -62,17 +77,24 @@ export async function launch(id: string, segment: string | null, sequence: strin
     K6_WEB_DASHBOARD: 'false',
   });
   const args = ['run', '--quiet', '--paused', '--address', address, '--no-thresholds', '--no-teardown'];
-  // The setup process is never released: it runs setup() and teardown() through the REST API only.
+  // The setup process is never released: it runs setup() and teardown() through the REST API only, so
+  // it keeps its summary (a handful of samples). Every load runner runs in flat memory.
+  const flat = segment !== null;
   if (segment) args.push('--no-setup', '--execution-segment', segment, '--execution-segment-sequence', sequence);
+  if (flat) args.push('--summary-mode=disabled', '--linger');
   args.push('--tag', `runner=${id}`, '--tag', `testid=${o.testId}`, '-o', 'experimental-prometheus-rw', ...(o.k6Args?.(id) ?? []), o.script);
   const child = spawn(o.k6Path, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let tail = '';
-  child.stderr!.pipe(redactingStream(o.secrets)).on('data', (b: Buffer) => (tail = (tail + b.toString()).slice(-6000)));
+  let pushFailure: string | null = null;
+  child.stderr!.pipe(redactingStream(o.secrets)).on('data', (b: Buffer) => {
+    tail = (tail + b.toString()).slice(-6000);
+    if (pushFailure === null) pushFailure = tail.split('\n').find((l) => PUSH_FAILURE.test(l))?.trim() ?? null;
+  });
   let code: number | null = null;
   const exited = new Promise<number>((resolve) =>
     child.on('close', (c, sig) => resolve((code = c ?? 128 + (SIGNALS[sig ?? ''] ?? 0)))),
   );
-  return { id, segment: segment ?? 'setup/teardown', address, reportDir, child, exited, exitCode: () => code, stderrTail: () => tail };
+  return { id, segment: segment ?? 'setup/teardown', address, reportDir, child, exited, exitCode: () => code, stderrTail: () => tail, flat, pushFailure: () => pushFailure };
 }
 
 export async function api(p: Endpoint, method: string, path: string, body?: unknown): Promise<unknown> {
@@ -103,6 +125,45 @@ export async function waitReady(p: K6Process, timeoutMs = 60_000): Promise<void>
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`runner ${p.id} did not answer GET /v1/status on ${p.address} within ${timeoutMs} ms`);
+}
+
+/** k6's status code once its test has run (9 ended, 10 interrupted), as `--linger` keeps answering. */
+export const ENDED = 9;
+
+/** The test's status through the REST API; null when it does not answer. */
+export async function testStatus(e: Endpoint): Promise<number | null> {
+  try {
+    const r = (await api(e, 'GET', '/v1/status')) as { data: { attributes: { status: number } } };
+    return r.data.attributes.status;
+  } catch {
+    return null;
+  }
+}
+
+/** A process's own request total from its REST API (not kept in flat memory); undefined when it does not answer. */
+export async function ownRequests(e: Endpoint): Promise<number | undefined> {
+  try {
+    const r = (await api(e, 'GET', '/v1/metrics/http_reqs')) as { data: { attributes: { sample: { count?: number } } } };
+    return r.data.attributes.sample.count ?? 0;
+  } catch (err) {
+    // A process that never sent a request has no http_reqs metric yet.
+    return /404/.test((err as Error).message) ? 0 : undefined;
+  }
+}
+
+/**
+ * Every check's passes and fails on one process: k6 counts them per group in an output of its own that
+ * keeps two integers per check whatever else is disabled (lib.GroupSummary), so they are exact also in
+ * flat memory. Undefined when the REST API does not answer.
+ */
+export async function ownChecks(e: Endpoint): Promise<{ passes: number; fails: number } | undefined> {
+  try {
+    const r = (await api(e, 'GET', '/v1/groups')) as { data: Array<{ attributes: { checks?: Array<{ passes: number; fails: number }> } }> };
+    const all = r.data.flatMap((g) => g.attributes.checks ?? []);
+    return { passes: all.reduce((s, c) => s + c.passes, 0), fails: all.reduce((s, c) => s + c.fails, 0) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs setup() in the setup process and hands its data to every runner (PUT takes the raw data). */

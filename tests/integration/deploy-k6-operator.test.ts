@@ -29,6 +29,7 @@ test('k6-operator TestRun and verdict Job: CRD fields, paused runners with a per
   const args = String(spec.arguments).split(/\s+/);
   const tag = (name: string) => args[args.findIndex((a, i) => a === '--tag' && args[i + 1]!.startsWith(`${name}=`)) + 1]?.split('=')[1];
   assert.ok(args.includes('--no-thresholds'));
+  assert.ok(args.includes('--summary-mode=disabled'), 'flat memory: no per-sample store in a runner pod');
   assert.equal(args[args.indexOf('-o') + 1], 'experimental-prometheus-rw');
   assert.equal(tag('runner'), '$(POD_NAME)', 'each pod its own runner label');
   const runnerEnv = envOf(spec.runner.env);

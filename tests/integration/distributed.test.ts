@@ -92,6 +92,7 @@ for (const n of [1, 3, 5]) {
         }
         labelOf.set(`${ips[j]}:6565`, label);
         assert.ok(args.includes('--no-setup'));
+        assert.ok(args.includes('--summary-mode=disabled'), 'a load runner keeps no per-sample store');
         covered.push(flag(args, '--execution-segment'));
         sequences.add(flag(args, '--execution-segment-sequence'));
       }
