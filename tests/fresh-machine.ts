@@ -66,6 +66,9 @@ const args = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
 console.log(`fresh-machine: ${hidden.length === 0 ? 'no optional package is installed; nothing to hide' : `hiding ${hidden.join(', ')}`}`);
 if (args.length > 0) process.exit(runWithout(hidden, args, false).status);
 
+// As `npm test` does: the integration tests run the bundles in dist/.
+const build = spawnSync(process.execPath, ['build.mjs'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
 const files = filesNeedingPackages();
 // The point is to see the skips: a REQUIRE_ variable from the caller's environment would make them failures.
 for (const { requireVar } of Object.values(OPTIONAL_PACKAGES)) delete process.env[requireVar];
