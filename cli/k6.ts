@@ -7,10 +7,11 @@
 // Search order: $K6_BIN, then `k6` on PATH, then the per-user cache. A binary counts only
 // if its major.minor matches the pin, because scripts and thresholds are tested against it.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onPath } from './processes.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -64,19 +65,6 @@ export function binaryVersion(bin: string): string | null {
   if (out.status !== 0) return null;
   const m = /k6 (v\d+\.\d+\.\d+)/.exec(out.stdout);
   return m ? (m[1] as string) : null;
-}
-
-function onPath(name: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      if (statSync(candidate).isFile()) return candidate;
-    } catch {
-      /* not here */
-    }
-  }
-  return null;
 }
 
 export interface Located {

@@ -11,15 +11,15 @@
 // Garage are AGPL; s3rver, gofakes3 and moto each miss one of those (issue survey).
 // Search order: $VERSITYGW_BIN, then `versitygw` on PATH, then the cache.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../lib/s3-client.ts';
 import { EMBEDDED_STORE } from '../lib/s3-config.ts';
 import { buildGoBinary, hasGo } from './k6.ts';
+import { onPath, stopChild } from './processes.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -49,19 +49,6 @@ export function storeDataDir(env: NodeJS.ProcessEnv = process.env): string {
 function runs(bin: string): boolean {
   // A build from the module proxy reports "Version : git"; a release binary its version. Either runs.
   return spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 15_000 }).status === 0;
-}
-
-function onPath(name: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      if (statSync(candidate).isFile()) return candidate;
-    } catch {
-      /* not here */
-    }
-  }
-  return null;
 }
 
 export interface LocatedStore {
@@ -110,18 +97,6 @@ export async function ensureStore(version = pinnedStoreVersion()): Promise<Locat
   return { path, source: 'cache' };
 }
 
-/** A free TCP port on the loopback interface (for tests and OBJECT_STORE_PORT=0). */
-export function freePort(host = EMBEDDED_STORE.host): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export interface RunningStore {
   endpoint: string;
   child: ChildProcess;
@@ -145,12 +120,7 @@ export async function startStore(opts: { bin: string; port: number; dataDir: str
   child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => stopChild(child, exited);
   const endpoint = `http://${host}:${opts.port}`;
   const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
   for (;;) {

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { parseTargets, type TargetRef } from '../lib/service.ts';
 import { parseS3Config, S3_VARIABLES, EMBEDDED_STORE } from '../lib/s3-config.ts';
 import { k6Inspect } from './k6.ts';
-import { freePort, locateStore, startStore, storeDataDir, type RunningStore } from './object-store.ts';
+import { locateStore, startStore, storeDataDir, type RunningStore } from './object-store.ts';
+import { freePort, stopChild } from './processes.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -51,7 +52,7 @@ export async function objectStoreFor(env: NodeJS.ProcessEnv): Promise<{ endpoint
     if (env.OBJECT_STORE !== 'off') console.error(`object store: no versitygw found (npx tsx cli/object-store.ts ensure builds it); generation sinks will answer 503`);
     return { endpoint: c.endpoint, embedded: null, s3Env };
   }
-  const port = Number(portText) === 0 ? await freePort() : Number(portText);
+  const port = Number(portText) === 0 ? await freePort(EMBEDDED_STORE.host) : Number(portText);
   if (Number(portText) !== 0 && (await answers(`http://${EMBEDDED_STORE.host}:${port}/`))) {
     // Another sandbox's store (npm run sandbox in another terminal): the same store, so use it.
     console.error(`object store: something already answers on ${EMBEDDED_STORE.host}:${port}; using it (set OBJECT_STORE_PORT=0 for a store of this run's own)`);
@@ -94,10 +95,7 @@ function startSandboxChild(env: NodeJS.ProcessEnv, timeoutMs: number, store: Awa
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    const code = await exited;
-    clearTimeout(timer);
+    const code = await stopChild(child, exited);
     await store.embedded?.stop();
     return code;
   };

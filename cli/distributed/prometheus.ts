@@ -2,9 +2,9 @@
 // Debian's package with the remote-write receiver and native histograms on (docs/distributed.md).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, stopChild } from '../processes.ts';
 
 export interface Prometheus {
   url: string;
@@ -19,16 +19,6 @@ export const INSTALL_HINT =
   'a distributed run needs Prometheus (2.42 or later): set PROMETHEUS_URL to a server started with ' +
   '--web.enable-remote-write-receiver --enable-feature=native-histograms, or install one (Debian: apt-get install prometheus)';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export function prometheusBinary(env: NodeJS.ProcessEnv = process.env): string | null {
   const bin = env.PROMETHEUS_BIN || 'prometheus';
@@ -86,10 +76,7 @@ export async function usePrometheus(env: NodeJS.ProcessEnv = process.env): Promi
   child.stderr!.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-3000)));
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+    await stopChild(child, exited);
     rmSync(dir, { recursive: true, force: true });
   };
   try {

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { k6Env } from '../k6.ts';
 import { redactingStream } from '../report-files.ts';
-import { freePort } from './prometheus.ts';
+import { freePort } from '../processes.ts';
 
 /** A k6 process's REST API: all the coordinator needs of a runner that runs elsewhere. */
 export interface Endpoint {

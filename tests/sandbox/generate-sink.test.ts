@@ -3,7 +3,7 @@
 // freed). Storing for real: tests/integration/object-storage.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { freePort } from '../../cli/object-store.ts';
+import { freePort } from '../../cli/processes.ts';
 import { parseS3Config } from '../../lib/s3-config.ts';
 import type { Sandbox } from '../../sandbox/server.ts';
 import { start, type Client } from './helpers.ts';
