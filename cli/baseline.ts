@@ -86,6 +86,8 @@ export function checkedBaseline(path: string, current: RunIdentity): Baseline {
 export interface AppliedBaseline {
   comparison: Comparison;
   source: string;
+  /** summary.json as rewritten: with `baseline`, and `verdict: fail` on a regression. */
+  report: Report;
 }
 
 /**
@@ -98,11 +100,14 @@ export function applyBaseline(reportDir: string, baseline: Baseline, source: str
   const report = readJson(summaryPath) as Report & { baseline?: unknown };
   if (!report.endpoints?.length) return null;
   const comparison = compare(baseline, aggregateOf(report));
-  writeFileSync(summaryPath, JSON.stringify({ ...report, baseline: { source, ...comparison } }, null, 2) + '\n');
+  // A regression fails the run as a breached budget does: the verdict every report and the page show.
+  const verdict = comparison.regressions.length > 0 && report.verdict === 'pass' ? 'fail' : report.verdict;
+  const updated = { ...report, verdict, baseline: { source, ...comparison } };
+  writeFileSync(summaryPath, JSON.stringify(updated, null, 2) + '\n');
   const md = join(reportDir, 'summary.md');
   if (existsSync(md)) writeFileSync(md, readFileSync(md, 'utf8') + renderComparisonMarkdown(comparison, source));
   process.stdout.write(renderComparisonText(comparison, source));
-  return { comparison, source };
+  return { comparison, source, report: updated };
 }
 
 function save(args: string[]): number {

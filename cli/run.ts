@@ -12,6 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Baseline } from '../lib/baseline.ts';
 import { describeLoad, resolveProfile } from '../lib/profiles.ts';
+import type { PageReport } from '../lib/page/run.ts';
+import { writeRunPage } from './report-page.ts';
 import { applyBaseline, checkedBaseline, writeRunBaseline } from './baseline.ts';
 import { DEFAULTS, secretsOf } from '../lib/config.ts';
 import { memoryNote, planMode, type ModePlan } from '../lib/flat-memory.ts';
@@ -73,8 +75,12 @@ async function main(): Promise<number> {
       const applied = applyBaseline(result.reportDir, baseline, baselinePath!);
       if (applied && applied.comparison.regressions.length > 0) {
         console.log(`\nREGRESSION against the baseline: ${applied.comparison.regressions.join('; ')}`);
-        if (result.exitCode === 0) return finish(result.reportDir, `${scenario}/${profile}: exit code 99, FAILED: a regression beyond the baseline's noise`, 99);
+        const code = result.exitCode === 0 ? 99 : result.exitCode;
+        const meaning = result.exitCode === 0 ? "FAILED: a regression beyond the baseline's noise" : result.meaning;
+        writeRunPage({ dir: result.reportDir, report: applied.report as unknown as PageReport, exitCode: code, meaning, env, k6Version, secrets: secretsOf(env), load: loadOf(profile) });
+        return finish(result.reportDir, `${scenario}/${profile}: exit code ${code}, ${meaning}`, code);
       }
+      if (applied) writeRunPage({ dir: result.reportDir, report: applied.report as unknown as PageReport, exitCode: result.exitCode, meaning: result.meaning, env, k6Version, secrets: secretsOf(env), load: loadOf(profile) });
     }
     console.log(`\n${scenario}/${profile}: k6 exit code ${result.exitCode}, ${result.meaning}`);
     console.log('reports:');

@@ -274,6 +274,12 @@ function bandText(r: ComparisonRow): string {
   return `±${(r.band * 100).toFixed(0)}% (${r.bandSource})`;
 }
 
+/** One row as the text cells every rendering shows: endpoint, metric, baseline, current, change, band, outcome. */
+export function comparisonCells(r: ComparisonRow): string[] {
+  const outcome = r.outcome === 'not compared' && r.note ? `not compared (${r.note})` : r.outcome;
+  return [r.endpoint, r.metric, num(r.baseline, r.metric), num(r.current, r.metric), signed(r.change), bandText(r), outcome];
+}
+
 /** The comparison for a terminal: regressions first, then every row. */
 export function renderComparisonText(c: Comparison, source: string): string {
   const lines = ['', `  baseline: ${c.runs} run${c.runs === 1 ? '' : 's'} from ${source}: ${c.regressions.length === 0 ? 'no regression beyond noise' : `REGRESSION in ${c.regressions.join(', ')}`}`];
