@@ -56,7 +56,7 @@ export function loadBaseline(path: string): Baseline {
   if (!existsSync(path)) {
     const named = join(BASELINES_DIR, `${path}.json`);
     if (existsSync(named)) return fromFile(named);
-    throw new Error(`--baseline ${path}: no such file or directory (nor a saved baseline named so in ${BASELINES_DIR})`);
+    throw new Error(`baseline ${path}: no such file or directory (nor a saved baseline named so in ${BASELINES_DIR})`);
   }
   if (statSync(path).isFile()) return fromFile(path);
   if (existsSync(join(path, 'summary.json'))) return fromRunDir(path);
@@ -71,7 +71,7 @@ export function loadBaseline(path: string): Baseline {
       skipped.push((err as Error).message);
     }
   }
-  if (parts.length === 0) throw new Error(`--baseline ${path}: no passing run in it${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
+  if (parts.length === 0) throw new Error(`baseline ${path}: no passing run in it${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
   return mergeBaselines(parts);
 }
 

@@ -75,7 +75,23 @@ test('50 ms more on the payment endpoints (far inside the 500 ms budgets): exit 
   assert.match(run.stdout, /REGRESSION against the baseline: .*POST \/api\/v1\/payments p50 ms/);
   const summary = JSON.parse(readFileSync(join(run.reportDir, 'summary.json'), 'utf8'));
   assert.equal(summary.failedThresholds.length, 0, 'no budget was breached: only the baseline catches this');
+  assert.equal(summary.verdict, 'fail');
   assert.match(readFileSync(join(run.reportDir, 'summary.md'), 'utf8'), /❌ regression: .*`POST \/api\/v1\/payments p50 ms`/);
+  const page = readFileSync(join(run.reportDir, 'report.html'), 'utf8');
+  assert.match(page, /FAIL/);
+  assert.match(page, /<h2>Baseline<\/h2>/);
+  assert.match(page, /slower or failing more than the baseline, beyond its noise: .*POST \/api\/v1\/payments p50 ms/);
+});
+
+test('a baseline of another load (VUS=5 against 4) is refused before any load, with the reason', { timeout: 60_000 }, async () => {
+  const child = spawn('npm', ['exec', '--', 'tsx', 'cli/run.ts', 'payment', '--baseline', baseDir], { env: { ...process.env, ...SHORT, VUS: '5' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  assert.equal(code, 2, out);
+  assert.match(out, /--baseline .* refused: the baseline is another kind of run \(load: baseline '4 VUs \(closed model\), 6s', this run '5 VUs \(closed model\), 6s'\)/);
+  assert.doesNotMatch(out, /sandbox:|running \(/, 'no load was started');
 });
 
 test('errors=2% on POST /api/v1/payments: fails on that endpoint\'s error rate, and no other endpoint\'s', { timeout: 120_000 }, async () => {

@@ -45,11 +45,12 @@ test('one baseline run uses the documented default band', () => {
   assert.equal(row.bandSource, 'default');
   assert.equal(row.band, DEFAULT_BAND['p50 ms']);
   assert.equal(row.outcome, 'within noise');
-  assert.equal(compare(one, run(ep('POST /p', 20))).rows.find((r) => r.metric === 'p50 ms')!.outcome, 'regression');
+  assert.equal(compare(one, run(ep('POST /p', 25))).rows.find((r) => r.metric === 'p50 ms')!.outcome, 'regression');
 });
 
 test('bandOf: never narrower than MIN_BAND, and three times the widest deviation', () => {
-  assert.equal(bandOf([10, 10, 10], 'p95 ms').band, MIN_BAND);
+  assert.equal(bandOf([10, 10, 10], 'p95 ms').band, MIN_BAND['p95 ms']);
+  assert.equal(bandOf([300, 300, 300], 'throughput /s').band, MIN_BAND['throughput /s']);
   assert.ok(Math.abs(bandOf([10, 12, 8, 10], 'p95 ms').band - 0.6) < 1e-9);
   assert.equal(bandOf([10], 'p95 ms').source, 'default');
 });
