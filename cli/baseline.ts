@@ -11,7 +11,7 @@ import {
   aggregateOf, BASELINE_SCHEMA, bandOf, compare, identityOf, mergeBaselines, refusal, renderComparisonMarkdown, renderComparisonText,
   type Baseline, type Comparison, type RunIdentity,
 } from '../lib/baseline.ts';
-import type { Report } from '../lib/summary.ts';
+import { renderJunit, type Report } from '../lib/summary.ts';
 
 export const BASELINE_FILE = 'baseline.json';
 export const BASELINES_DIR = join('reports', 'baselines');
@@ -102,8 +102,9 @@ export function applyBaseline(reportDir: string, baseline: Baseline, source: str
   const comparison = compare(baseline, aggregateOf(report));
   // A regression fails the run as a breached budget does: the verdict every report and the page show.
   const verdict = comparison.regressions.length > 0 && report.verdict === 'pass' ? 'fail' : report.verdict;
-  const updated = { ...report, verdict, baseline: { source, ...comparison } };
+  const updated: Report = { ...report, verdict, baseline: { source, ...comparison } };
   writeFileSync(summaryPath, JSON.stringify(updated, null, 2) + '\n');
+  if (existsSync(join(reportDir, 'junit.xml'))) writeFileSync(join(reportDir, 'junit.xml'), renderJunit(updated));
   const md = join(reportDir, 'summary.md');
   if (existsSync(md)) writeFileSync(md, readFileSync(md, 'utf8') + renderComparisonMarkdown(comparison, source));
   process.stdout.write(renderComparisonText(comparison, source));

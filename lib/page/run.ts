@@ -3,7 +3,7 @@
 // renderer for a single run and for a distributed one (plus its runners). It reads the report data
 // summary.json holds; the Node side adds what only it knows (exit code, k6 version, commit, series).
 // Pure, tested in Node.
-import { comparisonCells, type Comparison } from '../baseline.ts';
+import { comparisonCells } from '../baseline.ts';
 import type { CheckResult, EndpointResult, Report, ThresholdResult } from '../summary.ts';
 import type { TaskMixRow } from '../tasks.ts';
 import { parseExpression, parseKey } from '../verdict/thresholds.ts';
@@ -18,8 +18,6 @@ export type PageReport = Partial<Omit<Report, 'scenario' | 'profile' | 'verdict'
   verdict: 'pass' | 'fail' | 'error';
   runners?: Array<{ runner: string; segment: string; requests: number | null; exit: number | null }>;
   distributed?: { testId: string; runners: number; startSkewMs: number | null; prometheus: string };
-  /** The comparison with a baseline (`npm start -- --baseline`), when there was one. */
-  baseline?: Comparison & { source: string };
 };
 
 export interface RunFacts {

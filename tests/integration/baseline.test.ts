@@ -77,6 +77,7 @@ test('50 ms more on the payment endpoints (far inside the 500 ms budgets): exit 
   assert.equal(summary.failedThresholds.length, 0, 'no budget was breached: only the baseline catches this');
   assert.equal(summary.verdict, 'fail');
   assert.match(readFileSync(join(run.reportDir, 'summary.md'), 'utf8'), /❌ regression: .*`POST \/api\/v1\/payments p50 ms`/);
+  assert.match(readFileSync(join(run.reportDir, 'junit.xml'), 'utf8'), /name="POST \/api\/v1\/payments p50 ms" time="0">\s*<failure /);
   const page = readFileSync(join(run.reportDir, 'report.html'), 'utf8');
   assert.match(page, /FAIL/);
   assert.match(page, /<h2>Baseline<\/h2>/);

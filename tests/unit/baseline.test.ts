@@ -123,3 +123,19 @@ test('text and Markdown show baseline, current, change and band for each row', (
   const md = renderComparisonMarkdown(c, 'main');
   assert.match(md, /\| `POST \/p` \| p50 ms \| 1\.00 \| 51\.00 \| \+5000% \| ±60% \(measured\) \| ❌ regression \|/);
 });
+
+test('junit.xml: each compared row a test case, a regression a failure naming endpoint, metric and values', async () => {
+  const { renderJunit } = await import('../../lib/summary.ts');
+  const c = compare(HEALTHY, run(ep('POST /p', 51)));
+  const r = {
+    schema: 'paykit.summary/v1' as const, scenario: 'payment', profile: 'smoke', verdict: 'fail' as const, finishedAt: '', durationSeconds: 6,
+    thresholds: [], failedThresholds: [], requests: { count: 1, ratePerSecond: 1, failedRate: 0 }, latencyMs: { avg: 1, p95: 1, p99: 1, max: 1 },
+    checks: { passes: 1, fails: 0, rate: 1 }, iterations: { count: 1, ratePerSecond: 1, dropped: 0 }, taskMix: [], counters: {},
+    baseline: { source: 'main', ...c },
+  };
+  const xml = renderJunit(r);
+  const compared = c.rows.filter((x) => x.outcome !== 'not compared').length;
+  assert.match(xml, new RegExp(`<testsuites name="k6" tests="${compared}" failures="${c.regressions.length}"`));
+  assert.match(xml, /name="POST \/p p50 ms" time="0">\s*<failure message="POST \/p p50 ms regressed beyond the baseline's noise: baseline 1, current 51/);
+  assert.match(xml, /name="POST \/p error rate" time="0"><\/testcase>/);
+});
