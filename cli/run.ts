@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Baseline } from '../lib/baseline.ts';
 import { describeLoad, resolveProfile } from '../lib/profiles.ts';
-import type { PageReport } from '../lib/page/run.ts';
+import type { Report } from '../lib/summary.ts';
 import { writeRunPage } from './report-page.ts';
 import { applyBaseline, checkedBaseline, writeRunBaseline } from './baseline.ts';
 import { DEFAULTS, secretsOf } from '../lib/config.ts';
@@ -70,17 +70,17 @@ async function main(): Promise<number> {
   try {
     if (flat) return await runFlat(scenario, profile, env, k6Args, plan);
     const result = await runScenario({ scenario, profile, env, k6Args });
-    if (result.summary && result.verdict !== 'error') writeRunBaseline(result.reportDir, result.summary as never, k6Version);
+    if (result.summary && result.verdict !== 'error') writeRunBaseline(result.reportDir, result.summary as unknown as Report, k6Version);
     if (baseline && result.verdict !== 'error') {
       const applied = applyBaseline(result.reportDir, baseline, baselinePath!);
       if (applied && applied.comparison.regressions.length > 0) {
         console.log(`\nREGRESSION against the baseline: ${applied.comparison.regressions.join('; ')}`);
         const code = result.exitCode === 0 ? 99 : result.exitCode;
         const meaning = result.exitCode === 0 ? "FAILED: a regression beyond the baseline's noise" : result.meaning;
-        writeRunPage({ dir: result.reportDir, report: applied.report as unknown as PageReport, exitCode: code, meaning, env, k6Version, secrets: secretsOf(env), load: loadOf(profile) });
+        writeRunPage({ dir: result.reportDir, report: applied.report, exitCode: code, meaning, env, k6Version, secrets: secretsOf(env), load: loadOf(profile) });
         return finish(result.reportDir, `${scenario}/${profile}: exit code ${code}, ${meaning}`, code);
       }
-      if (applied) writeRunPage({ dir: result.reportDir, report: applied.report as unknown as PageReport, exitCode: result.exitCode, meaning: result.meaning, env, k6Version, secrets: secretsOf(env), load: loadOf(profile) });
+      if (applied) writeRunPage({ dir: result.reportDir, report: applied.report, exitCode: result.exitCode, meaning: result.meaning, env, k6Version, secrets: secretsOf(env), load: loadOf(profile) });
     }
     console.log(`\n${scenario}/${profile}: k6 exit code ${result.exitCode}, ${result.meaning}`);
     console.log('reports:');
