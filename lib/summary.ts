@@ -1,6 +1,7 @@
 // Turns k6's end-of-test data into our report: one stable JSON shape (docs/reports.md) and its
 // renderings for people (text, Markdown) and CI dashboards (JUnit XML). Pure, tested in Node.
 
+import type { Comparison } from './baseline.ts';
 import { endpointMetric } from './budgets.ts';
 import { parseKey } from './verdict/thresholds.ts';
 import { taskCounterName, taskMix, type ClassWeights, type TaskMixRow } from './tasks.ts';
@@ -85,6 +86,8 @@ export interface Report {
   endpoints?: EndpointResult[];
   /** What ran against what (the report page's run facts): hosts only, never a URL's credentials. */
   run?: RunFacts;
+  /** The comparison with a baseline (`npm start -- --baseline`, docs/baseline.md), when there was one. */
+  baseline?: Comparison & { source: string };
 }
 
 export interface RunFacts {
@@ -372,12 +375,23 @@ export function renderJunit(r: Report): string {
     const msg = xml(t.noData ? `${t.metric} ${t.expression}: no data, nothing was judged` : `${t.metric} ${t.expression} breached: observed ${t.stat} = ${fmt(t.observed)}`);
     return `${open}\n      <failure message="${msg}" type="threshold">${msg}</failure>\n    </testcase>`;
   });
+  // Each compared baseline row is a test case too: a regression is a failure as a breached budget is.
+  const compared = (r.baseline?.rows ?? []).filter((b) => b.outcome !== 'not compared');
+  const baselineCases = compared.map((b) => {
+    const open = `    <testcase classname="k6.${xml(r.scenario)}.${xml(r.profile)}.baseline" name="${xml(`${b.endpoint} ${b.metric}`)}" time="0">`;
+    if (b.outcome !== 'regression') return `${open}</testcase>`;
+    const msg = xml(`${b.endpoint} ${b.metric} regressed beyond the baseline's noise: baseline ${fmt(b.baseline)}, current ${fmt(b.current)}, band ${fmt(b.band)}`);
+    return `${open}\n      <failure message="${msg}" type="baseline">${msg}</failure>\n    </testcase>`;
+  });
+  const tests = r.thresholds.length + setup.length + baselineCases.length;
+  const failed = failures + compared.filter((b) => b.outcome === 'regression').length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="k6" tests="${r.thresholds.length + setup.length}" failures="${failures}" errors="${setup.length}" time="${r.durationSeconds}">`,
-    `  <testsuite name="${xml(r.scenario)}-${xml(r.profile)}" tests="${r.thresholds.length + setup.length}" failures="${failures}" errors="${setup.length}" time="${r.durationSeconds}" timestamp="${r.finishedAt}">`,
+    `<testsuites name="k6" tests="${tests}" failures="${failed}" errors="${setup.length}" time="${r.durationSeconds}">`,
+    `  <testsuite name="${xml(r.scenario)}-${xml(r.profile)}" tests="${tests}" failures="${failed}" errors="${setup.length}" time="${r.durationSeconds}" timestamp="${r.finishedAt}">`,
     ...setup,
     ...cases,
+    ...baselineCases,
     '  </testsuite>',
     '</testsuites>',
     '',

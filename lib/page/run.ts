@@ -3,6 +3,7 @@
 // renderer for a single run and for a distributed one (plus its runners). It reads the report data
 // summary.json holds; the Node side adds what only it knows (exit code, k6 version, commit, series).
 // Pure, tested in Node.
+import { comparisonCells } from '../baseline.ts';
 import type { CheckResult, EndpointResult, Report, ThresholdResult } from '../summary.ts';
 import type { TaskMixRow } from '../tasks.ts';
 import { parseExpression, parseKey } from '../verdict/thresholds.ts';
@@ -114,6 +115,9 @@ export function verdictWhy(p: RunPage): string {
     const more = breached.length > 1 ? `; and ${breached.length - 1} more budget${breached.length > 2 ? 's' : ''} broken` : '';
     return describeBreach(breached[0]!) + more;
   }
+  if (r.verdict === 'fail' && r.baseline && r.baseline.regressions.length > 0) {
+    return `slower or failing more than the baseline, beyond its noise: ${r.baseline.regressions.join(', ')}`;
+  }
   if (r.verdict === 'fail') return p.meaning;
   const n = (r.thresholds ?? []).length;
   return `every budget held: ${n} threshold${n === 1 ? '' : 's'}, ${fmt(r.requests?.count ?? 0)} requests`;
@@ -148,6 +152,18 @@ function budgets(ts: ReadonlyArray<ThresholdResult>): string {
     return [code(t.metric), code(t.expression), t.observed === null ? '–' : esc(fmt(t.observed)), `<span class="state ${s.replace(' ', '')}">${esc(s)}</span>`];
   });
   return `<h2>Budgets</h2>${table('budgets', ['metric', 'limit', 'observed', 'state'], rows, new Set([2]))}`;
+}
+
+function baselineSection(c: PageReport['baseline']): string {
+  if (!c) return '';
+  const rows = c.rows.map((row) => {
+    const cells = comparisonCells(row).map((x) => esc(x));
+    cells[0] = code(row.endpoint);
+    if (row.outcome === 'regression') cells[6] = `<span class="state breached">regression</span>`;
+    return cells;
+  });
+  const head = `${c.runs} baseline run${c.runs === 1 ? '' : 's'} from <span class="mono">${esc(c.source)}</span>: ${c.regressions.length === 0 ? 'no regression beyond noise' : `regression in ${esc(c.regressions.join(', '))}`}. Method: docs/baseline.md.`;
+  return `<h2>Baseline</h2><p class="muted">${head}</p>${table('baseline', ['endpoint', 'metric', 'baseline', 'current', 'change', 'band', 'outcome'], rows, new Set([2, 3, 4]))}`;
 }
 
 function endpointBudget(name: string, ts: ReadonlyArray<ThresholdResult>): string {
@@ -222,6 +238,7 @@ export function renderRunPage(p: RunPage, assets: PageAssets): string {
     facts(p),
     runners(p),
     budgets(ts),
+    baselineSection(r.baseline),
     endpoints(r.endpoints ?? [], ts, p.failuresByStatus),
     mix(r.taskMix ?? []),
     counters(r.counters),

@@ -202,3 +202,17 @@ test("a distributed run's series: one query per line over every runner, on one t
   assert.deepEqual(s.p95Ms, { [PAY]: [null, 712.346, null], [HEALTH]: [null, null, null] });
   assert.equal(seriesFromMatrices({ step: 2 }, 100, 104, { requestsPerSecond: [], failedRate: [], vus: [], droppedIterations: [], p95Ms: [] }, []), null);
 });
+
+test('a run failed only by its baseline: FAIL naming endpoint and metric, and a Baseline section with every row', async () => {
+  const { compare, BASELINE_SCHEMA } = await import('../../lib/baseline.ts');
+  const ep = (p50: number) => ({ name: PAY, requests: 1000, failed: 0, p50Ms: p50, p95Ms: p50 * 2, p99Ms: p50 * 3, ratePerSecond: 100 });
+  const runOf = (p50: number) => ({ finishedAt: '', durationSeconds: 10, endpoints: [ep(p50)] });
+  const c = compare({ schema: BASELINE_SCHEMA, scenario: 'payment', profile: 'smoke', load: null, k6Version: null, runs: [runOf(1), runOf(1.1)] }, runOf(60));
+  const passing = report({ [`http_req_duration{name:${PAY}}`]: { type: 'trend', values: { med: 60, 'p(95)': 120 }, thresholds: { 'p(95)<500': { ok: true } } } });
+  const html = pageOf({ ...passing, verdict: 'fail', baseline: { source: 'reports/baselines/main.json', ...c } } as never);
+  assert.match(html, /data-verdict="FAIL"/);
+  assert.match(html, /slower or failing more than the baseline, beyond its noise: POST \/api\/v1\/payments p50 ms/);
+  assert.equal(rowsOf(html, 'baseline'), c.rows.length);
+  assert.match(html, /<span class="state breached">regression<\/span>/);
+  assert.doesNotMatch(pageOf(passing), /<h2>Baseline<\/h2>/, 'no section without a baseline');
+});

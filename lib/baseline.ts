@@ -1,0 +1,314 @@
+// Regression against a baseline: is this run slower, more failing or slower-flowing than the runs it is
+// compared with, by more than those runs differ among themselves? Pure, tested in Node; the method and
+// its figures are in docs/baseline.md.
+import type { EndpointResult, Report } from './summary.ts';
+
+export const BASELINE_SCHEMA = 'paykit.baseline/v1';
+
+/** What makes two runs comparable: a baseline with another value of any of these is refused. */
+export interface RunIdentity {
+  scenario: string;
+  profile: string;
+  /** The load shape in words (lib/profiles.ts describeLoad): VUs or rate and duration. */
+  load: string | null;
+  k6Version: string | null;
+}
+
+/** One endpoint of one run: aggregates only, never samples. */
+export interface EndpointAggregate {
+  name: string;
+  requests: number;
+  failed: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  ratePerSecond: number;
+}
+
+export interface RunAggregate {
+  finishedAt: string;
+  durationSeconds: number;
+  endpoints: EndpointAggregate[];
+}
+
+/** The comparison data kept for a baseline: one or more runs of one identity. */
+export interface Baseline extends RunIdentity {
+  schema: typeof BASELINE_SCHEMA;
+  runs: RunAggregate[];
+}
+
+export type LatencyStat = 'p50' | 'p95' | 'p99';
+export type Metric = `${LatencyStat} ms` | 'error rate' | 'throughput /s';
+
+/**
+ * Requests an endpoint needs, in the current run and in every baseline run, before a percentile is
+ * compared: p95 and p99 need at least 10 samples above them, or one slow request moves them.
+ */
+export const MIN_REQUESTS: Record<LatencyStat, number> = { p50: 20, p95: 200, p99: 1000 };
+/** Throughput and error rate are compared from this many requests per run. */
+export const MIN_REQUESTS_RATE = 20;
+
+/**
+ * The band with one baseline run, where no spread can be measured: a change must exceed this fraction.
+ * Chosen from the measured spreads in docs/baseline.md (largest healthy spread of a tail percentile on
+ * a busy 2-core machine about 40%); a single run cannot say more.
+ */
+export const DEFAULT_BAND: Record<Metric, number> = { 'p50 ms': 0.5, 'p95 ms': 1, 'p99 ms': 1, 'error rate': 0, 'throughput /s': 0.5 };
+/**
+ * With several runs: band = max(MIN_BAND, SPREAD_FACTOR × the largest relative deviation from their
+ * median). The floor is there because baseline runs taken in a quiet minute cannot see the load that
+ * arrives later on a shared machine: a healthy run's throughput fell 32% against five baseline runs
+ * that agreed within 2% (docs/baseline.md, second measurement).
+ */
+export const SPREAD_FACTOR = 3;
+export const MIN_BAND: Record<Metric, number> = { 'p50 ms': 0.25, 'p95 ms': 0.25, 'p99 ms': 0.25, 'error rate': 0, 'throughput /s': 0.5 };
+/**
+ * A latency change must also exceed this many milliseconds. On a shared machine a percentile of a few
+ * milliseconds triples or quadruples when other work takes the CPU: the largest healthy changes in 20
+ * repeats were +2.3 ms on a 1 ms p50 and +12.5 ms on a 3.3 ms p95 (docs/baseline.md), so below these a
+ * relative band alone alarms on the machine's load, not on the code. About twice those, and still well
+ * under the 50 ms slowdown the gate must catch (which moves every percentile by 50 ms).
+ */
+export const MIN_LATENCY_CHANGE_MS: Record<LatencyStat, number> = { p50: 10, p95: 25, p99: 40 };
+/** One-sided significance for the error-rate test, per endpoint. */
+export const ERROR_ALPHA = 0.001;
+
+export function identityOf(r: Pick<Report, 'scenario' | 'profile' | 'run'>, k6Version: string | null): RunIdentity {
+  return { scenario: r.scenario, profile: r.profile, load: r.run?.load ?? null, k6Version };
+}
+
+export function aggregateOf(r: Pick<Report, 'finishedAt' | 'durationSeconds' | 'endpoints'>): RunAggregate {
+  const secs = r.durationSeconds > 0 ? r.durationSeconds : 1;
+  return {
+    finishedAt: r.finishedAt,
+    durationSeconds: r.durationSeconds,
+    endpoints: (r.endpoints ?? []).map((e: EndpointResult) => ({
+      name: e.name,
+      requests: e.requests,
+      failed: e.failed,
+      p50Ms: e.p50Ms ?? null,
+      p95Ms: e.p95Ms ?? null,
+      p99Ms: e.p99Ms ?? null,
+      ratePerSecond: e.requests / secs,
+    })),
+  };
+}
+
+/** Why runs of `current` cannot be compared with `baseline`, or null when they can. */
+export function refusal(baseline: RunIdentity, current: RunIdentity): string | null {
+  const diffs: string[] = [];
+  const keys: (keyof RunIdentity)[] = ['scenario', 'profile', 'load', 'k6Version'];
+  for (const k of keys) {
+    const b = baseline[k];
+    const c = current[k];
+    // An unknown k6 version (a summary.json from before it was recorded) is not a difference.
+    if (k === 'k6Version' && (b === null || c === null)) continue;
+    if (b !== c) diffs.push(`${k === 'k6Version' ? 'k6 version' : k}: baseline '${b}', this run '${c}'`);
+  }
+  return diffs.length === 0 ? null : `the baseline is another kind of run (${diffs.join('; ')})`;
+}
+
+/** Several baselines (runs saved one by one) become one, provided they are all of one identity. */
+export function mergeBaselines(parts: readonly Baseline[]): Baseline {
+  if (parts.length === 0) throw new Error('no baseline run found');
+  const first = parts[0]!;
+  for (const p of parts.slice(1)) {
+    const why = refusal(first, p);
+    if (why) throw new Error(`the baseline runs differ among themselves: ${why}`);
+  }
+  const k6Version = parts.find((p) => p.k6Version !== null)?.k6Version ?? null;
+  return { ...first, k6Version, runs: parts.flatMap((p) => p.runs) };
+}
+
+export type Outcome = 'regression' | 'improvement' | 'within noise' | 'not compared';
+
+export interface ComparisonRow {
+  endpoint: string;
+  metric: Metric;
+  baseline: number | null;
+  current: number | null;
+  /** Relative change (0.1 = 10% more); null when the baseline is 0 or a side is missing. */
+  change: number | null;
+  /** The allowed relative change; for the error rate, the highest rate the baseline makes plausible. */
+  band: number | null;
+  bandSource: 'measured' | 'default' | 'binomial test';
+  outcome: Outcome;
+  /** Why a row was not compared, or what decided it. */
+  note?: string;
+}
+
+export interface Comparison {
+  runs: number;
+  rows: ComparisonRow[];
+  /** "POST /api/v1/payments p95 ms": every regression, for the gate's message. */
+  regressions: string[];
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** The band from the baseline runs' own spread, or the default with one run. */
+export function bandOf(values: readonly number[], metric: Metric): { center: number; band: number; source: 'measured' | 'default' } {
+  const center = median(values);
+  if (values.length < 2 || center === 0) return { center, band: DEFAULT_BAND[metric], source: 'default' };
+  const spread = Math.max(...values.map((v) => Math.abs(v - center) / center));
+  return { center, band: Math.max(MIN_BAND[metric], SPREAD_FACTOR * spread), source: 'measured' };
+}
+
+/** ln Γ(x) for x > 0 (Lanczos, g = 7): accurate to about 1e-13, enough for a tail probability. */
+function lnGamma(x: number): number {
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
+  x -= 1;
+  let a = c[0]!;
+  const t = x + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i]! / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** log P(X >= k) for X ~ Binomial(n, p), summed in log space so large n does not underflow. */
+export function binomialTailLog(k: number, n: number, p: number): number {
+  if (k <= 0) return 0;
+  if (k > n) return -Infinity;
+  if (p <= 0) return -Infinity;
+  if (p >= 1) return 0;
+  const lnFact = (m: number) => lnGamma(m + 1);
+  const lnN = lnFact(n);
+  const terms: number[] = [];
+  let lnK = lnFact(k);
+  let lnNK = lnFact(n - k);
+  for (let i = k; i <= n; i++) {
+    terms.push(lnN - lnK - lnNK + i * Math.log(p) + (n - i) * Math.log1p(-p));
+    lnK += Math.log(i + 1);
+    if (n - i > 0) lnNK -= Math.log(n - i);
+    if (i > k + 50 && terms[terms.length - 1]! < terms[0]! - 40) break;
+  }
+  const max = Math.max(...terms);
+  return max + Math.log(terms.reduce((s, t) => s + Math.exp(t - max), 0));
+}
+
+function latencyRow(name: string, stat: LatencyStat, base: EndpointAggregate[], cur: EndpointAggregate): ComparisonRow {
+  const metric: Metric = `${stat} ms`;
+  const key = `${stat}Ms` as const;
+  const need = MIN_REQUESTS[stat];
+  const few = Math.min(cur.requests, ...base.map((b) => b.requests));
+  const values = base.map((b) => b[key]).filter((v): v is number => v !== null);
+  const current = cur[key];
+  if (few < need || values.length < base.length || current === null) {
+    return { endpoint: name, metric, baseline: values.length ? median(values) : null, current, change: null, band: null, bandSource: 'default', outcome: 'not compared', note: `${few} requests in a run; ${stat} is compared from ${need}` };
+  }
+  const { center, band, source } = bandOf(values, metric);
+  const change = center > 0 ? (current - center) / center : null;
+  const beyond = Math.abs(current - center) > MIN_LATENCY_CHANGE_MS[stat] && change !== null && Math.abs(change) > band;
+  const outcome: Outcome = !beyond ? 'within noise' : current > center ? 'regression' : 'improvement';
+  return { endpoint: name, metric, baseline: center, current, change, band, bandSource: source, outcome };
+}
+
+function throughputRow(name: string, base: EndpointAggregate[], cur: EndpointAggregate): ComparisonRow {
+  const metric: Metric = 'throughput /s';
+  const few = Math.min(cur.requests, ...base.map((b) => b.requests));
+  const values = base.map((b) => b.ratePerSecond);
+  if (few < MIN_REQUESTS_RATE) {
+    return { endpoint: name, metric, baseline: median(values), current: cur.ratePerSecond, change: null, band: null, bandSource: 'default', outcome: 'not compared', note: `${few} requests in a run; throughput is compared from ${MIN_REQUESTS_RATE}` };
+  }
+  const { center, band, source } = bandOf(values, metric);
+  const change = center > 0 ? (cur.ratePerSecond - center) / center : null;
+  const beyond = change !== null && Math.abs(change) > band;
+  const outcome: Outcome = !beyond ? 'within noise' : change! < 0 ? 'regression' : 'improvement';
+  return { endpoint: name, metric, baseline: center, current: cur.ratePerSecond, change, band, bandSource: source, outcome };
+}
+
+/**
+ * Errors are counts, not a spread: the baseline runs' pooled failures give a rate (with half a failure
+ * added, so a clean baseline is not taken as "can never fail"), and the current count is a regression
+ * when a binomial with that rate makes it less likely than ERROR_ALPHA. Fewer errors are an improvement
+ * only when the baseline's rate makes the current count as unlikely the other way.
+ */
+function errorRow(name: string, base: EndpointAggregate[], cur: EndpointAggregate): ComparisonRow {
+  const metric: Metric = 'error rate';
+  const n = base.reduce((s, b) => s + b.requests, 0);
+  const f = base.reduce((s, b) => s + b.failed, 0);
+  const rate = n > 0 ? f / n : null;
+  const current = cur.requests > 0 ? cur.failed / cur.requests : null;
+  if (cur.requests < MIN_REQUESTS_RATE || n < MIN_REQUESTS_RATE) {
+    return { endpoint: name, metric, baseline: rate, current, change: null, band: null, bandSource: 'binomial test', outcome: 'not compared', note: `${Math.min(cur.requests, n)} requests; the error rate is compared from ${MIN_REQUESTS_RATE}` };
+  }
+  const p0 = (f + 0.5) / (n + 1);
+  const up = Math.exp(binomialTailLog(cur.failed, cur.requests, p0));
+  // The highest failure count that is still plausible, as a rate: the band shown in the report.
+  let k = Math.floor(cur.requests * p0);
+  while (k < cur.requests && Math.exp(binomialTailLog(k + 1, cur.requests, p0)) >= ERROR_ALPHA) k++;
+  const band = k / cur.requests;
+  const down = f > 0 ? Math.exp(binomialTailLog(cur.requests - cur.failed, cur.requests, 1 - p0)) : 1;
+  const outcome: Outcome = up < ERROR_ALPHA ? 'regression' : down < ERROR_ALPHA ? 'improvement' : 'within noise';
+  const change = rate !== null && rate > 0 && current !== null ? (current - rate) / rate : null;
+  return { endpoint: name, metric, baseline: rate, current, change, band, bandSource: 'binomial test', outcome, note: `${cur.failed} of ${cur.requests} failed; up to ${k} is within the baseline's rate` };
+}
+
+/** Every endpoint of the current run against the baseline runs. An endpoint the baseline lacks is reported, not judged. */
+export function compare(baseline: Baseline, current: RunAggregate): Comparison {
+  const rows: ComparisonRow[] = [];
+  for (const cur of current.endpoints) {
+    const base = baseline.runs.map((r) => r.endpoints.find((e) => e.name === cur.name)).filter((e): e is EndpointAggregate => e !== undefined);
+    if (base.length < baseline.runs.length) {
+      rows.push({ endpoint: cur.name, metric: 'p95 ms', baseline: null, current: cur.p95Ms, change: null, band: null, bandSource: 'default', outcome: 'not compared', note: 'not in every baseline run' });
+      continue;
+    }
+    for (const stat of ['p50', 'p95', 'p99'] as const) rows.push(latencyRow(cur.name, stat, base, cur));
+    rows.push(errorRow(cur.name, base, cur));
+    rows.push(throughputRow(cur.name, base, cur));
+  }
+  const regressions = rows.filter((r) => r.outcome === 'regression').map((r) => `${r.endpoint} ${r.metric}`);
+  return { runs: baseline.runs.length, rows, regressions };
+}
+
+function num(v: number | null, metric: Metric): string {
+  if (v === null) return '-';
+  if (metric === 'error rate') return `${(v * 100).toFixed(2)}%`;
+  return v.toFixed(2);
+}
+
+const signed = (v: number | null) => (v === null ? '-' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(0)}%`);
+
+function bandText(r: ComparisonRow): string {
+  if (r.band === null) return '-';
+  if (r.metric === 'error rate') return `≤ ${(r.band * 100).toFixed(2)}% (binomial)`;
+  return `±${(r.band * 100).toFixed(0)}% (${r.bandSource})`;
+}
+
+/** One row as the text cells every rendering shows: endpoint, metric, baseline, current, change, band, outcome. */
+export function comparisonCells(r: ComparisonRow): string[] {
+  const outcome = r.outcome === 'not compared' && r.note ? `not compared (${r.note})` : r.outcome;
+  return [r.endpoint, r.metric, num(r.baseline, r.metric), num(r.current, r.metric), signed(r.change), bandText(r), outcome];
+}
+
+/** The comparison for a terminal: regressions first, then every row. */
+export function renderComparisonText(c: Comparison, source: string): string {
+  const lines = ['', `  baseline: ${c.runs} run${c.runs === 1 ? '' : 's'} from ${source}: ${c.regressions.length === 0 ? 'no regression beyond noise' : `REGRESSION in ${c.regressions.join(', ')}`}`];
+  const w = Math.max(...c.rows.map((r) => r.endpoint.length), 8);
+  lines.push(`    ${'endpoint'.padEnd(w)}  ${'metric'.padEnd(13)}  ${'baseline'.padStart(9)}  ${'current'.padStart(9)}  ${'change'.padStart(7)}  ${'band'.padEnd(22)}  outcome`);
+  for (const r of c.rows) {
+    lines.push(
+      `    ${r.endpoint.padEnd(w)}  ${r.metric.padEnd(13)}  ${num(r.baseline, r.metric).padStart(9)}  ${num(r.current, r.metric).padStart(9)}  ${signed(r.change).padStart(7)}  ${bandText(r).padEnd(22)}  ${r.outcome === 'regression' ? 'REGRESSION' : r.outcome}${r.outcome === 'not compared' && r.note ? ` (${r.note})` : ''}`,
+    );
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+export function renderComparisonMarkdown(c: Comparison, source: string): string {
+  const head = c.regressions.length === 0 ? '✅ no regression beyond noise' : `❌ regression: ${c.regressions.map((r) => `\`${r}\``).join(', ')}`;
+  const lines = [
+    '',
+    `#### Baseline (${c.runs} run${c.runs === 1 ? '' : 's'}, ${source.replace(/\|/g, '\\|')}): ${head}`,
+    '',
+    '| endpoint | metric | baseline | current | change | band | outcome |',
+    '|---|---|---:|---:|---:|---|---|',
+    ...c.rows.map((r) => `| \`${r.endpoint.replace(/\|/g, '\\|')}\` | ${r.metric} | ${num(r.baseline, r.metric)} | ${num(r.current, r.metric)} | ${signed(r.change)} | ${bandText(r)} | ${r.outcome === 'regression' ? '❌ regression' : r.outcome}${r.note && r.outcome === 'not compared' ? ` (${r.note})` : ''} |`),
+  ];
+  return lines.join('\n') + '\n';
+}
