@@ -140,8 +140,6 @@ export function defaultExcess(limit: number): number {
   return Math.min(500, Math.max(5, Math.ceil(limit / 2)));
 }
 
-export { parseRetryAfter } from './endpoints.ts';
-
 // ---------------------------------------------------------------------------------------------
 // Data generation
 

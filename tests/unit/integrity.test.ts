@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, EnvReader } from '../../lib/config.ts';
 import { isValidPan } from '../../lib/data/pan.ts';
+import { parseRetryAfter } from '../../lib/endpoints.ts';
 import { parseRateLimit } from '../../lib/rate-limit.ts';
 import {
   defaultExcess,
   generationStatusAcceptable,
   GEN_ACCEPTABLE_STATUSES,
-  parseRetryAfter,
   raceExpectation,
   raceGroup,
   raceOutcome,
