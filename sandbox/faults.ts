@@ -81,6 +81,12 @@ export class FaultInjector {
       else if (outcome === null && r.probability > 0 && Math.random() < r.probability) outcome = r;
     }
     req.faultTtfbMs = Math.round(ttfb);
+    // The injected delays travel with the response (Server-Timing, as browsers and k6 show it), so a client
+    // can tell a fault's delay from the machine's own slowness without timing the request itself.
+    const timings: string[] = [];
+    if (delay >= 1) timings.push(`fault-latency;dur=${Math.round(delay)}`);
+    if (ttfb >= 1) timings.push(`fault-ttfb;dur=${Math.round(ttfb)}`);
+    if (timings.length > 0) reply.header('server-timing', timings.join(', '));
     const act = (): void => {
       if (outcome === null) {
         done();

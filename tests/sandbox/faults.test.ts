@@ -76,16 +76,26 @@ describe('faults over HTTP', () => {
     return [v, performance.now() - t0];
   };
 
+  /** The delay the sandbox says it injected (its Server-Timing header), 0 when none. */
+  const injected = (headers: Headers, name: 'fault-latency' | 'fault-ttfb'): number => {
+    const m = new RegExp(`${name};dur=(\\d+)`).exec(headers.get('server-timing') ?? '');
+    return m ? Number(m[1]) : 0;
+  };
+
+  // Wall-clock bounds are only lower bounds (a delay cannot be shorter than injected); that an unscoped
+  // route was not delayed is read from the sandbox's own account, which a busy machine cannot skew.
   test('latency slows only the scoped route', async () => {
     await setFaults('latency=250ms@GET /api/v1/stats');
     try {
       const [slow, slowMs] = await timed(() => api.pay('GET', '/api/v1/stats'));
       assert.equal(slow.status, 200);
+      assert.equal(injected(slow.headers, 'fault-latency'), 250);
       assert.ok(slowMs >= 240, `stats took ${slowMs.toFixed(0)} ms`);
-      const [, fastMs] = await timed(() => api.pay('GET', '/api/v1/payments/pay_x'));
-      assert.ok(fastMs < 200, `unscoped route took ${fastMs.toFixed(0)} ms`);
-      const [, adminMs] = await timed(() => api.pay('GET', '/admin/faults'));
-      assert.ok(adminMs < 200, 'admin is never faulted');
+      const fast = await api.pay('GET', '/api/v1/payments/pay_x');
+      assert.equal(fast.status, 404);
+      assert.equal(fast.headers.get('server-timing'), null, 'unscoped route not delayed');
+      const admin = await api.pay('GET', '/admin/faults');
+      assert.equal(admin.headers.get('server-timing'), null, 'admin is never faulted');
     } finally {
       await api.pay('DELETE', '/admin/faults');
     }
@@ -94,9 +104,13 @@ describe('faults over HTTP', () => {
   test('uniform latency stays within its range', async () => {
     await setFaults('latency=100ms..200ms@/api/v1/stats');
     try {
-      const times = await Promise.all(Array.from({ length: 10 }, () => timed(() => api.bank('GET', '/api/v1/stats')).then(([, ms]) => ms)));
-      assert.ok(Math.min(...times) >= 95, `min ${Math.min(...times)}`);
-      assert.ok(Math.max(...times) < 400, `max ${Math.max(...times)}`);
+      const results = await Promise.all(Array.from({ length: 10 }, () => timed(() => api.bank('GET', '/api/v1/stats'))));
+      for (const [r, ms] of results) {
+        const d = injected(r.headers, 'fault-latency');
+        assert.ok(d >= 100 && d <= 200, `injected ${d} ms`);
+        assert.ok(ms >= d - 5, `took ${ms.toFixed(0)} ms, less than the ${d} ms injected`);
+      }
+      assert.ok(new Set(results.map(([r]) => injected(r.headers, 'fault-latency'))).size > 1, 'delays vary');
     } finally {
       await api.pay('DELETE', '/admin/faults');
     }
@@ -147,7 +161,8 @@ describe('faults over HTTP', () => {
       const t0 = performance.now();
       await assert.rejects(fetch(`${sb.bankingUrl}/api/v1/audit/verify`, { headers: AUTH }));
       const held = performance.now() - t0;
-      assert.ok(held >= 280 && held < 2000, `held ${held.toFixed(0)} ms`);
+      // the upper bound only tells 'closed after its hold' from 'held until the client gave up'
+      assert.ok(held >= 280 && held < 10_000, `held ${held.toFixed(0)} ms`);
       assert.equal((await api.pay('GET', '/health')).status, 200);
     } finally {
       await api.pay('DELETE', '/admin/faults');
@@ -165,10 +180,12 @@ describe('faults over HTTP', () => {
       });
       const headersMs = performance.now() - t0;
       assert.equal(res.status, 200);
+      assert.equal(injected(res.headers, 'fault-ttfb'), 300);
       assert.equal((await res.text()).trim().split('\n').length, 10);
       assert.ok(headersMs >= 290, `headers after ${headersMs.toFixed(0)} ms`);
       const [r, ms] = await timed(() => api.pay('GET', '/api/v1/stats'));
       assert.equal(r.status, 200);
+      assert.equal(injected(r.headers, 'fault-ttfb'), 200);
       assert.ok(ms >= 190, `stats after ${ms.toFixed(0)} ms`);
     } finally {
       await api.pay('DELETE', '/admin/faults');
