@@ -148,7 +148,7 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
   if (existsSync(summaryPath)) {
     summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Record<string, unknown>;
   }
-  // k6 passes a threshold whose metric got no sample; the report does not (lib/summary.ts, "no data"),
+  // k6 passes a threshold whose metric got no sample; the report does not (lib/verdict/from-summary.ts, "no data"),
   // and a run the report failed must not exit 0.
   if (exitCode === 0 && summary?.verdict === 'fail') exitCode = 99;
   const meaning = describeExitCode(exitCode);

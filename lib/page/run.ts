@@ -4,7 +4,7 @@
 // summary.json holds; the Node side adds what only it knows (exit code, k6 version, commit, series).
 // Pure, tested in Node.
 import { comparisonCells } from '../baseline.ts';
-import type { CheckResult, EndpointResult, Report, ThresholdResult } from '../summary.ts';
+import type { CheckResult, EndpointResult, Report, ThresholdResult } from '../verdict/report-data.ts';
 import type { TaskMixRow } from '../tasks.ts';
 import { parseExpression, parseKey } from '../verdict/thresholds.ts';
 import { chartsSection } from './charts.ts';

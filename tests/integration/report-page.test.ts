@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { runScenario, type RunResult } from '../../cli/run-scenario.ts';
 import { startSandboxProcess } from '../../cli/sandbox-process.ts';
 import { PALETTE } from '../../lib/page/charts.ts';
-import type { Report } from '../../lib/summary.ts';
+import type { Report } from '../../lib/verdict/report-data.ts';
 import { colourShare, renderPage, screenshot } from '../helpers/browser.ts';
 import { FAST } from '../helpers/k6.ts';
 import { needing } from '../helpers/system.ts';

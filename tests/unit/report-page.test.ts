@@ -3,7 +3,7 @@
 // tests/integration/report-page.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildReport } from '../../lib/summary.ts';
+import { buildReport } from '../../lib/verdict/from-summary.ts';
 import { chartSpecs } from '../../lib/page/charts.ts';
 import { examplesFromLog, exampleLine, lastErrorMessage, maskPans } from '../../lib/page/failures.ts';
 import { CSP } from '../../lib/page/html.ts';
