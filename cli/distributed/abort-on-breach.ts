@@ -2,8 +2,7 @@
 // second over everything they wrote so far, with the verdict's own code (lib/verdict/from-prometheus.ts);
 // the first certain breach stops every runner, as k6 stops itself in a single run. Used by the local and
 // the remote coordinator.
-import { judgeThresholds } from '../../lib/verdict/from-prometheus.ts';
-import type { PromReader } from '../../lib/verdict/promql.ts';
+import { judgeThresholds, type PromReader } from '../../lib/verdict/from-prometheus.ts';
 import type { Threshold } from '../../lib/verdict/thresholds.ts';
 import { stopAll, type Endpoint } from './runners.ts';
 

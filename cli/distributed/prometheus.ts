@@ -4,7 +4,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selector, type PromReader, type PromSample } from '../../lib/verdict/promql.ts';
+import type { PromReader, PromSample } from '../../lib/verdict/from-prometheus.ts';
+import { selector } from '../../lib/verdict/promql.ts';
 import { freePort, stopChild } from '../processes.ts';
 
 export interface Prometheus {

@@ -1,5 +1,5 @@
 // A run judged from Prometheus: what its k6 processes wrote (remote-write, one series per tag set, every
-// runner with its `runner` label) read through a PromReader (promql.ts; the HTTP client is
+// runner with its `runner` label) read through a PromReader (below; the HTTP client is
 // cli/distributed/prometheus.ts), next to whatever exact totals the processes left. Used by the local
 // coordinator, the remote coordinator and `npm run verdict`, so all three judge alike. Missing runner
 // data (none, fewer runners than expected, a total that does not add up) is an error, never a pass.
@@ -7,9 +7,35 @@
 import { taskCounterName, type TaskMixRow } from '../tasks.ts';
 import { noLatency } from './assemble.ts';
 import { exactCounter, judge, judgeNoData, unjudged, type Judged, type Observation } from './judge.ts';
-import { cumulative, planThreshold, resolveSeries, scalar, selector, type PromReader } from './promql.ts';
+import { cumulative, planThreshold, resolveSeries, selector } from './promql.ts';
 import type { Report } from './report-data.ts';
 import type { Threshold } from './thresholds.ts';
+
+/** One sample of an instant vector, as Prometheus's HTTP API gives it. */
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+/**
+ * What a verdict reads of Prometheus. The judging is pure; this is its one door to the server
+ * (cli/distributed/prometheus.ts answers it over HTTP; a unit test can answer it from a table).
+ */
+export interface PromReader {
+  readonly url: string;
+  /** An instant query at `time` (seconds): the server's default "now" would look back only 5 minutes. */
+  query(promql: string, time: number): Promise<PromSample[]>;
+  /** A label's values over the series of one test id, from a day before `time`. */
+  labelValues(label: string, testId: string, time: number): Promise<string[]>;
+}
+
+/** One number from a query that sums to a single sample; null when there is no data. */
+export async function scalar(prom: PromReader, promql: string, time: number): Promise<number | null> {
+  const r = await prom.query(promql, time);
+  if (r.length === 0) return null;
+  const v = Number(r[0]!.value[1]);
+  return Number.isFinite(v) ? v : null;
+}
 
 export interface EvaluateInput {
   prom: PromReader;

@@ -1,5 +1,5 @@
 // Threshold -> PromQL over the series k6's Prometheus remote-write output writes (one series per tag set,
-// every runner with its own `runner` label), and the reader a verdict queries them through. Pure, tested in Node.
+// every runner with its own `runner` label). Pure, tested in Node.
 //
 // Counters are read as cumulative values (last_over_time), never with increase(): increase() over the
 // run window extrapolates. Trends are native histograms summed across runners before the quantile, so a
@@ -95,30 +95,4 @@ export function planThreshold(t: Threshold, series: MetricSeries, testId: string
       return unsupported();
     }
   }
-}
-
-/** One sample of an instant vector, as Prometheus's HTTP API gives it. */
-export interface PromSample {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
-/**
- * What a verdict reads of Prometheus. The judging is pure; this is its one door to the server
- * (cli/distributed/prometheus.ts answers it over HTTP; a unit test can answer it from a table).
- */
-export interface PromReader {
-  readonly url: string;
-  /** An instant query at `time` (seconds): the server's default "now" would look back only 5 minutes. */
-  query(promql: string, time: number): Promise<PromSample[]>;
-  /** A label's values over the series of one test id, from a day before `time`. */
-  labelValues(label: string, testId: string, time: number): Promise<string[]>;
-}
-
-/** One number from a query that sums to a single sample; null when there is no data. */
-export async function scalar(prom: PromReader, promql: string, time: number): Promise<number | null> {
-  const r = await prom.query(promql, time);
-  if (r.length === 0) return null;
-  const v = Number(r[0]!.value[1]);
-  return Number.isFinite(v) ? v : null;
 }
