@@ -4,12 +4,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { secretsOf } from '../lib/config.ts';
-import type { PageReport } from '../lib/page/run.ts';
+import type { PageReport } from '../lib/report/page/run.ts';
 import { describeLoad, PROFILE_NAMES, resolveProfile } from '../lib/profiles.ts';
 import { ensureK6, k6Env } from './k6.ts';
 import { redactingStream, redactReportDir, writeReportFile } from './report-files.ts';
 import { DASHBOARD_FILE, EVENTS_FILE, writeRunPage } from './report-page.ts';
-import { examplesFromLog, FAILURE_TAG, lastErrorMessage } from '../lib/page/failures.ts';
+import { examplesFromLog, FAILURE_TAG, lastErrorMessage } from '../lib/report/page/failures.ts';
 
 export interface RunResult {
   scenario: string;
@@ -121,7 +121,7 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
     stdio: ['inherit', opts.quiet ? 'ignore' : 'inherit', 'pipe'],
   });
   let stderrTail = '';
-  // k6's log lines that carry a check's first failed response (lib/page/failures.ts), bounded: one per
+  // k6's log lines that carry a check's first failed response (lib/report/page/failures.ts), bounded: one per
   // VU and check at most, and the page keeps the first of each check.
   const exampleLines: string[] = [];
   let partial = '';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { DEFAULTS, secretsOf } from '../lib/config.ts';
-import type { RunSeries } from '../lib/page/series.ts';
+import type { RunSeries } from '../lib/report/page/series.ts';
 import { assembleReport, withMergedPercentiles } from '../lib/verdict/assemble.ts';
 import { endpointCounts, judgeRun, scalar, SETUP_RUNNER, type PromReader } from '../lib/verdict/from-prometheus.ts';
 import { selector } from '../lib/verdict/promql.ts';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { secretsOf } from '../../lib/config.ts';
-import type { RunSeries } from '../../lib/page/series.ts';
+import type { RunSeries } from '../../lib/report/page/series.ts';
 import { assembleReport, noLatency, reportedSkew, sumCounts } from '../../lib/verdict/assemble.ts';
 import { judgeRun } from '../../lib/verdict/from-prometheus.ts';
 import { unjudged, type Judged } from '../../lib/verdict/judge.ts';

@@ -1,8 +1,8 @@
-// Runs the report page's range queries (lib/page/prom-series.ts) against the Prometheus a distributed
+// Runs the report page's range queries (lib/report/page/prom-series.ts) against the Prometheus a distributed
 // run wrote to, while it is still up. A query that fails leaves the page without charts, never the run
 // without its verdict.
-import { rangeQueries, seriesFromMatrices, type Matrix } from '../../lib/page/prom-series.ts';
-import type { RunSeries } from '../../lib/page/series.ts';
+import { rangeQueries, seriesFromMatrices, type Matrix } from '../../lib/report/page/prom-series.ts';
+import type { RunSeries } from '../../lib/report/page/series.ts';
 
 async function rangeQuery(url: string, promql: string, start: number, end: number, step: number): Promise<Matrix> {
   const body = new URLSearchParams({ query: promql, start: start.toFixed(0), end: end.toFixed(0), step: String(step) });

@@ -1,6 +1,6 @@
 // The one renderer of the report data (lib/verdict/report-data.ts), whoever judged the run: text for the
 // terminal, Markdown for a CI job summary, JUnit XML for CI dashboards, the JSON itself; a run judged
-// from Prometheus adds its runners. report.html is lib/page/run.ts, fed by the same data. Pure, tested
+// from Prometheus adds its runners. report.html is page/run.ts beside it, fed by the same data. Pure, tested
 // in Node; k6's handleSummary and the Node tools (cli/report-page.ts) write what this returns.
 import type { DistributedReport, Report, ThresholdResult } from '../verdict/report-data.ts';
 

@@ -1,5 +1,5 @@
 // The report data: one schema for every run, single or distributed, judged from k6's summary or from
-// Prometheus (docs/reports.md). Every renderer (lib/report/render.ts, lib/page/) reads this and nothing
+// Prometheus (docs/reports.md). Every renderer (lib/report/render.ts, lib/report/page/) reads this and nothing
 // else. Pure types and the exit code a verdict gives.
 import type { Comparison } from '../baseline.ts';
 import type { TaskMixRow } from '../tasks.ts';

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runScenario, type RunResult } from '../../cli/run-scenario.ts';
 import { startSandboxProcess } from '../../cli/sandbox-process.ts';
-import { PALETTE } from '../../lib/page/charts.ts';
+import { PALETTE } from '../../lib/report/page/charts.ts';
 import type { Report } from '../../lib/verdict/report-data.ts';
 import { colourShare, renderPage, screenshot } from '../helpers/browser.ts';
 import { FAST } from '../helpers/k6.ts';
