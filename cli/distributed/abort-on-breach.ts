@@ -4,14 +4,14 @@
 // the remote coordinator.
 import { judgeThresholds, type PromReader } from '../../lib/verdict/from-prometheus.ts';
 import type { Threshold } from '../../lib/verdict/thresholds.ts';
-import { stopAll, type Endpoint } from './runners.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Live {
   prom: PromReader;
   testId: string;
-  runners: readonly Endpoint[];
+  /** Stops every runner (through their REST APIs: runners.ts stopAll). */
+  stopRunners: () => Promise<void>;
   thresholds: readonly Threshold[];
   started: number;
   released: number;
@@ -37,7 +37,7 @@ export async function abortOnBreach(l: Live, abort: { by: string | null; done: b
     if (breach && !abort.done) {
       abort.by = `${breach.result.metric}: ${breach.result.expression}`;
       l.log(`abortOnFail threshold breached over all runners (${abort.by}, observed ${breach.result.observed}): stopping every runner`);
-      await stopAll(l.runners);
+      await l.stopRunners();
       return;
     }
   }

@@ -17,7 +17,7 @@ import { checkRunNames, timestamp } from '../run-scenario.ts';
 import { abortOnBreach } from './abort-on-breach.ts';
 import { prometheusSeries } from './series.ts';
 import { usePrometheus } from './prometheus.ts';
-import { ENDED, launch, ownChecks, ownRequests, release, segments, setupOnce, stop, teardownOnce, testStatus, waitReady, type Endpoint, type K6Process } from './runners.ts';
+import { ENDED, launch, ownChecks, ownRequests, release, segments, setupOnce, stop, stopAll, teardownOnce, testStatus, waitReady, type Endpoint, type K6Process } from './runners.ts';
 
 export interface DistributedOptions {
   scenario: string;
@@ -93,7 +93,7 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
       skewMs = await release(runners);
       released = Date.now();
       log(`released ${runners.length} runner${runners.length === 1 ? '' : 's'}; start skew ${skewMs.toFixed(1)} ms (first release request to last acknowledgement)`);
-      const live = { prom: prom.reader, testId, runners, thresholds, started, released, log };
+      const live = { prom: prom.reader, testId, stopRunners: () => stopAll(runners), thresholds, started, released, log };
       await Promise.all([watch(runners, errors, abort, { checks, endedAt }).finally(() => (abort.done = true)), abortOnBreach(live, abort)]);
     } catch (e) {
       errors.push((e as Error).message || String(e));

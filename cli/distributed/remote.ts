@@ -141,7 +141,7 @@ export async function runRemote(o: RemoteOptions): Promise<{ report: Distributed
     skewMs = await release(runners);
     released = Date.now();
     log(`released ${runners.length} remote runners; start skew ${skewMs.toFixed(1)} ms; test id ${o.testId}`);
-    const live = { prom: prom.reader, testId: o.testId, runners, thresholds, started, released, log };
+    const live = { prom: prom.reader, testId: o.testId, stopRunners: () => stopAll(runners), thresholds, started, released, log };
     await Promise.all([watchRemote(runners, errors, abort).finally(() => (abort.done = true)), abortOnBreach(live, abort)]);
   } catch (e) {
     errors.push((e as Error).message || String(e));
