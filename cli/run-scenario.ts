@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { secretsOf } from '../lib/config.ts';
 import type { PageReport } from '../lib/report/page/run.ts';
 import { describeLoad, PROFILE_NAMES, resolveProfile } from '../lib/profiles.ts';
+import { verdictOfExitCode, type Verdict } from '../lib/verdict/report-data.ts';
 import { ensureK6, k6Env } from './k6.ts';
 import { redactingStream, redactReportDir, writeReportFile } from './report-files.ts';
 import { DASHBOARD_FILE, EVENTS_FILE, writeRunPage } from './report-page.ts';
@@ -15,7 +16,7 @@ export interface RunResult {
   scenario: string;
   profile: string;
   exitCode: number;
-  verdict: 'pass' | 'fail' | 'error';
+  verdict: Verdict;
   reportDir: string;
   /** What the exit code means, in words. */
   meaning: string;
@@ -152,7 +153,7 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
   // and a run the report failed must not exit 0.
   if (exitCode === 0 && summary?.verdict === 'fail') exitCode = 99;
   const meaning = describeExitCode(exitCode);
-  const verdict = exitCode === 0 ? 'pass' : exitCode === 99 ? 'fail' : 'error';
+  const verdict = verdictOfExitCode(exitCode);
   if (!summary || verdict === 'error') {
     // k6 did not get to handleSummary (setup aborted, script error): leave a report that says why.
     summary = {

@@ -102,3 +102,8 @@ export interface DistributedReport extends Report {
 export function exitCodeOf(verdict: Verdict): number {
   return verdict === 'pass' ? 0 : verdict === 'fail' ? 99 : 1;
 }
+
+/** The verdict a k6 exit code stands for: the inverse of exitCodeOf (k6's other codes are errors). */
+export function verdictOfExitCode(code: number): Verdict {
+  return code === 0 ? 'pass' : code === 99 ? 'fail' : 'error';
+}
