@@ -16,7 +16,7 @@ import { DASHBOARD_FILE, EVENTS_FILE, writeRunPage } from '../cli/report-page.ts
 import { startSandboxProcess } from '../cli/sandbox-process.ts';
 import { dashboardPeriod } from '../cli/run-scenario.ts';
 import { durationSeconds } from '../lib/profiles.ts';
-import { FAILURE_TAG } from '../lib/page/failures.ts';
+import { FAILURE_TAG } from '../lib/report/page/failures.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

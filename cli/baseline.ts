@@ -11,7 +11,8 @@ import {
   aggregateOf, BASELINE_SCHEMA, bandOf, compare, identityOf, mergeBaselines, refusal, renderComparisonMarkdown, renderComparisonText,
   type Baseline, type Comparison, type RunIdentity,
 } from '../lib/baseline.ts';
-import { renderJunit, type Report } from '../lib/summary.ts';
+import { renderJunit } from '../lib/report/render.ts';
+import type { Report } from '../lib/verdict/report-data.ts';
 
 export const BASELINE_FILE = 'baseline.json';
 export const BASELINES_DIR = join('reports', 'baselines');

@@ -11,17 +11,14 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS, secretsOf } from '../lib/config.ts';
-import { renderJunit, renderMarkdown, renderText, type Report } from '../lib/summary.ts';
-import { errorBoundText, exitCodeOf, type DistributedReport } from '../lib/verdict/report.ts';
-import type { RunSeries } from '../lib/page/series.ts';
-import { writeRunPage } from './report-page.ts';
+import { exitCodeOf } from '../lib/verdict/report-data.ts';
+import { writeReports } from './report-page.ts';
 import { prometheusSeries } from './distributed/series.ts';
 import { runDistributed } from './distributed/coordinator.ts';
 import { waitForClaims } from './distributed/claims.ts';
 import { runRemote } from './distributed/remote.ts';
 import { timestamp } from './run-scenario.ts';
 import { mkdirSync } from 'node:fs';
-import { redactReportDir, writeReportFile } from './report-files.ts';
 import { targetsOrSandbox } from './sandbox-process.ts';
 import { ensureK6 } from './k6.ts';
 
@@ -73,40 +70,6 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   }
   if (!Number.isInteger(runners) || runners < 1 || runners > 64) throw new Error(`--runners must be a whole number from 1 to 64, got '${runners}'`);
   return { scenario, runners, profile };
-}
-
-/** The runner table and, for an error, why: appended to the single-run rendering. */
-export function renderRunners(r: DistributedReport): string {
-  const lines = ['  runners  (segment, requests, exit)'];
-  for (const row of r.runners) lines.push(`    ${row.runner.padEnd(6)} ${row.segment.padEnd(16)} ${String(row.requests ?? '-').padStart(8)}  exit ${row.exit ?? '-'}`);
-  lines.push(`  start skew ${r.distributed.startSkewMs ?? '-'} ms; test id ${r.distributed.testId}`);
-  if (r.error) lines.push('', `  ERROR: ${r.error}`);
-  return lines.join('\n') + '\n';
-}
-
-/** Writes summary.json, summary.md, junit.xml, summary.txt and report.html; returns the stdout text. */
-export function writeReports(dir: string, r: DistributedReport, secrets: readonly string[], series: RunSeries | null = null, k6Version: string | null = null): string {
-  // The single-run renderers read `verdict` only to print PASS/FAIL; an error prints FAIL plus the reason below.
-  const asReport = r as unknown as Report;
-  const text = renderText(asReport).replace(/: FAIL \(/, r.verdict === 'error' ? ': ERROR (' : ': FAIL (') + renderRunners(r);
-  writeReportFile(join(dir, 'summary.json'), JSON.stringify(r, null, 2) + '\n', secrets);
-  writeReportFile(join(dir, 'summary.md'), renderMarkdown(asReport) + '\n```\n' + renderRunners(r) + '```\n', secrets);
-  writeReportFile(join(dir, 'junit.xml'), renderJunit(asReport), secrets);
-  writeReportFile(join(dir, 'summary.txt'), text, secrets);
-  const exitCode = exitCodeOf(r.verdict);
-  writeRunPage({
-    dir,
-    report: r,
-    exitCode,
-    meaning: r.verdict === 'pass' ? 'every threshold held over all runners' : r.verdict === 'fail' ? 'a threshold was breached over all runners' : 'error',
-    env: process.env,
-    k6Version,
-    secrets,
-    series,
-    errorBound: errorBoundText(),
-  });
-  redactReportDir(dir, secrets);
-  return text;
 }
 
 async function main(): Promise<number> {

@@ -1,18 +1,24 @@
-// Writes report.html, the page a reviewer opens, after k6 has exited: from the run's summary.json, the
-// web dashboard's event record (its per-period aggregates: the charts) and what only Node knows (exit
-// code, k6 version, git commit). uPlot is read from node_modules here and inlined, so the page needs
-// nothing else. Written through the scrubbing writer like every report file.
+// Writes a run's report files from its report data, through the scrubbing writer like every report file:
+// report.html, the page a reviewer opens (from the report data, the web dashboard's event record or
+// Prometheus's series for the charts, and what only Node knows: exit code, k6 version, git commit), and
+// for a run judged here from Prometheus also summary.json, summary.md, junit.xml and summary.txt (k6's
+// handleSummary writes those of a single run itself, with the same renderer: lib/report/render.ts).
+// uPlot is read from node_modules here and inlined, so the page needs nothing else.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { urlHost } from '../lib/config.ts';
-import type { PageAssets } from '../lib/page/html.ts';
-import { renderRunPage, type FailureExample, type PageReport, type RunFacts, type RunPage } from '../lib/page/run.ts';
-import { parseRecord, seriesFromRecord, type RunSeries } from '../lib/page/series.ts';
-import { renderSuitePage, type SuitePageRow } from '../lib/page/suite.ts';
-import { writeReportFile } from './report-files.ts';
+import type { PageAssets } from '../lib/report/page/html.ts';
+import type { FailureExample } from '../lib/report/page/failures.ts';
+import { renderRunPage, type PageReport, type RunFacts, type RunPage } from '../lib/report/page/run.ts';
+import { parseRecord, seriesFromRecord, type RunSeries } from '../lib/report/page/series.ts';
+import { renderSuitePage, type SuitePageRow } from '../lib/report/page/suite.ts';
+import { renderReport } from '../lib/report/render.ts';
+import { errorBoundText } from '../lib/verdict/from-prometheus.ts';
+import { exitCodeOf, type DistributedReport } from '../lib/verdict/report-data.ts';
+import { redactReportDir, writeReportFile } from './report-files.ts';
 
 /** k6's own dashboard export and its event record, next to our report.html. */
 export const DASHBOARD_FILE = 'dashboard.html';
@@ -117,4 +123,26 @@ export function writeSuitePage(dir: string, suite: Parameters<typeof renderSuite
   const path = join(dir, 'report.html');
   writeReportFile(path, renderSuitePage(suite, rows), secrets);
   return path;
+}
+
+/** Writes summary.json, summary.md, junit.xml, summary.txt and report.html of a run judged from Prometheus; returns the stdout text. */
+export function writeReports(dir: string, r: DistributedReport, secrets: readonly string[], series: RunSeries | null = null, k6Version: string | null = null): string {
+  const files = renderReport(r);
+  writeReportFile(join(dir, 'summary.json'), files.json, secrets);
+  writeReportFile(join(dir, 'summary.md'), files.md, secrets);
+  writeReportFile(join(dir, 'junit.xml'), files.junit, secrets);
+  writeReportFile(join(dir, 'summary.txt'), files.text, secrets);
+  writeRunPage({
+    dir,
+    report: r,
+    exitCode: exitCodeOf(r.verdict),
+    meaning: r.verdict === 'pass' ? 'every threshold held over all runners' : r.verdict === 'fail' ? 'a threshold was breached over all runners' : 'error',
+    env: process.env,
+    k6Version,
+    secrets,
+    series,
+    errorBound: errorBoundText(),
+  });
+  redactReportDir(dir, secrets);
+  return files.text;
 }

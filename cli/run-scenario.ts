@@ -4,18 +4,19 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { secretsOf } from '../lib/config.ts';
-import type { PageReport } from '../lib/page/run.ts';
+import type { PageReport } from '../lib/report/page/run.ts';
 import { describeLoad, PROFILE_NAMES, resolveProfile } from '../lib/profiles.ts';
+import { verdictOfExitCode, type Verdict } from '../lib/verdict/report-data.ts';
 import { ensureK6, k6Env } from './k6.ts';
 import { redactingStream, redactReportDir, writeReportFile } from './report-files.ts';
 import { DASHBOARD_FILE, EVENTS_FILE, writeRunPage } from './report-page.ts';
-import { examplesFromLog, FAILURE_TAG, lastErrorMessage } from '../lib/page/failures.ts';
+import { examplesFromLog, FAILURE_TAG, lastErrorMessage } from '../lib/report/page/failures.ts';
 
 export interface RunResult {
   scenario: string;
   profile: string;
   exitCode: number;
-  verdict: 'pass' | 'fail' | 'error';
+  verdict: Verdict;
   reportDir: string;
   /** What the exit code means, in words. */
   meaning: string;
@@ -121,7 +122,7 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
     stdio: ['inherit', opts.quiet ? 'ignore' : 'inherit', 'pipe'],
   });
   let stderrTail = '';
-  // k6's log lines that carry a check's first failed response (lib/page/failures.ts), bounded: one per
+  // k6's log lines that carry a check's first failed response (lib/report/page/failures.ts), bounded: one per
   // VU and check at most, and the page keeps the first of each check.
   const exampleLines: string[] = [];
   let partial = '';
@@ -148,11 +149,11 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
   if (existsSync(summaryPath)) {
     summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Record<string, unknown>;
   }
-  // k6 passes a threshold whose metric got no sample; the report does not (lib/summary.ts, "no data"),
+  // k6 passes a threshold whose metric got no sample; the report does not (lib/verdict/from-summary.ts, "no data"),
   // and a run the report failed must not exit 0.
   if (exitCode === 0 && summary?.verdict === 'fail') exitCode = 99;
   const meaning = describeExitCode(exitCode);
-  const verdict = exitCode === 0 ? 'pass' : exitCode === 99 ? 'fail' : 'error';
+  const verdict = verdictOfExitCode(exitCode);
   if (!summary || verdict === 'error') {
     // k6 did not get to handleSummary (setup aborted, script error): leave a report that says why.
     summary = {

@@ -2,24 +2,25 @@
 //
 // The global verdict of a distributed test, from the Prometheus its runners wrote to: for runners the
 // coordinator did not start (docker compose, the k6-operator), or to judge again later. It reads the
-// thresholds from the bundle as the coordinator does, judges them with the same code (judge-run.ts),
+// thresholds from the bundle as the coordinator does, judges them with the same code (lib/verdict/from-prometheus.ts),
 // prints the same table and writes the same reports. Exit 0 pass, 99 a threshold breached, 1 an error:
 // no data for the test id, fewer runners than --runners, a threshold the data cannot decide.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { DEFAULTS, secretsOf } from '../lib/config.ts';
-import { assembleReport, exitCodeOf, withMergedPercentiles, type DistributedReport } from '../lib/verdict/report.ts';
-import { inspectThresholds } from './distributed/coordinator.ts';
-import { judgeRun, SETUP_RUNNER } from './distributed/judge-run.ts';
-import { scalarQuery, usePrometheus } from './distributed/prometheus.ts';
-import { writeReports } from './distributed.ts';
-import { ensureK6 } from './k6.ts';
-import { checkRunNames, timestamp } from './run-scenario.ts';
+import type { RunSeries } from '../lib/report/page/series.ts';
+import { assembleReport, withMergedPercentiles } from '../lib/verdict/assemble.ts';
+import { endpointCounts, judgeRun, scalar, SETUP_RUNNER, type PromReader } from '../lib/verdict/from-prometheus.ts';
 import { selector } from '../lib/verdict/promql.ts';
-import type { RunSeries } from '../lib/page/series.ts';
-import { endpointCounts, prometheusSeries } from './distributed/series.ts';
+import { exitCodeOf, type DistributedReport } from '../lib/verdict/report-data.ts';
 import { parseKey } from '../lib/verdict/thresholds.ts';
+import { inspectThresholds } from './bundle.ts';
+import { usePrometheus } from './distributed/prometheus.ts';
+import { prometheusSeries } from './distributed/series.ts';
+import { ensureK6 } from './k6.ts';
+import { writeReports } from './report-page.ts';
+import { checkRunNames, timestamp } from './run-scenario.ts';
 
 const USAGE = 'usage: npm run verdict -- --scenario <s> --testid <id> --prometheus <url> [--runners N] [--profile P] [--reports DIR]';
 
@@ -62,8 +63,8 @@ export function parseVerdictArgs(argv: readonly string[], env: NodeJS.ProcessEnv
  * How far back the test's float series reach: its first sample, found on a one-minute grid (timestamp()
  * gives the sample's own time), plus margin. A test older than a day is not found: an error, not a pass.
  */
-async function rangeOf(url: string, testId: string, time: number): Promise<number> {
-  const first = await scalarQuery(url, `min(min_over_time(timestamp(k6_iterations_total${selector(testId)})[24h:1m]))`, time);
+async function rangeOf(prom: PromReader, testId: string, time: number): Promise<number> {
+  const first = await scalar(prom, `min(min_over_time(timestamp(k6_iterations_total${selector(testId)})[24h:1m]))`, time);
   return first === null ? 3600 : time - first + 120;
 }
 
@@ -74,8 +75,8 @@ export async function verdict(a: VerdictArgs, env: NodeJS.ProcessEnv): Promise<{
   const runEnv = { ...env, PROFILE: a.profile };
   const thresholds = inspectThresholds(k6.path, join('dist', `${a.scenario}.js`), runEnv);
   const time = Date.now() / 1000;
-  const rangeSeconds = await rangeOf(prom.url, a.testId, time);
-  const v = await judgeRun({ url: prom.url, testId: a.testId, time, rangeSeconds, thresholds, expectedRunners: a.runners });
+  const rangeSeconds = await rangeOf(prom.reader, a.testId, time);
+  const v = await judgeRun({ prom: prom.reader, testId: a.testId, time, rangeSeconds, thresholds, expectedRunners: a.runners });
   const report = assembleReport({
     scenario: a.scenario,
     profile: a.profile,
@@ -92,7 +93,7 @@ export async function verdict(a: VerdictArgs, env: NodeJS.ProcessEnv): Promise<{
   if ((report.endpoints ?? []).length === 0) {
     // No process's own summary here: each budgeted endpoint's counts from Prometheus, its merged
     // percentiles from the thresholds that read them.
-    const counts = await endpointCounts(prom.url, a.testId, time, rangeSeconds);
+    const counts = await endpointCounts(prom.reader, a.testId, time, rangeSeconds);
     const budgeted = new Set(report.thresholds.map((t) => parseKey(t.metric).tags.name).filter((n): n is string => n !== undefined));
     report.endpoints = withMergedPercentiles([...budgeted].map((name) => ({ name, ...(counts.get(name) ?? { requests: 0, failed: 0 }) })), report.thresholds);
   }

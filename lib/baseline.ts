@@ -1,7 +1,7 @@
 // Regression against a baseline: is this run slower, more failing or slower-flowing than the runs it is
 // compared with, by more than those runs differ among themselves? Pure, tested in Node; the method and
 // its figures are in docs/baseline.md.
-import type { EndpointResult, Report } from './summary.ts';
+import type { EndpointResult, Report } from './verdict/report-data.ts';
 
 export const BASELINE_SCHEMA = 'paykit.baseline/v1';
 

@@ -82,3 +82,24 @@ export function maxMixDeviation(rows: TaskMixRow[]): number {
   }
   return worst;
 }
+
+/**
+ * The line a bundle prints in its init context under `PAYKIT_DESCRIBE=1` (lib/k6/test.ts, read with
+ * `k6 inspect`): its task tables' weights, so the dashboards are built from the bundle without a run.
+ */
+const CLASSES_LINE = 'paykit-classes ';
+
+export function describeClasses(classes: ReadonlyArray<ClassWeights>): string {
+  return CLASSES_LINE + JSON.stringify(classes.map((c) => ({ name: c.name, tasks: c.tasks.map((t) => ({ name: t.name, weight: t.weight })) })));
+}
+
+/** The task tables described in k6's output (its log quotes the line, escaping the JSON's quotes), or null. */
+export function parseClasses(output: string): ClassWeights[] | null {
+  const line = output.split('\n').find((l) => l.includes(CLASSES_LINE));
+  if (line === undefined) return null;
+  const text = line.slice(line.indexOf(CLASSES_LINE) + CLASSES_LINE.length).replace(/\\"/g, '"');
+  const json = /^\[.*\]/.exec(text)?.[0];
+  const list = json === undefined ? null : (JSON.parse(json) as unknown);
+  const valid = Array.isArray(list) && list.every((c) => typeof c?.name === 'string' && Array.isArray(c.tasks) && c.tasks.every((t: { name?: unknown; weight?: unknown }) => typeof t.name === 'string' && typeof t.weight === 'number'));
+  return valid ? (list as ClassWeights[]) : null;
+}

@@ -1,11 +1,11 @@
 /**
  * SQLite storage (node:sqlite, built into Node: nothing to install or compile; docs/sqlite.md measures it
- * against better-sqlite3). One connection shared by both listeners, on the schema of sandbox/schema.ts.
+ * against better-sqlite3). One connection shared by both listeners, on the schema of sandbox/sql-schema.ts.
  * All statements are prepared once here. Money is INTEGER minor units, enforced by CHECK constraints;
  * timestamps are ISO-8601 UTC strings (lexicographically ordered).
  */
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
-import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
+import { SCHEMA, SCHEMA_VERSION } from './sql-schema.ts';
 
 export interface PaymentRow {
   seq: number;

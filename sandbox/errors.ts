@@ -11,7 +11,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { FORM_ERROR_CODES } from './schemas.ts';
+import { FORM_ERROR_CODES } from './json-schemas.ts';
 
 export interface ErrorBody {
   error: {

@@ -23,7 +23,7 @@ import { checkJsonBody, checkStringMap, paramWhere, tryDecode, undecodableParam 
 import { registerPaymentRoutes } from './payment/routes.ts';
 import { RateLimiter, type RateDecision } from './rate-limit.ts';
 import { RouteTable } from './route-table.ts';
-import { MAX_ID_LENGTH } from './schemas.ts';
+import { MAX_ID_LENGTH } from './json-schemas.ts';
 import { bodyAjv, paramAjv } from './validation.ts';
 
 export type SandboxOptions = Partial<Omit<SandboxConfig, 'faults' | 'rateLimit'>> & {

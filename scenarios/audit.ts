@@ -16,20 +16,8 @@ import { Counter, Gauge, Rate } from 'k6/metrics';
 import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking.ts';
 import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment.ts';
 import { EnvReader } from '../lib/config.ts';
-import {
-  AUDITED,
-  currencyDeltas,
-  readCurrencies,
-  RECONCILED,
-  runPan,
-  runPanSeries,
-  statDelta,
-  storedAdjustment,
-  type AuditedType,
-  type ByCurrency,
-  type PanSeries,
-  type ReconciledKind,
-} from '../lib/integrity.ts';
+import { type PanSeries, runPan, runPanSeries } from '../lib/data/run-pans.ts';
+import { AUDITED, type AuditedType, type ByCurrency, currencyDeltas, readCurrencies, RECONCILED, type ReconciledKind, statDelta, storedAdjustment } from '../lib/reconciliation.ts';
 import { jsonBody } from '../lib/k6/http.ts';
 import { acknowledged } from '../lib/k6/metrics.ts';
 import { createRunner } from '../lib/k6/runner.ts';

@@ -15,7 +15,7 @@ import { Counter, Trend } from 'k6/metrics';
 import { PaymentClient } from '../lib/clients/payment.ts';
 import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
-import { GEN_ACCEPTABLE_STATUSES, generationStatusAcceptable, summarizeNdjson } from '../lib/integrity.ts';
+import { GEN_ACCEPTABLE_STATUSES, generationStatusAcceptable, summarizeNdjson } from '../lib/generation-stream.ts';
 import { releaseInstant, waitForRelease } from '../lib/k6/release.ts';
 import { defineTest, type SetupData } from '../lib/k6/test.ts';
 import { durationSeconds, PROFILE_NAMES } from '../lib/profiles.ts';

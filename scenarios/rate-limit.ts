@@ -12,7 +12,7 @@ import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment.ts';
 import { serviceClient } from '../lib/k6/service-client.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
 import { parseRetryAfter } from '../lib/endpoints.ts';
-import { defaultExcess, readRateLimit } from '../lib/integrity.ts';
+import { defaultExcess, readRateLimit } from '../lib/rate-limit.ts';
 import type { ApiClient, Endpoint, Res } from '../lib/k6/http.ts';
 import { defineTest, type SetupData } from '../lib/k6/test.ts';
 import { PROFILE_NAMES } from '../lib/profiles.ts';

@@ -1,6 +1,6 @@
 // Thresholds for scenarios/audit.ts: the audit chain verifies, nothing the target acknowledged is missing,
 // and the money acknowledged per currency and kind reconciles with the target's own sums to the minor unit.
-import { AUDITED, RECONCILED } from '../lib/integrity.ts';
+import { AUDITED, RECONCILED } from '../lib/reconciliation.ts';
 import type { Thresholds } from '../lib/budgets.ts';
 
 /** The sub-metric that holds acknowledged - stored minor units for one kind of money in one currency. */

@@ -1,6 +1,6 @@
 // Thresholds for scenarios/double-spend.ts: per race, exactly the documented number of winners and
 // refusals over R rounds, no 5xx or other answer, and the server's balances and refund totals exact.
-import { doubleSpendExpectation, type DoubleSpendPlan } from '../lib/money-races.ts';
+import { doubleSpendExpectation, type DoubleSpendPlan } from '../lib/races/double-spend.ts';
 import type { Thresholds } from '../lib/budgets.ts';
 
 export const doubleSpendBudget = {

@@ -1,6 +1,6 @@
 // Thresholds for scenarios/idempotency.ts: K keys per API, each raced by M requests with the same key and
 // body. Every property the race must keep is its own threshold, so a breach names the property.
-import type { IdempotencyPlan } from '../lib/money-races.ts';
+import type { IdempotencyPlan } from '../lib/races/idempotency.ts';
 import type { Thresholds } from '../lib/budgets.ts';
 
 export const idempotencyBudget = {

@@ -1,6 +1,6 @@
 // Thresholds for scenarios/registration-race.ts: the exact outcome of K PANs each raced by M users.
 // A race either ends with exactly one registration per PAN and a 409 for everyone else, or it is a bug.
-import { raceExpectation, type RacePlan } from '../lib/integrity.ts';
+import { raceExpectation, type RacePlan } from '../lib/races/registration.ts';
 import type { Thresholds } from '../lib/budgets.ts';
 
 export const raceBudget = {

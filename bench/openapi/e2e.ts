@@ -8,7 +8,7 @@ import { ensureK6 } from '../../cli/k6.ts';
 import { newService } from '../../cli/new-service.ts';
 import { buildModel, chooseOperations, MissingDetails, type ServiceModel } from '../../cli/openapi/model.ts';
 import { listOperations, loadDetails, readSpec } from '../../cli/openapi/parse.ts';
-import type { Report } from '../../lib/summary.ts';
+import type { Report } from '../../lib/verdict/report-data.ts';
 import { startPrism } from './prism.ts';
 
 const KIT = resolve(import.meta.dirname, '..', '..');

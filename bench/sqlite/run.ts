@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runScenario } from '../../cli/run-scenario.ts';
 import { startSandboxProcess } from '../../cli/sandbox-process.ts';
-import type { Report } from '../../lib/summary.ts';
+import type { Report } from '../../lib/verdict/report-data.ts';
 import { median, TICK_MS, treeTicks } from '../measure.ts';
 import { baselineTree, OUT, ROOT, sh, workingTree, type Contender } from './trees.ts';
 

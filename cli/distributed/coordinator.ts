@@ -6,15 +6,16 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { secretsOf } from '../../lib/config.ts';
-import type { Report } from '../../lib/summary.ts';
-import { assembleReport, noLatency, reportedSkew, sumCounts, unjudged, type DistributedReport, type Judged, type RunnerRow } from '../../lib/verdict/report.ts';
-import { thresholdsFromInspect, type Threshold } from '../../lib/verdict/thresholds.ts';
-import { ensureK6, k6Inspect } from '../k6.ts';
+import type { RunSeries } from '../../lib/report/page/series.ts';
+import { assembleReport, noLatency, reportedSkew, sumCounts } from '../../lib/verdict/assemble.ts';
+import { judgeRun } from '../../lib/verdict/from-prometheus.ts';
+import { unjudged, type Judged } from '../../lib/verdict/judge.ts';
+import type { DistributedReport, Report, RunnerRow } from '../../lib/verdict/report-data.ts';
+import { inspectThresholds } from '../bundle.ts';
+import { ensureK6 } from '../k6.ts';
 import { checkRunNames, timestamp } from '../run-scenario.ts';
-import { judgeThresholds } from './evaluate.ts';
-import { judgeRun } from './judge-run.ts';
+import { abortOnBreach } from './abort-on-breach.ts';
 import { prometheusSeries } from './series.ts';
-import type { RunSeries } from '../../lib/page/series.ts';
 import { usePrometheus } from './prometheus.ts';
 import { ENDED, launch, ownChecks, ownRequests, release, segments, setupOnce, stop, stopAll, teardownOnce, testStatus, waitReady, type Endpoint, type K6Process } from './runners.ts';
 
@@ -41,15 +42,6 @@ export interface DistributedResult {
   pids: number[];
   /** The report page's charts, read from Prometheus before it stopped. */
   series: RunSeries | null;
-}
-
-/** The bundle's own thresholds, as k6 resolves them with the runners' environment. */
-export function inspectThresholds(k6Path: string, script: string, env: NodeJS.ProcessEnv): Threshold[] {
-  const r = k6Inspect(k6Path, script, env);
-  if (r.status !== 0) throw new Error(`k6 inspect ${script} failed (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
-  const start = r.stdout.indexOf('{');
-  const json = JSON.parse(r.stdout.slice(start)) as { thresholds?: Parameters<typeof thresholdsFromInspect>[0] };
-  return thresholdsFromInspect(json.thresholds);
 }
 
 function readSummary(p: K6Process): Report | null {
@@ -101,7 +93,7 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
       skewMs = await release(runners);
       released = Date.now();
       log(`released ${runners.length} runner${runners.length === 1 ? '' : 's'}; start skew ${skewMs.toFixed(1)} ms (first release request to last acknowledgement)`);
-      const live = { url: prom.url, testId, runners, thresholds, started, released, log };
+      const live = { prom: prom.reader, testId, stopRunners: () => stopAll(runners), thresholds, started, released, log };
       await Promise.all([watch(runners, errors, abort, { checks, endedAt }).finally(() => (abort.done = true)), abortOnBreach(live, abort)]);
     } catch (e) {
       errors.push((e as Error).message || String(e));
@@ -138,7 +130,7 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
       const longest = Math.max(0, ...runners.map((p) => summaries.get(p.id)?.durationSeconds ?? Math.round((endedAt.get(p.id) ?? released) - released) / 1000));
       const rounded = Math.round(longest * 100) / 100;
       const v = await judgeRun({
-        url: prom.url,
+        prom: prom.reader,
         testId,
         time,
         rangeSeconds,
@@ -253,41 +245,6 @@ async function watch(runners: readonly K6Process[], errors: string[], abort: { b
     if (code !== 0 && !(abort.by && code === 103)) {
       errors.push(`runner ${p.id} (segment ${p.segment}) exited with code ${code}${code > 128 ? ' (killed by a signal)' : ''}: ${p.stderrTail().split('\n').slice(-3).join(' ').trim()}`);
       await Promise.all([...pending].map((r) => stop(r)));
-      return;
-    }
-  }
-}
-
-export interface Live {
-  url: string;
-  testId: string;
-  runners: readonly Endpoint[];
-  thresholds: readonly Threshold[];
-  started: number;
-  released: number;
-  log: (line: string) => void;
-}
-
-/**
- * abortOnFail thresholds, judged over all runners once a second while they run (each after its
- * delayAbortEval). The first certain breach stops every runner, as k6 stops itself in a single run.
- */
-export async function abortOnBreach(l: Live, abort: { by: string | null; done: boolean }): Promise<void> {
-  const watched = l.thresholds.filter((t) => t.abortOnFail);
-  while (watched.length > 0 && !abort.done) {
-    await sleep(1000);
-    const elapsed = (Date.now() - l.released) / 1000;
-    const due = watched.filter((t) => elapsed >= t.delayAbortEvalSeconds);
-    if (due.length === 0 || abort.done) continue;
-    const time = Date.now() / 1000;
-    const judged = await judgeThresholds({
-      url: l.url, testId: l.testId, time, rangeSeconds: time - l.started / 1000 + 60, durationSeconds: elapsed, thresholds: due, summaries: [],
-    }).catch(() => []);
-    const breach = judged.find((j) => !j.undecided && !j.result.ok);
-    if (breach && !abort.done) {
-      abort.by = `${breach.result.metric}: ${breach.result.expression}`;
-      l.log(`abortOnFail threshold breached over all runners (${abort.by}, observed ${breach.result.observed}): stopping every runner`);
-      await stopAll(l.runners);
       return;
     }
   }

@@ -4,10 +4,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PromReader, PromSample } from '../../lib/verdict/from-prometheus.ts';
+import { selector } from '../../lib/verdict/promql.ts';
 import { freePort, stopChild } from '../processes.ts';
 
 export interface Prometheus {
   url: string;
+  /** What the verdict queries it through. */
+  reader: PromReader;
   /** Where k6's remote-write output sends samples. */
   writeUrl: string;
   /** Set only for a Prometheus we started. */
@@ -50,7 +54,7 @@ export async function usePrometheus(env: NodeJS.ProcessEnv = process.env): Promi
     await ready(url, null, 10_000).catch(() => {
       throw new Error(`PROMETHEUS_URL=${url} does not answer /-/ready; ${INSTALL_HINT}`);
     });
-    return { url, writeUrl: `${url}/api/v1/write`, child: null, stop: async () => {} };
+    return { url, reader: prometheusReader(url), writeUrl: `${url}/api/v1/write`, child: null, stop: async () => {} };
   }
   const bin = prometheusBinary(env);
   if (!bin) throw new Error(`no PROMETHEUS_URL and no 'prometheus' on PATH; ${INSTALL_HINT}`);
@@ -85,42 +89,34 @@ export async function usePrometheus(env: NodeJS.ProcessEnv = process.env): Promi
     await stop();
     throw new Error(`${(e as Error).message}\n${log}`);
   }
-  return { url, writeUrl: `${url}/api/v1/write`, child, stop };
+  return { url, reader: prometheusReader(url), writeUrl: `${url}/api/v1/write`, child, stop };
 }
 
-interface Sample {
-  metric: Record<string, string>;
-  value: [number, string];
+/**
+ * The verdict's reader (lib/verdict/promql.ts PromReader) over Prometheus's HTTP API. A query the server
+ * rejects throws, naming it: a verdict is never judged over an answer it did not get.
+ */
+export function prometheusReader(url: string): PromReader {
+  return {
+    url,
+    async query(promql, time) {
+      const body = new URLSearchParams({ query: promql, time: time.toFixed(3) });
+      const res = await fetch(`${url}/api/v1/query`, { method: 'POST', body });
+      const json = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: PromSample[] } };
+      if (json.status !== 'success' || !json.data) throw new Error(`prometheus rejected '${promql}': ${json.error ?? res.status}`);
+      return json.data.resultType === 'vector' ? json.data.result : [];
+    },
+    async labelValues(label, testId, time) {
+      const params = new URLSearchParams({ 'match[]': selector(testId), start: String(time - 86_400), end: time.toFixed(3) });
+      const res = await fetch(`${url}/api/v1/label/${label}/values?${params}`);
+      const json = (await res.json()) as { status: string; data?: string[]; error?: string };
+      if (json.status !== 'success') throw new Error(`prometheus at ${url} rejected the ${label} label query: ${json.error ?? res.status}`);
+      return json.data ?? [];
+    },
+  };
 }
 
-/** An instant query at `time` (seconds): the default "now" would look back only 5 minutes. */
-export async function instantQuery(url: string, promql: string, time: number): Promise<Sample[]> {
-  const body = new URLSearchParams({ query: promql, time: time.toFixed(3) });
-  const res = await fetch(`${url}/api/v1/query`, { method: 'POST', body });
-  const json = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: Sample[] } };
-  if (json.status !== 'success' || !json.data) throw new Error(`prometheus rejected '${promql}': ${json.error ?? res.status}`);
-  return json.data.resultType === 'vector' ? json.data.result : [];
-}
-
-/** One number from a query that sums to a single sample; null when there is no data. */
-export async function scalarQuery(url: string, promql: string, time: number): Promise<number | null> {
-  const r = await instantQuery(url, promql, time);
-  if (r.length === 0) return null;
-  const v = Number(r[0]!.value[1]);
-  return Number.isFinite(v) ? v : null;
-}
-
-/** The metric names a test id wrote, and which of them are (native) histograms. */
-export async function metricNames(url: string, testId: string, time: number): Promise<{ names: Set<string>; histograms: Set<string> }> {
-  const params = new URLSearchParams({ 'match[]': `{testid="${testId}"}`, start: String(time - 86_400), end: time.toFixed(3) });
-  const res = await fetch(`${url}/api/v1/label/__name__/values?${params}`);
-  const json = (await res.json()) as { data?: string[] };
-  const names = new Set(json.data ?? []);
-  const histograms = new Set<string>();
-  for (const n of names) {
-    if (n.endsWith('_total') || n.endsWith('_rate')) continue;
-    const r = await instantQuery(url, `count(histogram_count(${n}{testid="${testId}"}))`, time);
-    if (r.length > 0) histograms.add(n);
-  }
-  return { names, histograms };
+/** An instant query at `time` (seconds) against the server at `url`. */
+export function instantQuery(url: string, promql: string, time: number): Promise<PromSample[]> {
+  return prometheusReader(url).query(promql, time);
 }

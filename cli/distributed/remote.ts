@@ -2,15 +2,17 @@
 // `k6 run --paused --linger --address 0.0.0.0:6565 --execution-segment … --tag runner=<label>
 // --tag testid=<id> -o experimental-prometheus-rw`, plus one never-released setup runner. The same loop
 // as the local mode over their REST APIs: wait for all, setup() once, release together, watch, abort
-// on abortOnFail, teardown() once, judge with judge-run.ts. --linger keeps a finished runner's API up,
+// on abortOnFail, teardown() once, judge with lib/verdict/from-prometheus.ts. --linger keeps a finished runner's API up,
 // so a runner that stops answering before its test ended is dead, not done (docs/distributed.md).
 import { join } from 'node:path';
-import type { Report } from '../../lib/summary.ts';
-import { assembleReport, noLatency, reportedSkew, sumCounts, unjudged, type DistributedReport } from '../../lib/verdict/report.ts';
+import { assembleReport, noLatency, reportedSkew, sumCounts } from '../../lib/verdict/assemble.ts';
+import { judgeRun, SETUP_RUNNER } from '../../lib/verdict/from-prometheus.ts';
+import { unjudged } from '../../lib/verdict/judge.ts';
+import type { DistributedReport, Report } from '../../lib/verdict/report-data.ts';
+import { inspectThresholds } from '../bundle.ts';
 import { ensureK6 } from '../k6.ts';
 import { checkRunNames } from '../run-scenario.ts';
-import { abortOnBreach, inspectThresholds } from './coordinator.ts';
-import { judgeRun, SETUP_RUNNER } from './judge-run.ts';
+import { abortOnBreach } from './abort-on-breach.ts';
 import { usePrometheus } from './prometheus.ts';
 import { api, ownChecks, ownRequests, release, setupOnce, stopAll, teardownOnce, type Endpoint } from './runners.ts';
 
@@ -139,7 +141,7 @@ export async function runRemote(o: RemoteOptions): Promise<{ report: Distributed
     skewMs = await release(runners);
     released = Date.now();
     log(`released ${runners.length} remote runners; start skew ${skewMs.toFixed(1)} ms; test id ${o.testId}`);
-    const live = { url: prom.url, testId: o.testId, runners, thresholds, started, released, log };
+    const live = { prom: prom.reader, testId: o.testId, stopRunners: () => stopAll(runners), thresholds, started, released, log };
     await Promise.all([watchRemote(runners, errors, abort).finally(() => (abort.done = true)), abortOnBreach(live, abort)]);
   } catch (e) {
     errors.push((e as Error).message || String(e));
@@ -168,7 +170,7 @@ export async function runRemote(o: RemoteOptions): Promise<{ report: Distributed
   let stored = new Map<string, number>();
   let durationSeconds = (ended - (released || ended)) / 1000;
   if (released > 0) {
-    const v = await judgeRun({ url: prom.url, testId: o.testId, time, rangeSeconds: (Date.now() - started) / 1000 + 60, thresholds, expectedRunners: runners.length, ownRequests: own, checks, counts, fromPrometheus: [...flat] });
+    const v = await judgeRun({ prom: prom.reader, testId: o.testId, time, rangeSeconds: (Date.now() - started) / 1000 + 60, thresholds, expectedRunners: runners.length, ownRequests: own, checks, counts, fromPrometheus: [...flat] });
     ({ judged, latencyMs, summaries, durationSeconds, stored } = v);
     errors.push(...v.errors);
   }

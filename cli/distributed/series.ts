@@ -1,10 +1,8 @@
-// Runs the report page's range queries (lib/page/prom-series.ts) against the Prometheus a distributed
+// Runs the report page's range queries (lib/report/page/prom-series.ts) against the Prometheus a distributed
 // run wrote to, while it is still up. A query that fails leaves the page without charts, never the run
 // without its verdict.
-import { rangeQueries, seriesFromMatrices, type Matrix } from '../../lib/page/prom-series.ts';
-import type { RunSeries } from '../../lib/page/series.ts';
-import { cumulative, selector } from '../../lib/verdict/promql.ts';
-import { instantQuery } from './prometheus.ts';
+import { rangeQueries, seriesFromMatrices, type Matrix } from '../../lib/report/page/prom-series.ts';
+import type { RunSeries } from '../../lib/report/page/series.ts';
 
 async function rangeQuery(url: string, promql: string, start: number, end: number, step: number): Promise<Matrix> {
   const body = new URLSearchParams({ query: promql, start: start.toFixed(0), end: end.toFixed(0), step: String(step) });
@@ -36,17 +34,4 @@ export async function prometheusSeries(
     log(`report page: no charts (${(e as Error).message})`);
     return null;
   }
-}
-
-/**
- * Each endpoint's requests and failures as Prometheus holds them (`npm run verdict`, which has no
- * process's own summary): the counters' last values summed over runners, by `name`. Like every count
- * read from Prometheus alone, one push short at worst (docs/distributed.md, "Exact counts").
- */
-export async function endpointCounts(url: string, testId: string, time: number, rangeSeconds: number): Promise<Map<string, { requests: number; failed: number }>> {
-  const sel = selector(testId);
-  const failedSel = sel.replace(/}$/, ',expected_response="false"}');
-  const by = async (s: string) => new Map((await instantQuery(url, `sum by (name) (${cumulative('k6_http_reqs_total', s, rangeSeconds)})`, time)).map((x) => [x.metric.name ?? '', Number(x.value[1])] as const));
-  const [all, failed] = await Promise.all([by(sel), by(failedSel)]);
-  return new Map([...all].filter(([name]) => name !== '').map(([name, requests]) => [name, { requests, failed: failed.get(name) ?? 0 }]));
 }

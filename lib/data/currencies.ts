@@ -84,7 +84,7 @@ export function allCurrencies(): Readonly<Record<string, CurrencyInfo>> {
   return all;
 }
 
-/** The currencies the kit's test data and the sandbox's generator draw from: a subset of those the sandbox accepts (sandbox/schemas.ts). */
+/** The currencies the kit's test data and the sandbox's generator draw from: a subset of those the sandbox accepts (sandbox/json-schemas.ts). */
 export const SANDBOX_CURRENCIES = Object.freeze(['USD', 'EUR', 'GBP', 'INR', 'JPY', 'CAD', 'AUD', 'CHF', 'SGD', 'AED'] as const);
 // Exponents looked up so far: the hot path (an amount per payment) needs only this, not the table.
 const exponents = new Map<string, number>();

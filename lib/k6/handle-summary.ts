@@ -1,9 +1,10 @@
-// handleSummary for every scenario: writes summary.json, summary.md and junit.xml into the run's report
-// directory and prints the human summary, with the auth token scrubbed from all of it.
+// handleSummary for every scenario: the run judged from k6's summary (lib/verdict/from-summary.ts) and
+// rendered by the one renderer (lib/report/render.ts) into summary.json, summary.md and junit.xml in the
+// run's report directory, plus the human summary, with the auth token scrubbed from all of it.
 // k6 calls handleSummary on a threshold abort too, so an aborted run still leaves its reports.
 import { redact } from '../config.ts';
 import type { ClassWeights } from '../tasks.ts';
-import type { K6SummaryData, ReportMeta } from '../summary.ts';
+import type { K6SummaryData, ReportMeta } from '../verdict/from-summary.ts';
 
 export interface SummaryOptions {
   scenario: string;
@@ -34,14 +35,15 @@ export function summaryHandler(opts: SummaryOptions) {
   return (data: K6SummaryData): Record<string, string> => {
     // Loaded here, not at the top: esbuild makes a require()d module lazy, so only the one VU that runs
     // handleSummary evaluates the report code; the other VUs skip it in their init (docs/test-data.md).
-    const { buildReport, renderJunit, renderMarkdown, renderText } = require('../summary.ts') as typeof import('../summary.ts');
-    const report = buildReport(data, { ...opts, setupRequired: true });
+    const { buildReport } = require('../verdict/from-summary.ts') as typeof import('../verdict/from-summary.ts');
+    const { renderReport } = require('../report/render.ts') as typeof import('../report/render.ts');
+    const files = renderReport(buildReport(data, { ...opts, setupRequired: true }));
     const paths = reportPaths(opts.scenario, opts.profile);
     const out: Record<string, string> = {
-      stdout: renderText(report) + `  reports: ${paths.json}, ${paths.md}, ${paths.junit}\n`,
-      [paths.json]: JSON.stringify(report, null, 2) + '\n',
-      [paths.md]: renderMarkdown(report),
-      [paths.junit]: renderJunit(report),
+      stdout: files.text + `  reports: ${paths.json}, ${paths.md}, ${paths.junit}\n`,
+      [paths.json]: files.json,
+      [paths.md]: files.md,
+      [paths.junit]: files.junit,
     };
     for (const k of Object.keys(out)) out[k] = redact(out[k] as string, opts.secrets);
     return out;

@@ -8,7 +8,7 @@ import { Counter } from 'k6/metrics';
 
 import { bodyEncoding, endpointName, RETRY_LIMIT, retryDelay, type BodyEncoding, type Endpoint } from '../endpoints.ts';
 import { encodeForm } from '../form.ts';
-import { exampleLine, FAILED_RESPONSES, FAILURE_TAG, failureTag } from '../page/failures.ts';
+import { exampleLine, FAILED_RESPONSES, FAILURE_TAG, failureTag } from '../report/page/failures.ts';
 import type { Credential } from '../service.ts';
 import { retries } from './metrics.ts';
 
@@ -350,7 +350,7 @@ const exampled = new Set<string>();
 
 /**
  * Only on a failed check, so a healthy run pays nothing: a count per endpoint and status, and this VU's
- * first failed response of the check as an example for the report page (lib/page/failures.ts).
+ * first failed response of the check as an example for the report page (lib/report/page/failures.ts).
  */
 function failedResponse(endpoint: string, checkName: string, res: Res, wrongStatus: boolean): void {
   if (wrongStatus) failedResponses.add(1, { [FAILURE_TAG]: failureTag(endpoint, res.status) });

@@ -9,7 +9,7 @@ import { describeTargets, type Service } from '../service.ts';
 import { serviceClient, serviceTarget } from './service-client.ts';
 import { describeLoad, guardRisk, hostGuard, type ResolvedProfile } from '../profiles.ts';
 import type { Thresholds } from '../budgets.ts';
-import type { ClassWeights } from '../tasks.ts';
+import { describeClasses, type ClassWeights } from '../tasks.ts';
 import type { RunInfo } from './runner.ts';
 import { summaryHandler } from './handle-summary.ts';
 
@@ -49,8 +49,12 @@ export type SetupData<D> = RunInfo & { startedAt: string } & D;
 /** Throws in the init context (k6 exits before any request) when the production guard refuses the targets. */
 export function defineTest<D extends object = Record<never, never>>(spec: TestSpec<D>) {
   // Asked by `npm start` which services it targets (cli/sandbox-process.ts): answered before any target
-  // is resolved, so a bundle whose URL variables are unset still says which ones it needs.
-  if (__VU === 0 && __ENV.PAYKIT_DESCRIBE === '1') console.log(describeTargets(spec.targets));
+  // is resolved, so a bundle whose URL variables are unset still says which ones it needs. Its task
+  // tables too, for the dashboards built from the bundle (cli/bundle.ts).
+  if (__VU === 0 && __ENV.PAYKIT_DESCRIBE === '1') {
+    console.log(describeTargets(spec.targets));
+    console.log(describeClasses(spec.classes ?? []));
+  }
   const { config } = spec;
   const targets = spec.targets.map((s) => serviceTarget(s));
   const hosts = targets.map((t) => urlHost(t.url) ?? '');

@@ -1,9 +1,9 @@
 // The Grafana dashboard of a distributed run, built from the scenario's own thresholds and task weights,
 // so each budget is drawn as a line on the panel that shows its metric and a changed budget cannot leave
 // a stale line behind. Every query reads the merged series of all runners of one test id ($testid).
-// Business counters and custom rates (the audit scenario's integrity gates) get panels of their own; which
-// metric is a counter comes from a run's summary (k6 inspect does not say), as the weights do.
-// Pure, tested in Node; deploy/grafana/generate.ts writes deploy/grafana/dashboards/<scenario>.json.
+// Business counters and custom rates (the audit scenario's integrity gates) get panels of their own.
+// Pure, tested in Node; deploy/grafana/generate.ts writes deploy/grafana/dashboards/<scenario>.json from
+// the bundle (its thresholds and task weights, read with k6 inspect).
 import type { TaskMixRow } from '../tasks.ts';
 import { selector } from './promql.ts';
 import { quantileOf, type Threshold } from './thresholds.ts';
@@ -41,11 +41,22 @@ const BUILTIN_RATES = new Set(['http_reqs', 'http_req_failed', 'checks']);
 const BUILTIN_COUNTERS = ['http_reqs', 'iterations', 'dropped_iterations', 'data_sent', 'data_received'];
 
 /**
+ * The scenario's counters among its thresholds' metrics, as far as the thresholds tell (k6 inspect gives
+ * no metric types): k6 lets `count` compare a counter or a trend, and this kit's trends are k6's own
+ * timings (http_req_*, iteration_duration), whose samples no budget counts. So a metric with a `count`
+ * threshold and no timing name is a counter.
+ */
+export function counterMetrics(thresholds: readonly Threshold[]): string[] {
+  const timing = (m: string) => (m.startsWith('http_req_') && m !== 'http_reqs') || m === 'iteration_duration';
+  return [...new Set(thresholds.filter((t) => t.stat === 'count' && !timing(t.metric) && !BUILTIN_COUNTERS.includes(t.metric)).map((t) => t.metric))].sort();
+}
+
+/**
  * Panels for thresholds on counters (`count`) and custom rate metrics (`rate`): each judged value
  * over all runners, with one line per distinct threshold expression (an audit run has a dozen `count<=0`).
- * `counters` are the counter metrics of a run of the scenario (summary.json `counters`): a count threshold
- * on a metric not among them stays without a panel (a summary of another scenario), and a `rate` on one of
- * them is a counter's rate, not a rate metric: not drawn here.
+ * `counters` are the scenario's counter metrics (counterMetrics): a count threshold on a metric not
+ * among them stays without a panel, and a `rate` on one of them is a counter's rate, not a rate metric:
+ * not drawn here.
  */
 function counterAndRatePanels(thresholds: readonly Threshold[], counters: ReadonlySet<string>, take: (f: (t: Threshold) => boolean) => Threshold[]) {
   const isCounter = (t: Threshold) => t.stat === 'count' && counters.has(t.metric);

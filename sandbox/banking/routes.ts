@@ -9,7 +9,7 @@ import { ApiError, notFound, validationToApiError } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import { readIdempotencyKey, runIdempotent, sendOutcome, type Prepare, type Result } from '../idempotency.ts';
 import { RACE_WINDOW_MS } from '../fault-spec.ts';
-import { amountSchema, cardSchema, currencySchema, idParam, idSchema, merchantIdSchema, PAN_PATTERN } from '../schemas.ts';
+import { amountSchema, cardSchema, currencySchema, idParam, idSchema, merchantIdSchema, PAN_PATTERN } from '../json-schemas.ts';
 import { bodyAjv } from '../validation.ts';
 
 interface AuthorizeBody {

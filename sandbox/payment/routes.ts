@@ -8,7 +8,7 @@ import { ApiError, notFound } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import { readIdempotencyKey, runIdempotent, sendOutcome, type Prepare } from '../idempotency.ts';
 import { RACE_WINDOW_MS } from '../fault-spec.ts';
-import { amountSchema, cardSchema, currencySchema, idParam, merchantIdSchema } from '../schemas.ts';
+import { amountSchema, cardSchema, currencySchema, idParam, merchantIdSchema } from '../json-schemas.ts';
 import { registerGenerate } from './generate.ts';
 
 export interface PaymentView {

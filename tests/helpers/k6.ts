@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { k6Env, locateK6 } from '../../cli/k6.ts';
-import type { Report } from '../../lib/summary.ts';
+import type { Report } from '../../lib/verdict/report-data.ts';
 
 export interface K6Run {
   code: number;

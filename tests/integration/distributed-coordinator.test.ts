@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { runDistributed } from '../../cli/distributed/coordinator.ts';
 import { usePrometheus, type Prometheus } from '../../cli/distributed/prometheus.ts';
 import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
-import { exitCodeOf } from '../../lib/verdict/report.ts';
+import { exitCodeOf } from '../../lib/verdict/report-data.ts';
 import { parseKey } from '../../lib/verdict/thresholds.ts';
 import { FAST, sandboxStats } from '../helpers/k6.ts';
 import { needing } from '../helpers/system.ts';

@@ -16,7 +16,7 @@ import { runRemote } from '../../cli/distributed/remote.ts';
 import { ensureK6 } from '../../cli/k6.ts';
 import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
 import { verdict } from '../../cli/verdict.ts';
-import type { DistributedReport } from '../../lib/verdict/report.ts';
+import type { DistributedReport } from '../../lib/verdict/report-data.ts';
 import { FAST } from '../helpers/k6.ts';
 import { needing } from '../helpers/system.ts';
 

@@ -11,7 +11,7 @@ import { runDistributed } from '../../cli/distributed/coordinator.ts';
 import { instantQuery, usePrometheus, type Prometheus } from '../../cli/distributed/prometheus.ts';
 import { startSandboxProcess, type SandboxProcess } from '../../cli/sandbox-process.ts';
 import { verdict } from '../../cli/verdict.ts';
-import type { DistributedReport } from '../../lib/verdict/report.ts';
+import type { DistributedReport } from '../../lib/verdict/report-data.ts';
 import { expressions } from '../../lib/verdict/dashboard.ts';
 import { dashboardPath, renderDashboard } from '../../deploy/grafana/generate.ts';
 import { FAST } from '../helpers/k6.ts';
@@ -103,7 +103,7 @@ async function checkBoard(scenario: string, run: DistributedReport): Promise<Map
   const fromPrometheus = (await verdict({ scenario, testId: run.distributed.testId, prometheus: prom.url, runners: run.distributed.runners, profile: run.profile, reportsRoot }, process.env)).report;
   const prometheusValue = new Map(fromPrometheus.thresholds.map((t) => [`${t.metric} ${t.expression}`, t.observed]));
   const committed = readFileSync(dashboardPath(scenario), 'utf8');
-  assert.equal(committed, await renderDashboard(scenario, run), `deploy/grafana/dashboards/${scenario}.json is stale: run deploy/grafana/generate.ts`);
+  assert.equal(committed, await renderDashboard(scenario), `deploy/grafana/dashboards/${scenario}.json is stale: run npm run dashboards`);
   const exprs = expressions(JSON.parse(committed) as Record<string, unknown>);
   const time = Date.now() / 1000;
   const values = new Map<string, Sample[]>();

@@ -125,7 +125,7 @@ test('text and Markdown show baseline, current, change and band for each row', (
 });
 
 test('junit.xml: each compared row a test case, a regression a failure naming endpoint, metric and values', async () => {
-  const { renderJunit } = await import('../../lib/summary.ts');
+  const { renderJunit } = await import('../../lib/report/render.ts');
   const c = compare(HEALTHY, run(ep('POST /p', 51)));
   const r = {
     schema: 'paykit.summary/v1' as const, scenario: 'payment', profile: 'smoke', verdict: 'fail' as const, finishedAt: '', durationSeconds: 6,

@@ -3,22 +3,11 @@ import { test } from 'node:test';
 import { ConfigError, EnvReader } from '../../lib/config.ts';
 import { isValidPan } from '../../lib/data/pan.ts';
 import { parseRetryAfter } from '../../lib/endpoints.ts';
-import { parseRateLimit } from '../../lib/rate-limit.ts';
-import {
-  defaultExcess,
-  generationStatusAcceptable,
-  GEN_ACCEPTABLE_STATUSES,
-  raceExpectation,
-  raceGroup,
-  raceOutcome,
-  readRacePlan,
-  readRateLimit,
-  runPan,
-  runPanSeries,
-  statDelta,
-  storedAdjustment,
-  summarizeNdjson,
-} from '../../lib/integrity.ts';
+import { runPan, runPanSeries } from '../../lib/data/run-pans.ts';
+import { GEN_ACCEPTABLE_STATUSES, generationStatusAcceptable, summarizeNdjson } from '../../lib/generation-stream.ts';
+import { raceExpectation, raceGroup, raceOutcome, readRacePlan } from '../../lib/races/registration.ts';
+import { defaultExcess, parseRateLimit, readRateLimit } from '../../lib/rate-limit.ts';
+import { statDelta, storedAdjustment } from '../../lib/reconciliation.ts';
 import { auditThresholds } from '../../thresholds/audit.ts';
 import { generationThresholds } from '../../thresholds/data-generation.ts';
 import { raceThresholds } from '../../thresholds/registration-race.ts';

@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, EnvReader } from '../../lib/config.ts';
-import { currencyDeltas, readCurrencies, RECONCILED } from '../../lib/integrity.ts';
-import {
-  canonicalJson,
-  doubleSpendExpectation,
-  isReplayHeader,
-  moneyOutcome,
-  partialPlan,
-  raceSlot,
-  readDoubleSpendPlan,
-  readIdempotencyPlan,
-  sameJson,
-  RACE_CONTRACT,
-} from '../../lib/money-races.ts';
+import { currencyDeltas, readCurrencies, RECONCILED } from '../../lib/reconciliation.ts';
+import { doubleSpendExpectation, moneyOutcome, partialPlan, RACE_CONTRACT, readDoubleSpendPlan } from '../../lib/races/double-spend.ts';
+import { canonicalJson, isReplayHeader, readIdempotencyPlan, sameJson } from '../../lib/races/idempotency.ts';
+import { raceSlot } from '../../lib/races/slots.ts';
 import { auditThresholds, reconMetric } from '../../thresholds/audit.ts';
 import { doubleSpendThresholds } from '../../thresholds/double-spend.ts';
 import { idempotencyThresholds } from '../../thresholds/idempotency.ts';

@@ -3,14 +3,14 @@
 // tests/integration/report-page.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildReport } from '../../lib/summary.ts';
-import { chartSpecs } from '../../lib/page/charts.ts';
-import { examplesFromLog, exampleLine, lastErrorMessage, maskPans } from '../../lib/page/failures.ts';
-import { CSP } from '../../lib/page/html.ts';
-import { budgetsInOrder, describeBreach, renderRunPage, type RunPage } from '../../lib/page/run.ts';
-import { parseRecord, seriesFromRecord } from '../../lib/page/series.ts';
-import { rangeQueries, seriesFromMatrices } from '../../lib/page/prom-series.ts';
-import { renderSuitePage } from '../../lib/page/suite.ts';
+import { buildReport } from '../../lib/verdict/from-summary.ts';
+import { chartSpecs } from '../../lib/report/page/charts.ts';
+import { examplesFromLog, exampleLine, lastErrorMessage, maskPans } from '../../lib/report/page/failures.ts';
+import { CSP } from '../../lib/report/page/html.ts';
+import { budgetsInOrder, describeBreach, renderRunPage, type RunPage } from '../../lib/report/page/run.ts';
+import { parseRecord, seriesFromRecord } from '../../lib/report/page/series.ts';
+import { rangeQueries, seriesFromMatrices } from '../../lib/report/page/prom-series.ts';
+import { renderSuitePage } from '../../lib/report/page/suite.ts';
 
 const ASSETS = { uplotJs: '/* uPlot */', uplotCss: '/* css */' };
 const PAY = 'POST /api/v1/payments';

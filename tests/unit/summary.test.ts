@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildReport, renderJunit, renderMarkdown, renderText, thresholdStat } from '../../lib/summary.ts';
+import { renderJunit, renderMarkdown, renderText } from '../../lib/report/render.ts';
+import { buildReport, thresholdStat } from '../../lib/verdict/from-summary.ts';
 import { defineTasks, maxMixDeviation, taskMix } from '../../lib/tasks.ts';
 
 const data = {

@@ -4,9 +4,11 @@ import { test } from 'node:test';
 import { usePrometheus } from '../../cli/distributed/prometheus.ts';
 import { segments } from '../../cli/distributed/runners.ts';
 import { parseArgs } from '../../cli/distributed.ts';
-import type { Report } from '../../lib/summary.ts';
+import type { Report } from '../../lib/verdict/report-data.ts';
 import { planThreshold, resolveSeries, selector } from '../../lib/verdict/promql.ts';
-import { assembleReport, exactCounter, exitCodeOf, judge, judgeNoData, mergeTaskMix, noLatency, reportedSkew, sumCounts, unjudged } from '../../lib/verdict/report.ts';
+import { assembleReport, mergeTaskMix, noLatency, reportedSkew, sumCounts } from '../../lib/verdict/assemble.ts';
+import { exactCounter, judge, judgeNoData, unjudged } from '../../lib/verdict/judge.ts';
+import { exitCodeOf } from '../../lib/verdict/report-data.ts';
 import { durationSeconds, holds, parseExpression, parseKey, quantileOf, thresholdsFromInspect } from '../../lib/verdict/thresholds.ts';
 
 test('threshold keys and expressions parse as k6 writes them', () => {

@@ -1,8 +1,8 @@
 // A distributed run's charts over time, from the Prometheus its runners wrote to: the same lines as a
-// single run's page (lib/page/series.ts), summed over every runner. The queries and the assembly are
+// single run's page (lib/report/page/series.ts), summed over every runner. The queries and the assembly are
 // pure (tested in Node); cli/distributed/series.ts runs them.
-import { selector } from '../verdict/promql.ts';
-import { holds, parseExpression, parseKey } from '../verdict/thresholds.ts';
+import { selector } from '../../verdict/promql.ts';
+import { holds, parseExpression, parseKey } from '../../verdict/thresholds.ts';
 import type { Line, RunSeries } from './series.ts';
 
 export interface RangeQueries {

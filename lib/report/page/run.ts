@@ -3,10 +3,11 @@
 // renderer for a single run and for a distributed one (plus its runners). It reads the report data
 // summary.json holds; the Node side adds what only it knows (exit code, k6 version, commit, series).
 // Pure, tested in Node.
-import { comparisonCells } from '../baseline.ts';
-import type { CheckResult, EndpointResult, Report, ThresholdResult } from '../summary.ts';
-import type { TaskMixRow } from '../tasks.ts';
-import { parseExpression, parseKey } from '../verdict/thresholds.ts';
+import { comparisonCells } from '../../baseline.ts';
+import type { FailureExample } from './failures.ts';
+import type { CheckResult, EndpointResult, Report, ThresholdResult } from '../../verdict/report-data.ts';
+import type { TaskMixRow } from '../../tasks.ts';
+import { parseExpression, parseKey } from '../../verdict/thresholds.ts';
 import { chartsSection } from './charts.ts';
 import { banner, esc, fmt, page, pct, table, type PageAssets, type Tone } from './html.ts';
 import type { RunSeries } from './series.ts';
@@ -31,13 +32,6 @@ export interface RunFacts {
   gitCommit: string | null;
   startedAt: string | null;
   finishedAt: string | null;
-}
-
-/** The first failed response of a check, status and body cut short, secrets already scrubbed. */
-export interface FailureExample {
-  check: string;
-  status: number;
-  body: string;
 }
 
 export interface RunPage {

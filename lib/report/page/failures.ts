@@ -2,7 +2,13 @@
 // check kept as an example. The k6 side (lib/k6/http.ts) writes both only when a check fails, so a
 // healthy run pays nothing: a counter sample tagged `failure: "<endpoint> <status>"` (k6's dashboard
 // splits it per tag value, docs/reports.md) and, once per VU and check, one log line. Pure, tested in Node.
-import type { FailureExample } from './run.ts';
+/** The first failed response of a check, status and body cut short, secrets already scrubbed. */
+export interface FailureExample {
+  check: string;
+  status: number;
+  body: string;
+}
+
 
 export const FAILED_RESPONSES = 'failed_responses';
 export const FAILURE_TAG = 'failure';

@@ -2,8 +2,8 @@
 // record (K6_WEB_DASHBOARD_RECORD, the file `k6 dashboard replay` reads). The dashboard keeps one
 // aggregate per period and one cumulative per metric and per tag value it is told to split on
 // (K6_WEB_DASHBOARD_TAGS); nothing per request. Pure, tested in Node.
-import { endpointMetric } from '../budgets.ts';
-import { holds, parseExpression, parseKey } from '../verdict/thresholds.ts';
+import { endpointMetric } from '../../budgets.ts';
+import { holds, parseExpression, parseKey } from '../../verdict/thresholds.ts';
 import { FAILED_RESPONSES, FAILURE_TAG } from './failures.ts';
 
 /** One value per period; null where the metric had no sample in that period. */
@@ -28,7 +28,7 @@ export interface RunSeries {
    * value (what k6 judges at the end) broke it. Only thresholds on a statistic the dashboard keeps.
    */
   breachStarts: Array<{ metric: string; expression: string; time: number }>;
-  /** Failed responses per endpoint and status, from the run's last cumulative (lib/page/failures.ts). */
+  /** Failed responses per endpoint and status, from the run's last cumulative (lib/report/page/failures.ts). */
   failuresByStatus: Record<string, Record<string, number>>;
 }
 

@@ -2,7 +2,7 @@
 // here, in Node (pure, tested); the browser only hands them to uPlot, inlined into the page.
 import type { Line, RunSeries } from './series.ts';
 import { esc, jsonText, scriptText } from './html.ts';
-import { parseKey } from '../verdict/thresholds.ts';
+import { parseKey } from '../../verdict/thresholds.ts';
 
 export interface ChartSpec {
   id: string;
