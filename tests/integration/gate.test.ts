@@ -27,7 +27,9 @@ const P95_PAYMENTS = 'http_req_duration{name:POST /api/v1/payments}';
 test('injected latency: exit 99, and the latency threshold is named in stdout, summary.json, junit.xml and summary.md', async () => {
   const run = await withSandbox({ SANDBOX_FAULTS: SLOW_PAYMENTS }, (urls) => runK6('payment', { ...FAST, ...urls, VUS: '4', DURATION: '5s' }));
   assert.equal(run.code, 99, run.stderr.slice(-1500));
-  assert.match(run.stdout, /FAIL\s+http_req_duration\{name:POST \/api\/v1\/payments\}\s+p\(95\)<500\s+observed 6\d\d/);
+  // a lower bound only: the injected 600 ms is a floor, and a busy machine adds to it
+  const observed = /FAIL\s+http_req_duration\{name:POST \/api\/v1\/payments\}\s+p\(95\)<500\s+observed (\d+)/.exec(run.stdout);
+  assert.ok(observed && Number(observed[1]) >= 600, run.stdout.slice(-2000));
   assert.ok(run.report!.failedThresholds.includes(`${P95_PAYMENTS}: p(95)<500`), JSON.stringify(run.report!.failedThresholds));
   assert.equal(run.report!.verdict, 'fail');
   const junit = readFileSync(join(run.reportDir, 'junit.xml'), 'utf8');
