@@ -89,7 +89,13 @@ export async function runCompose(args: ComposeArgs, log: (l: string) => void = (
   const cleanup = () =>
     (cleaned ??= (async () => {
       for (const k of kills) k();
-      const clean = stackUp ? teardown(args.project, composeArgs, env, log) : true;
+      let clean = true;
+      try {
+        if (stackUp) clean = teardown(args.project, composeArgs, env, log);
+      } catch (e) {
+        log(`teardown: ${(e as Error).message}`);
+        clean = false;
+      }
       await engine?.stop();
       rmSync(tmp, { recursive: true, force: true });
       return clean;

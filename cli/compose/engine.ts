@@ -4,7 +4,7 @@
 // (docker-compose.host.yml), so the engine needs no network of its own and changes nothing on the host.
 // An engine started here is stopped when the run ends; one that was running is left as it was.
 import { spawn, spawnSync } from 'node:child_process';
-import { openSync, readFileSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onPath, stopChild } from '../processes.ts';
@@ -39,7 +39,9 @@ export async function useEngine(timeoutMs = 60_000): Promise<Engine> {
   if (process.getuid?.() !== 0) throw new Error(`no Docker engine answers, and starting ${bin} needs root`);
   const logFile = join(tmpdir(), `paykit-dockerd-${process.pid}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(bin, [...DOCKERD_ARGS], { stdio: ['ignore', fd, fd] });
+  // Its own process group: Ctrl-C reaches this command, which tears the stack down through the engine
+  // and then stops it; an engine that got the SIGINT too would be gone before the teardown.
+  const child = spawn(bin, [...DOCKERD_ARGS], { stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   let gone = false;
@@ -47,6 +49,7 @@ export async function useEngine(timeoutMs = 60_000): Promise<Engine> {
   const stop = async () => {
     // dockerd stops the containerd it started; it takes a few seconds to shut down cleanly.
     if (!gone) await stopChild(child, exited, 20_000);
+    rmSync(logFile, { force: true });
   };
   const deadline = Date.now() + timeoutMs;
   for (;;) {

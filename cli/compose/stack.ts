@@ -45,7 +45,12 @@ function docker(args: readonly string[]): SpawnSyncReturns<string> {
 /** The ids of the project's containers, volumes and networks (compose labels all three). */
 export function leftovers(project: string): { containers: string[]; volumes: string[]; networks: string[] } {
   const filter = ['--filter', `label=${PROJECT_LABEL}=${project}`];
-  const ids = (args: string[]) => docker([...args, ...filter]).stdout?.split('\n').filter(Boolean) ?? [];
+  const ids = (args: string[]) => {
+    const r = docker([...args, ...filter]);
+    // An engine that does not answer has not shown that nothing is left.
+    if (r.status !== 0) throw new Error(`docker ${args.join(' ')} failed (exit ${r.status}): ${(r.stderr ?? String(r.error)).trim()}`);
+    return r.stdout.split('\n').filter(Boolean);
+  };
   return { containers: ids(['ps', '-aq']), volumes: ids(['volume', 'ls', '-q']), networks: ids(['network', 'ls', '-q']) };
 }
 
