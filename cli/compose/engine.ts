@@ -38,7 +38,18 @@ export async function useEngine(timeoutMs = 60_000): Promise<Engine> {
   if (!bin) throw new Error('no Docker engine answers and dockerd is not installed (Debian: apt-get install docker.io)');
   if (process.getuid?.() !== 0) throw new Error(`no Docker engine answers, and starting ${bin} needs root`);
   const logFile = join(tmpdir(), `paykit-dockerd-${process.pid}.log`);
-  const fd = openSync(logFile, 'a');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await startDockerd(bin, logFile, deadline);
+    if ('engine' in r) return r.engine;
+    // An engine still shutting down (the previous run's) holds its pid file for a few seconds.
+    if (!/pid file found/.test(r.log) || Date.now() > deadline) throw new Error(`${bin} ${r.why}; its log:\n${r.log}`);
+    await sleep(1000);
+  }
+}
+
+async function startDockerd(bin: string, logFile: string, deadline: number): Promise<{ engine: Engine } | { why: string; log: string }> {
+  const fd = openSync(logFile, 'w');
   // Its own process group: Ctrl-C reaches this command, which tears the stack down through the engine
   // and then stops it; an engine that got the SIGINT too would be gone before the teardown.
   const child = spawn(bin, [...DOCKERD_ARGS], { stdio: ['ignore', fd, fd], detached: true });
@@ -51,14 +62,13 @@ export async function useEngine(timeoutMs = 60_000): Promise<Engine> {
     if (!gone) await stopChild(child, exited, 20_000);
     rmSync(logFile, { force: true });
   };
-  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const version = serverVersion();
-    if (version) return { description: `started Docker engine ${version} (${bin} ${DOCKERD_ARGS.join(' ')}; log ${logFile}); it is stopped at the end`, stop };
+    if (version) return { engine: { description: `started Docker engine ${version} (${bin} ${DOCKERD_ARGS.join(' ')}; log ${logFile}); it is stopped at the end`, stop } };
     if (gone || Date.now() > deadline) {
+      const log = readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
       await stop();
-      const tail = readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
-      throw new Error(`${bin} ${gone ? 'exited' : `did not answer within ${timeoutMs} ms`}; its log ${logFile}:\n${tail}`);
+      return { why: gone ? 'exited' : 'did not answer in time', log };
     }
     await sleep(250);
   }

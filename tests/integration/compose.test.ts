@@ -4,7 +4,8 @@
 // mid-run it is an error naming that runner and its container. After each, no container, volume or
 // network of its compose project is left. Short runs (DURATION) keep it to about two minutes.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -49,14 +50,15 @@ function compose(env: Record<string, string>, during?: (project: string) => void
 }
 
 /** The project's containers, volumes and networks that still exist, by compose's label (an engine must answer). */
-function left(project: string): string[] {
+async function left(project: string): Promise<string[]> {
   const found: string[] = [];
   const engine = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' });
-  // The command stops an engine it started: start one the same way to look, and stop it again.
-  let started: ReturnType<typeof spawn> | null = null;
+  // The command stops an engine it started: start one the same way to look, and stop it again, waiting
+  // until the process is gone (its pid file would make the next command's dockerd refuse to start).
+  let started: ChildProcess | null = null;
   if (engine.status !== 0) {
     started = spawn(packageBinary('docker.io')!, ['--bridge=none', '--iptables=false', '--ip6tables=false'], { stdio: 'ignore' });
-    for (let i = 0; i < 120 && spawnSync('docker', ['version'], { stdio: 'ignore' }).status !== 0; i++) spawnSync('sleep', ['0.25']);
+    for (let i = 0; i < 240 && spawnSync('docker', ['version'], { stdio: 'ignore' }).status !== 0; i++) await sleep(250);
   }
   try {
     for (const what of [['ps', '-aq'], ['volume', 'ls', '-q'], ['network', 'ls', '-q']]) {
@@ -65,9 +67,10 @@ function left(project: string): string[] {
       found.push(...r.stdout.split('\n').filter(Boolean).map((id) => `${what[0]} ${id}`));
     }
   } finally {
-    if (started) {
+    if (started && started.exitCode === null) {
+      const gone = new Promise((resolve) => started!.once('close', resolve));
       started.kill('SIGTERM');
-      for (let i = 0; i < 120 && spawnSync('docker', ['version'], { stdio: 'ignore' }).status === 0; i++) spawnSync('sleep', ['0.25']);
+      await gone;
     }
   }
   return found;
@@ -85,7 +88,7 @@ docker.test('healthy sandbox: exit 0, every runner sent load, the knobs reached 
   // DURATION=8s was handed to the runners (a smoke run is 20 s otherwise).
   assert.ok(run.summary!.durationSeconds >= 7 && run.summary!.durationSeconds < 12, `duration ${run.summary!.durationSeconds}`);
   assert.match(run.out, new RegExp(`teardown: project ${run.project} removed; no container, volume or network of it is left`));
-  assert.deepEqual(left(run.project), []);
+  assert.deepEqual(await left(run.project), []);
 });
 
 docker.test('payments slower than their p95 budget: exit 99 naming the threshold; nothing of the project is left', { timeout: 600_000 }, async () => {
@@ -94,7 +97,7 @@ docker.test('payments slower than their p95 budget: exit 99 naming the threshold
   const p95 = /FAIL\s+http_req_duration\{name:POST \/api\/v1\/payments\}\s+p\(95\)<500\s+observed ([\d.]+)/.exec(run.out);
   assert.ok(p95 && Number(p95[1]) >= 600, run.out.slice(-4000));
   assert.equal(run.summary!.verdict, 'fail');
-  assert.deepEqual(left(run.project), []);
+  assert.deepEqual(await left(run.project), []);
 });
 
 docker.test('a runner container killed mid-run: an error naming the runner and its container; nothing of the project is left', { timeout: 600_000 }, async () => {
@@ -104,10 +107,11 @@ docker.test('a runner container killed mid-run: an error naming the runner and i
     setTimeout(() => spawnSync('docker', ['kill', killed], { stdio: 'ignore' }), 2000);
   });
   assert.equal(run.code, 1, run.out.slice(-4000));
-  assert.equal(run.summary!.verdict, 'error');
+  assert.ok(run.summary, run.out.slice(-4000));
+  assert.equal(run.summary.verdict, 'error');
   const named = /ERROR: runner (r\d) at 127\.0\.0\.1:\d+ stopped answering before its test ended/.exec(run.out);
   assert.ok(named, run.out.slice(-3000));
   assert.match(run.out, new RegExp(`ERROR: runner container ${killed} \\(${named[1]}, exited 137`));
   assert.ok(run.summary!.durationSeconds < 20, 'the others were stopped when it died');
-  assert.deepEqual(left(run.project), []);
+  assert.deepEqual(await left(run.project), []);
 });
