@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseArgs } from '../../cli/compose.ts';
 import { debianMirror } from '../../cli/compose/images.ts';
-import { knobsFile } from '../../cli/compose/stack.ts';
+import { ending, knobsFile } from '../../cli/compose/stack.ts';
 
 test('compose arguments: scenario, --runners 1..64, profile from --profile or PROFILE, a project name of compose\'s form', () => {
   const a = parseArgs(['payment', '--runners', '3'], {});
@@ -42,4 +42,12 @@ test('the knobs handed to the runners and the coordinator: the kit\'s variables,
     PAYMENT_PORT: '1', PROMETHEUS_URL: 'http://p', MULTI: 'a\nb', lower: 'x',
   });
   assert.deepEqual(file.trim().split('\n').sort(), ['AUTH_TOKEN=tok', 'DURATION=8s', 'MIN_WAIT_TIME=0', 'P95_MS=300', 'VUS=4']);
+});
+
+test('how a container ended reads as a person would say it: a SIGKILL is docker kill or out of memory', () => {
+  const c = { name: 'p_k6-runner_2', service: 'k6-runner', runner: 'r1' };
+  assert.equal(ending({ ...c, status: 'running', exitCode: 0 }), 'running');
+  assert.equal(ending({ ...c, status: 'exited', exitCode: 0 }), 'exited 0');
+  assert.equal(ending({ ...c, status: 'exited', exitCode: 137 }), 'exited 137 (signal 9 SIGKILL: docker kill, or out of memory)');
+  assert.equal(ending({ ...c, status: 'exited', exitCode: 143 }), 'exited 143 (signal 15)');
 });
