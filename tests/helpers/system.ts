@@ -1,8 +1,8 @@
 // Optional system packages for `npm test` (README, "Optional system packages"). A test that needs one is
 // skipped when it is missing, with a reason that names the package and what it enables; its variable
-// (REQUIRE_BROWSER, REQUIRE_PROMETHEUS, REQUIRE_COMPOSE; .ci/run sets them all) turns the absence into a
-// failure, so CI never skips quietly. `needing(...)` gives a file's tests and hooks in one go, so a `before`
-// that would start Prometheus is not run when its tests are skipped.
+// (REQUIRE_BROWSER, REQUIRE_PROMETHEUS, REQUIRE_COMPOSE, REQUIRE_DOCKER, REQUIRE_DEBOOTSTRAP; .ci/run sets
+// them all) turns the absence into a failure, so CI never skips quietly. `needing(...)` gives a file's tests
+// and hooks in one go, so a `before` that would start Prometheus is not run when its tests are skipped.
 import { spawnSync } from 'node:child_process';
 import { after, before, test, type TestFn, type TestOptions } from 'node:test';
 
@@ -21,6 +21,18 @@ export const OPTIONAL_PACKAGES = {
     binaries: ['/usr/bin/docker-compose', 'docker-compose'],
     requireVar: 'REQUIRE_COMPOSE',
     enables: 'resolving and validating docker-compose.yml (docker-compose config)',
+  },
+  // The engine, not the client: /usr/local/bin/docker and the like are clients from elsewhere, and a
+  // client without dockerd runs nothing here.
+  'docker.io': {
+    binaries: ['/usr/sbin/dockerd', 'dockerd'],
+    requireVar: 'REQUIRE_DOCKER',
+    enables: 'running docker-compose.yml for real (npm run compose starts or uses a Docker engine)',
+  },
+  debootstrap: {
+    binaries: ['/usr/sbin/debootstrap', 'debootstrap'],
+    requireVar: 'REQUIRE_DEBOOTSTRAP',
+    enables: 'building the Debian base of the compose images where no registry is reachable (npm run compose)',
   },
 } as const satisfies Record<string, { binaries: readonly string[]; requireVar: string; enables: string }>;
 
