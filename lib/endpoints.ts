@@ -25,6 +25,13 @@ export interface Endpoint {
    * these: an undocumented status is never retried.
    */
   retry?: readonly number[];
+  /**
+   * What a successful answer's body must be (checked with the status; a long-lived function). A type
+   * guard also types the body the derived client returns (lib/services/client.ts ResultOf).
+   */
+  shape?: (body: unknown) => boolean;
+  /** A lookup: the answer's `id` must equal this path parameter, or the call answered somebody else's record. */
+  sameId?: string;
 }
 
 /**

@@ -5,7 +5,7 @@ import { EnvReader } from './config.ts';
 import { PAN_SERIAL_MODULUS, panFromSerial, type PanHolderType } from './data/pan.ts';
 import { parseRateLimit, type RateLimitSpec } from './rate-limit.ts';
 import { successStatus } from './endpoints.ts';
-import { BANKING_API, BANKING_STATUS } from './services/banking.ts';
+import { BANKING_API, BANKING_STATUS } from './services/banking/service.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Registration race

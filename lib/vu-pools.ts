@@ -6,7 +6,7 @@ import { declineCard, invalidCard, type CardDetails, type DeclineReason, type In
 import type { Card, Merchant } from './data/types.ts';
 import type { LoadedDataset } from './dataset.ts';
 import type { Rng } from './random.ts';
-import type { CardInput } from './services/payment.ts';
+import type { CardInput } from './services/payment/service.ts';
 
 /** What the picks read: the configured pool sizes and the dataset. */
 export interface PoolSource {

@@ -3,7 +3,7 @@
 // idempotency keys and other unique fields.
 import exec from 'k6/execution';
 import { endpointName, successStatus, type Endpoint } from '../endpoints.ts';
-import type { Service, Target } from '../service.ts';
+import type { Service, Target } from '../services/define.ts';
 import type { ApiClient } from './http.ts';
 
 /**

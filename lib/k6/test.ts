@@ -5,8 +5,8 @@
 import type { Counter } from 'k6/metrics';
 import { newRunId, probeTarget } from './setup.ts';
 import { urlHost, type Config } from '../config.ts';
-import { describeTargets, type Service } from '../service.ts';
-import { serviceClient, serviceTarget } from './service-client.ts';
+import { describeTargets, type Service } from '../services/define.ts';
+import { serviceClient, serviceTarget } from './client.ts';
 import { describeLoad, guardRisk, hostGuard, type ResolvedProfile } from '../profiles.ts';
 import type { Thresholds } from '../budgets.ts';
 import type { ClassWeights } from '../tasks.ts';

@@ -1,10 +1,10 @@
 // A service as data: everything the kit needs to talk to one API — where it is (the variable that names
 // its URL), how it authenticates, its endpoint table, its setup probes and whether it understands the
 // sandbox's decline test cards. The HTTP layer, setup(), the thresholds and the reports read only this,
-// so a third service is one more module (lib/services/*, or `npm run new-service`) and nothing else.
+// so a third service is one more folder (lib/services/<name>/, or `npm run new-service`) and nothing else.
 // Pure: resolving a target from the environment is unit-tested in Node.
-import { EnvReader, isLoopbackHost, SANDBOX_DEFAULT_TOKEN, tokenProblem, urlHost, type Env } from './config.ts';
-import type { Endpoint, ServiceProbes } from './endpoints.ts';
+import { EnvReader, isLoopbackHost, SANDBOX_DEFAULT_TOKEN, tokenProblem, urlHost, type Env } from '../config.ts';
+import type { Endpoint, ServiceProbes } from '../endpoints.ts';
 
 /** How requests prove who sends them. Each names the variable(s) holding the secret, never the secret. */
 export type AuthScheme =
