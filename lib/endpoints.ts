@@ -1,5 +1,5 @@
 // What an endpoint is, as the kit knows it: its name, method, path template and the statuses its
-// contract answers. Pure: the service tables (lib/services/*), the k6 HTTP layer and the budgets
+// contract answers. Pure: the service tables (lib/services/<name>/service.ts), the k6 HTTP layer and the budgets
 // (thresholds/*) all read the same objects, so a renamed path moves its threshold with it.
 import type { EndpointBudget } from './budgets.ts';
 

@@ -1,4 +1,4 @@
-// Banking-API users against the banking API. Tasks and weights: lib/users/banking.ts;
+// Banking-API users against the banking API. Tasks and weights: lib/services/banking/users.ts;
 // budgets: thresholds/banking.ts; load shape: lib/profiles.ts.
 //   k6 run dist/banking.js                                  (sandbox on 127.0.0.1:8001)
 //   BANKING_API_URL=https://bank.example AUTH_TOKEN=... k6 run dist/banking.js

@@ -1,5 +1,5 @@
 // The failure user: bad input must get its documented 4xx, never a 5xx or a 2xx.
-// Tasks and weights: lib/users/failures.ts; budgets: thresholds/failures.ts.
+// Tasks and weights: lib/services/payment/failures.ts; budgets: thresholds/failures.ts.
 //   k6 run dist/failures.js
 import { unexpectedStatus } from '../lib/k6/metrics.ts';
 import { BANKING_SERVICE } from '../lib/services/banking/service.ts';

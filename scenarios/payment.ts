@@ -1,5 +1,5 @@
 // Payment-service users against the payment service. The user class (tasks and weights) is in
-// lib/users/payment.ts, the budgets in thresholds/payment.ts, the load shape in lib/profiles.ts.
+// lib/services/payment/users.ts, the budgets in thresholds/payment.ts, the load shape in lib/profiles.ts.
 //   k6 run dist/payment.js                                  (sandbox on 127.0.0.1:8000)
 //   PAYMENT_SERVICE_URL=https://pay.example AUTH_TOKEN=... PROFILE=load k6 run dist/payment.js
 import { PAYMENT_SERVICE } from '../lib/services/payment/service.ts';

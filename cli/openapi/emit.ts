@@ -113,7 +113,7 @@ export function emitFiles(m: ServiceModel, o: EmitOptions): GeneratedFile[] {
   const context = `${Ident}Context`;
   const checksId = new Set(m.calls.filter((c) => c.checksId).map((c) => c.key));
 
-  // lib/services/<n>.ts
+  // lib/services/<n>/service.ts
   const probe = (p: ProbeModel) => (p.inTable ? `${api}.${p.endpoint.key}` : endpointLiteral(p.endpoint));
   const authLine = (() => {
     const a = m.auth;
@@ -160,7 +160,7 @@ export function emitFiles(m: ServiceModel, o: EmitOptions): GeneratedFile[] {
     '',
   ].join('\n');
 
-  // lib/users/<n>.ts
+  // lib/services/<n>/users.ts
   const calls = m.calls;
   const anyUnique = calls.some((c) => [c.body, ...c.params.map(([, v]) => v), ...c.query.map(([, v]) => v), ...c.headers.map(([, v]) => v)].some((v) => uses(v, 'unique')));
   const anyReuse = calls.some((c) => c.deps.some((d) => d.mode === 'reuse'));

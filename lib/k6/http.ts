@@ -201,7 +201,7 @@ export class ApiClient {
   /**
    * The common call to one endpoint, compiled: URL parts, body encoding and request params are worked out
    * here, once, so a request reads no options and looks nothing up. For endpoints with at most one path
-   * parameter (call() takes any); the typed clients build theirs when constructed.
+   * parameter (call() takes any); the derived clients (./client.ts) build theirs on first use.
    */
   sender(endpoint: Endpoint, expected: readonly number[] = endpoint.expected): Sender {
     const p = prepare(endpoint);

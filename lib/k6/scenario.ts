@@ -23,7 +23,7 @@ export interface ScenarioSpec {
   name: string;
   budget: ScenarioBudget;
   classes: ClassEntry[];
-  /** Services setup() must find healthy (lib/services/*). */
+  /** Services setup() must find healthy (lib/services/<name>/). */
   targets: readonly Service[];
   /** Apply think time in open-model profiles too (personas pace themselves whatever the arrival rate). */
   alwaysThink?: boolean;

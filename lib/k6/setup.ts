@@ -1,5 +1,5 @@
 // setup() helpers every scenario shares: fail fast, with a reason a person can act on, when a target
-// is down or rejects the token (the probes are the service's, lib/services/*); and a per-run id for
+// is down or rejects the token (the probes are the service's, lib/services/<name>/); and a per-run id for
 // idempotency keys and other unique fields.
 import exec from 'k6/execution';
 import { endpointName, successStatus, type Endpoint } from '../endpoints.ts';

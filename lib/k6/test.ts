@@ -28,7 +28,7 @@ export interface TestSpec<D extends object> {
   /** Fills the profile slot of the report names: the profile, or the scenario's own variant (e.g. `5x20`). */
   variant: string;
   config: Config;
-  /** Services setup() must find healthy (lib/services/*): their probes, URLs and credentials. */
+  /** Services setup() must find healthy (lib/services/<name>/): their probes, URLs and credentials. */
   targets: readonly Service[];
   /** The scenario races, bursts or writes on purpose: the production guard applies whatever the profile. */
   intrusive?: boolean;

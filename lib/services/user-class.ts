@@ -45,7 +45,8 @@ export interface UserClass<S> {
   /** snake_case; appears in tags (`user_class`) and task counters. */
   name: string;
   tasks: ReadonlyArray<Task<S>>;
-  newState: (rng: Rng, run: RunInfo) => S;
+  // NoInfer: the class's state type comes from its task table, not from the literal newState returns.
+  newState: (rng: Rng, run: RunInfo) => NoInfer<S>;
   /** A persona's own pacing in ms; without it MIN_WAIT_TIME/MAX_WAIT_TIME apply in closed-model profiles. */
   thinkTime?: { minMs: number; maxMs: number };
 }
