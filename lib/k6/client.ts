@@ -6,6 +6,7 @@ import type { Endpoint } from '../endpoints.ts';
 import type { CallOptions, ClientCall, ResultOf, ServiceClient } from '../services/client.ts';
 import { resolveTargets, type Service, type Target } from '../services/define.ts';
 import { ApiClient, checkResponse, checkSameId, jsonBody, responseCheck, type Res, type Sender } from './http.ts';
+import { expectRefusal } from './refusals.ts';
 
 const clients = new Map<Service, { target: Target; client: ApiClient }>();
 
@@ -101,6 +102,10 @@ class DerivedClient<E extends Record<string, Endpoint>> implements ServiceClient
 
   request<K extends keyof E & string>(name: K, opts: ClientCall = NONE): Res {
     return this.exchange(name, opts);
+  }
+
+  refused<K extends keyof E & string>(name: K, opts: CallOptions, status: number, code: string, label: string): boolean {
+    return expectRefusal(this.api, this.compile(name).endpoint, opts, status, code, label);
   }
 
   send<K extends keyof E & string>(name: K, opts: CallOptions = NONE): Res {

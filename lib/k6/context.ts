@@ -7,7 +7,10 @@ import type { Endpoint } from '../endpoints.ts';
 import { PROFILE_NAMES, resolveProfile } from '../profiles.ts';
 import type { Service } from '../services/define.ts';
 import type { ScriptContext, UserContext } from '../services/user-class.ts';
+import { check, sleep } from 'k6';
 import { clientOf } from './client.ts';
+import { nextIdempotencyKey } from './keys.ts';
+import { acknowledged, cardsDeclined } from './metrics.ts';
 
 let context: ScriptContext | null = null;
 
@@ -19,6 +22,10 @@ export function userContext(): ScriptContext {
     config,
     profile: resolveProfile(__ENV),
     data: loadDataset({ seed: config.seed }),
+    counters: { acknowledged, cardsDeclined },
+    idempotencyKey: nextIdempotencyKey,
+    sleep,
+    fail: (name) => void check(null, { [name]: () => false }),
     as<E extends Record<string, Endpoint>>(service: Service<E>): UserContext<E> {
       let ctx = byService.get(service);
       // The service's context inherits from the script's, so a listener set on the script later

@@ -1,8 +1,7 @@
 // Requests that must be refused: sends one with its expected 4xx and error code, checks both at once and
 // counts a 5xx or a 2xx in `unexpected_status`. Shared by every user class that sends bad input on purpose.
 import { check } from 'k6';
-import type { ServiceClient } from '../services/client.ts';
-import { endpointName, jsonBody, type CallOptions, type Endpoint } from './http.ts';
+import { endpointName, jsonBody, type ApiClient, type CallOptions, type Endpoint } from './http.ts';
 import { unexpectedStatus } from './metrics.ts';
 
 /** What one kind of bad request must get back, prepared once: its expected status, tags and checks. */
@@ -46,11 +45,11 @@ function refusal(endpoint: Endpoint, status: number, code: string, label: string
  * Sends a request that must be refused with `status` and error `code`; returns whether it was.
  * `opts` is the caller's own literal: its `expected` and `tags` are set here rather than copied.
  */
-export function expectRefusal<E extends Record<string, Endpoint>>(client: ServiceClient<E>, name: keyof E & string, opts: CallOptions, status: number, code: string, label: string): boolean {
-  const r = refusal(client.service.endpoints[name] as Endpoint, status, code, label);
+export function expectRefusal(api: ApiClient, endpoint: Endpoint, opts: CallOptions, status: number, code: string, label: string): boolean {
+  const r = refusal(endpoint, status, code, label);
   opts.expected = r.expected;
   opts.tags = r.tags;
-  const res = client.send(name, opts);
+  const res = api.call(endpoint, opts);
   const got = res.status;
   if ((got >= 200 && got < 300) || got >= 500) unexpectedStatus.add(1, r.tags);
   // One check for status and error code together: a refusal is right only with both, and each check

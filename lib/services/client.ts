@@ -56,6 +56,11 @@ export interface ServiceClient<E extends Record<string, Endpoint> = Record<strin
   call<K extends keyof E & string>(name: K, opts?: ClientCall): ResultOf<E[K]> | null;
   /** Sends and checks as `call` does, and returns the answer itself (for its status or headers). */
   request<K extends keyof E & string>(name: K, opts?: ClientCall): Answer;
+  /**
+   * Sends a request that must be refused with `status` and error `code` (label: the kind of bad input);
+   * returns whether it was. A 5xx or a 2xx counts in `unexpected_status`.
+   */
+  refused<K extends keyof E & string>(name: K, opts: CallOptions, status: number, code: string, label: string): boolean;
   /** Sends and checks nothing: for calls whose answer the caller judges itself (refusals, verify phases). */
   send<K extends keyof E & string>(name: K, opts?: CallOptions): Answer;
 }

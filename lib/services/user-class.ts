@@ -1,7 +1,8 @@
 // What a user class is and what it gets: the validated configuration, the resolved profile, the shared
 // dataset, and its own service's client (derived from the service's endpoint table). A class names its
-// service once, in defineUserClass; nothing here lists the services. Pure: lib/k6/context.ts builds the
-// context in k6.
+// service once, in defineUserClass; nothing here lists the services. What a class needs of k6 besides its
+// client (counters, keys, pauses) comes through the context too, so the classes import nothing k6-bound.
+// Pure: lib/k6/context.ts builds the context in k6.
 import type { Config } from '../config.ts';
 import type { LoadedDataset } from '../dataset.ts';
 import type { Endpoint } from '../endpoints.ts';
@@ -27,6 +28,14 @@ export interface ScriptContext {
    * integrity scenario (audit) keeps its ledger while its users stay the kit's own.
    */
   onAcknowledged?: AcknowledgedListener;
+  /** Business counters (k6 counters in a run): what the target acknowledged, by kind, and declined cards. */
+  counters: { acknowledged: Record<AcknowledgedKind, Counting>; cardsDeclined: Counting };
+  /** The next Idempotency-Key of this VU, unique in the test. */
+  idempotencyKey(runId: string): string;
+  /** Pauses this VU (a persona polling). */
+  sleep(seconds: number): void;
+  /** Records a check that failed, under `name` (most checks are the client's; this is for a class's own). */
+  fail(name: string): void;
   /** The same context with `service`'s client: a class's own, or another service's for a class that uses two. */
   as<E extends Record<string, Endpoint>>(service: Service<E>): UserContext<E>;
 }
@@ -34,6 +43,11 @@ export interface ScriptContext {
 /** What one user class gets: the script's context with its own service's client. */
 export interface UserContext<E extends Record<string, Endpoint> = Record<string, Endpoint>> extends ScriptContext {
   client: ServiceClient<E>;
+}
+
+/** A counter, as a class adds to it. */
+export interface Counting {
+  add(n: number): void;
 }
 
 /** The changes the user classes count in `acknowledged` (lib/k6/metrics.ts) that carry an id and money. */

@@ -5,7 +5,7 @@
 import { DEFAULTS } from '../../config.ts';
 import type { Endpoint } from '../../endpoints.ts';
 import { defineService } from '../define.ts';
-import type { CardInput } from '../payment/service.ts';
+import type { CardInput } from '../../data/cards.ts';
 
 // Body shapes, module level so their check sets are built once (lib/k6/http.ts responseCheck): an answer
 // passes only with an expected status and its shape, so a result the caller gets is one it may use.

@@ -1,10 +1,8 @@
 // Banking-API users (the Locust suite's BankingAPIUser): authorize, then capture, refund and look up
 // their own authorizations in a realistic order; settlement reports, health, batches.
-import { check } from 'k6';
 import { endpointName, successStatus } from '../../endpoints.ts';
 import { BANKING_API, BANKING_SERVICE, type Authorization, type BatchOperation } from './service.ts';
 import { drawMinorAmount } from '../../data/amounts.ts';
-import { acknowledged } from '../../k6/metrics.ts';
 import type { Rng } from '../../random.ts';
 import { pickRefundable, refundAmount } from '../../refunds.ts';
 import { defineTasks } from '../../tasks.ts';
@@ -55,7 +53,7 @@ function rememberAuthorized(s: BankingState, a: Authorization): void {
 export function authorize(ctx: BankingContext, s: BankingState): Authorization | null {
   const a = ctx.client.call('authorize', { body: authorizationRequest(ctx, s.rng) });
   if (a) {
-    acknowledged.authorizations.add(1);
+    ctx.counters.acknowledged.authorizations.add(1);
     ctx.onAcknowledged?.('authorizations', a.id, a.currency, a.amount);
     rememberAuthorized(s, a);
   }
@@ -75,7 +73,7 @@ export function capture(ctx: BankingContext, s: BankingState): CapturedAuthoriza
   const amount = s.rng() < 0.8 || held < 2 ? undefined : Math.max(1, Math.floor(held * (0.5 + s.rng() / 2)));
   const c = ctx.client.call('capture', { params: { id: a.id }, body: amount === undefined ? {} : { amount } });
   if (!c) return null;
-  acknowledged.captures.add(1);
+  ctx.counters.acknowledged.captures.add(1);
   const record: CapturedAuthorization = { id: c.id, currency: c.currency, captured_amount: c.captured_amount, refunded_amount: c.refunded_amount };
   ctx.onAcknowledged?.('captures', record.id, record.currency, record.captured_amount);
   remember(s.captured, record);
@@ -88,7 +86,7 @@ export function refund(ctx: BankingContext, s: BankingState): void {
   const amount = refundAmount(s.rng, c.captured_amount - c.refunded_amount);
   const r = ctx.client.call('refund', { body: { transaction_id: c.id, amount } });
   if (r) {
-    acknowledged.bankingRefunds.add(1);
+    ctx.counters.acknowledged.bankingRefunds.add(1);
     ctx.onAcknowledged?.('bankingRefunds', r.id, c.currency, amount);
     c.refunded_amount += amount;
     remember(s.known, r.id, 100);
@@ -113,11 +111,11 @@ export function batch(ctx: BankingContext, s: BankingState): void {
   const ops: BatchOperation[] = Array.from({ length: 5 }, () => ({ type: 'authorize' as const, body: authorizationRequest(ctx, s.rng) }));
   const results = ctx.client.call('batch', { body: { operations: ops } })?.results;
   if (results === undefined) return;
-  if (results.length !== ops.length) check(results, { [ANSWERS_EVERY_OPERATION]: () => false });
+  if (results.length !== ops.length) ctx.fail(ANSWERS_EVERY_OPERATION);
   for (const r of results) {
     if (r.status === AUTHORIZED) {
       const a = r.body as Authorization;
-      acknowledged.authorizations.add(1);
+      ctx.counters.acknowledged.authorizations.add(1);
       ctx.onAcknowledged?.('authorizations', a.id, a.currency, a.amount);
       rememberAuthorized(s, a);
     }

@@ -6,9 +6,6 @@ import { PAYMENT_SERVICE, PAYMENT_STATUS } from './service.ts';
 import { declineRate } from '../define.ts';
 import { drawAmount } from '../../data/amounts.ts';
 import type { InvalidCardKind } from '../../data/cards.ts';
-import { nextIdempotencyKey } from '../../k6/keys.ts';
-import { acknowledged, cardsDeclined } from '../../k6/metrics.ts';
-import { expectRefusal } from '../../k6/refusals.ts';
 import { pickOne, seededUuid, type Rng } from '../../random.ts';
 import { defineTasks } from '../../tasks.ts';
 import { defineUserClass, type ScriptContext } from '../user-class.ts';
@@ -63,7 +60,7 @@ export const failureUser = defineUserClass(PAYMENT_SERVICE, (ctx) => {
       {
         name: 'malformed_json',
         weight: 15,
-        run: () => void expectRefusal(pay, 'createPayment', { rawBody: '{"amount": 100, "currency": "USD",' }, PAYMENT_STATUS.malformed, 'malformed_json', 'malformed_json'),
+        run: () => void pay.refused('createPayment', { rawBody: '{"amount": 100, "currency": "USD",' }, PAYMENT_STATUS.malformed, 'malformed_json', 'malformed_json'),
       },
       {
         name: 'missing_field',
@@ -71,7 +68,7 @@ export const failureUser = defineUserClass(PAYMENT_SERVICE, (ctx) => {
         run: (s) => {
           const body: Record<string, unknown> = { ...pooledValidPayment(ctx, s.rng).body };
           delete body[pickOne(s.rng, ['merchant_id', 'amount', 'currency', 'card'])];
-          expectRefusal(pay, 'createPayment', { body }, PAYMENT_STATUS.invalid, 'validation_failed', 'missing_field');
+          pay.refused('createPayment', { body }, PAYMENT_STATUS.invalid, 'validation_failed', 'missing_field');
         },
       },
       {
@@ -80,7 +77,7 @@ export const failureUser = defineUserClass(PAYMENT_SERVICE, (ctx) => {
         run: (s) => {
           const card = pooledInvalidCard(s.rng);
           const body = { ...pooledValidPayment(ctx, s.rng).body, card: cardInput(card) };
-          expectRefusal(pay, 'createPayment', { body }, PAYMENT_STATUS.invalid, INVALID_CARD_CODES[card.kind], `invalid_card_${card.kind}`);
+          pay.refused('createPayment', { body }, PAYMENT_STATUS.invalid, INVALID_CARD_CODES[card.kind], `invalid_card_${card.kind}`);
         },
       },
       {
@@ -89,26 +86,26 @@ export const failureUser = defineUserClass(PAYMENT_SERVICE, (ctx) => {
         weight: 100 * declineRate(PAYMENT_SERVICE, ctx.config.cardDeclineRate),
         run: (s) => {
           const body = { ...pooledValidPayment(ctx, s.rng).body, card: cardInput(pooledDeclineCard(s.rng, 'insufficient_funds')) };
-          if (expectRefusal(pay, 'createPayment', { body }, PAYMENT_STATUS.declined, 'card_declined', 'declined_card')) cardsDeclined.add(1);
+          if (pay.refused('createPayment', { body }, PAYMENT_STATUS.declined, 'card_declined', 'declined_card')) ctx.counters.cardsDeclined.add(1);
         },
       },
       {
         name: 'no_token',
         weight: 10,
-        run: (s) => void expectRefusal(pay, 'createPayment', { rawBody: pooledValidPayment(ctx, s.rng).json, token: null }, PAYMENT_STATUS.unauthorized, 'unauthorized', 'no_token'),
+        run: (s) => void pay.refused('createPayment', { rawBody: pooledValidPayment(ctx, s.rng).json, token: null }, PAYMENT_STATUS.unauthorized, 'unauthorized', 'no_token'),
       },
       {
         name: 'wrong_token',
         weight: 10,
         run: (s) =>
-          void expectRefusal(bank, 'authorize', { rawBody: pooledValidPayment(ctx, s.rng).json, token: 'not-the-token' }, BANKING_STATUS.unauthorized, 'unauthorized', 'wrong_token'),
+          void bank.refused('authorize', { rawBody: pooledValidPayment(ctx, s.rng).json, token: 'not-the-token' }, BANKING_STATUS.unauthorized, 'unauthorized', 'wrong_token'),
       },
       {
         name: 'unknown_id',
         weight: 10,
         run: (s) => {
-          if (s.rng() < 0.5) expectRefusal(pay, 'getPayment', { params: { id: `pay_missing_${seededUuid(s.rng)}` } }, PAYMENT_STATUS.notFound, 'not_found', 'unknown_payment');
-          else expectRefusal(bank, 'transaction', { params: { id: `auth_missing_${seededUuid(s.rng)}` } }, BANKING_STATUS.notFound, 'not_found', 'unknown_transaction');
+          if (s.rng() < 0.5) pay.refused('getPayment', { params: { id: `pay_missing_${seededUuid(s.rng)}` } }, PAYMENT_STATUS.notFound, 'not_found', 'unknown_payment');
+          else bank.refused('transaction', { params: { id: `auth_missing_${seededUuid(s.rng)}` } }, BANKING_STATUS.notFound, 'not_found', 'unknown_transaction');
         },
       },
       {
@@ -116,7 +113,7 @@ export const failureUser = defineUserClass(PAYMENT_SERVICE, (ctx) => {
         weight: 10,
         run: (s) => {
           const pan = pickOne(s.rng, ['RAJP1234K', 'abcpk1234f', 'ABCPK12345', '1234567890', 'ABCPK1234']);
-          expectRefusal(bank, 'registerUser', { body: { name: 'Invalid Pan', pan } }, BANKING_STATUS.invalid, 'invalid_pan', 'invalid_pan');
+          bank.refused('registerUser', { body: { name: 'Invalid Pan', pan } }, BANKING_STATUS.invalid, 'invalid_pan', 'invalid_pan');
         },
       },
       {
@@ -124,11 +121,11 @@ export const failureUser = defineUserClass(PAYMENT_SERVICE, (ctx) => {
         weight: 5,
         run: (s) => {
           // A real payment first (it must succeed), then a refund of more than it captured.
-          const p = pay.call('createPayment', { body: validPayment(ctx, s.rng), idempotencyKey: nextIdempotencyKey(s.runId) });
+          const p = pay.call('createPayment', { body: validPayment(ctx, s.rng), idempotencyKey: ctx.idempotencyKey(s.runId) });
           if (!p) return;
-          acknowledged.payments.add(1);
+          ctx.counters.acknowledged.payments.add(1);
           ctx.onAcknowledged?.('payments', p.id, p.currency, p.amount);
-          expectRefusal(pay, 'refundPayment', { params: { id: p.id }, body: { amount: p.amount + 1 } }, PAYMENT_STATUS.refundTooLarge, 'refund_exceeds_captured', 'over_refund');
+          pay.refused('refundPayment', { params: { id: p.id }, body: { amount: p.amount + 1 } }, PAYMENT_STATUS.refundTooLarge, 'refund_exceeds_captured', 'over_refund');
         },
       },
     ]),

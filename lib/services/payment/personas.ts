@@ -1,7 +1,6 @@
 // Realistic traffic (the Locust suite's RealisticTrafficUser): three personas with their own pace
 // and habits. Each runs as its own k6 scenario with its own share of the traffic (scenarios/realistic.ts).
 // Their own service is the payment service; a business user's banking calls go through ctx.as(BANKING_SERVICE).
-import { sleep } from 'k6';
 import { defineTasks } from '../../tasks.ts';
 import { BANKING_SERVICE } from '../banking/service.ts';
 import { authorize, settlementReport, transactionStatus, type BankingState } from '../banking/users.ts';
@@ -51,7 +50,7 @@ export const powerUser = defineUserClass(PAYMENT_SERVICE, (ctx) => {
         run: (s) => {
           for (let i = 0; i < 3; i++) {
             paymentStatus(ctx, s);
-            if (pollGapS > 0) sleep(pollGapS);
+            if (pollGapS > 0) ctx.sleep(pollGapS);
           }
         },
       },

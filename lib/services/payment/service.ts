@@ -5,6 +5,9 @@
 import { DEFAULTS } from '../../config.ts';
 import type { Endpoint } from '../../endpoints.ts';
 import { defineService } from '../define.ts';
+import type { CardInput } from '../../data/cards.ts';
+
+export type { CardInput } from '../../data/cards.ts';
 
 // Body shapes, module level so their check sets are built once (lib/k6/http.ts responseCheck): an answer
 // passes only with an expected status and its shape, so a result the caller gets is one it may use.
@@ -54,12 +57,6 @@ export const PAYMENT_STATUS = {
   refundTooLarge: 422,
 } as const;
 
-export interface CardInput {
-  number: string;
-  exp_month: number;
-  exp_year: number;
-  cvv: string;
-}
 
 export interface PaymentRequest {
   merchant_id: string;

@@ -3,9 +3,6 @@
 import { declineRate } from '../define.ts';
 import { isDecline, PAYMENT_SERVICE, PAYMENT_STATUS, type Payment } from './service.ts';
 import { drawMinorAmount } from '../../data/amounts.ts';
-import { acknowledged, cardsDeclined } from '../../k6/metrics.ts';
-import { expectRefusal } from '../../k6/refusals.ts';
-import { nextIdempotencyKey } from '../../k6/keys.ts';
 import type { Rng } from '../../random.ts';
 import { pickRefundable, refundAmount } from '../../refunds.ts';
 import { defineTasks } from '../../tasks.ts';
@@ -57,14 +54,14 @@ function createPayment(ctx: PaymentContext, s: PaymentState): Payment | null {
     customer_id: card.customerId,
     description: `${merchant.category} purchase`,
   };
-  const idempotencyKey = nextIdempotencyKey(s.runId);
+  const idempotencyKey = ctx.idempotencyKey(s.runId);
   if (declined) {
     ctx.client.call('createPayment', { body, idempotencyKey, expected: DECLINED, shape: isDecline });
-    cardsDeclined.add(1);
+    ctx.counters.cardsDeclined.add(1);
     return null;
   }
   const payment = ctx.client.call('createPayment', { body, idempotencyKey });
-  if (payment) acknowledged.payments.add(1);
+  if (payment) ctx.counters.acknowledged.payments.add(1);
   return payment;
 }
 
@@ -94,7 +91,7 @@ export function refundOwnPayment(ctx: PaymentContext, s: PaymentState, p: Paymen
   const amount = refundAmount(s.rng, p.amount - p.refunded_amount);
   const r = ctx.client.call('refundPayment', { params: { id: p.id }, body: { amount } });
   if (!r) return false;
-  acknowledged.refunds.add(1);
+  ctx.counters.acknowledged.refunds.add(1);
   // An optional call evaluates its arguments only when there is a listener: the id stays unread otherwise.
   ctx.onAcknowledged?.('refunds', r.id, p.currency, amount);
   p.refunded_amount += amount;
@@ -110,7 +107,7 @@ function sendInvalidCard(ctx: PaymentContext, s: PaymentState): void {
   const merchant = pickMerchant(ctx, s.rng);
   const card = pooledInvalidCard(s.rng);
   const body = { merchant_id: merchant.id, amount: 1000, currency: merchant.currency, card: cardInput(card) };
-  expectRefusal(ctx.client, 'createPayment', { body }, PAYMENT_STATUS.invalid, card.kind === 'expired' ? 'card_expired' : 'invalid_card_number', `invalid_card_${card.kind}`);
+  ctx.client.refused('createPayment', { body }, PAYMENT_STATUS.invalid, card.kind === 'expired' ? 'card_expired' : 'invalid_card_number', `invalid_card_${card.kind}`);
 }
 
 export const paymentUser = defineUserClass(PAYMENT_SERVICE, (ctx) => ({
