@@ -35,6 +35,12 @@ export interface Service<E extends Record<string, Endpoint> = Record<string, End
   declines?: boolean;
 }
 
+/**
+ * What the sandbox's own services share: the sandbox's bearer token (AUTH_TOKEN, its default on loopback)
+ * and its decline test cards. Spread into their definitions: `defineService({ ...SANDBOX_SERVICE, ... })`.
+ */
+export const SANDBOX_SERVICE = { sandbox: true, auth: { kind: 'bearer', tokenVar: 'AUTH_TOKEN' }, declines: true } as const satisfies Partial<Service>;
+
 /** Identity, for inference: `defineService({...})` keeps the endpoint table's literal keys. */
 export function defineService<const E extends Record<string, Endpoint>>(s: Service<E>): Service<E> {
   return s;

@@ -4,7 +4,7 @@
 // Pointing the suite at your own banking API starts here (docs/adapting.md).
 import { DEFAULTS } from '../../config.ts';
 import type { Endpoint } from '../../endpoints.ts';
-import { defineService } from '../define.ts';
+import { defineService, SANDBOX_SERVICE } from '../define.ts';
 import type { CardInput } from '../../data/cards.ts';
 
 // Body shapes, module level so their check sets are built once (lib/k6/http.ts responseCheck): an answer
@@ -37,17 +37,15 @@ export const BANKING_API = {
 } as const satisfies Record<string, Endpoint>;
 
 export const BANKING_SERVICE = defineService({
+  ...SANDBOX_SERVICE,
   name: 'banking',
   urlVar: 'BANKING_API_URL',
   defaultUrl: DEFAULTS.BANKING_API_URL,
-  sandbox: true,
-  auth: { kind: 'bearer', tokenVar: 'AUTH_TOKEN' },
   endpoints: BANKING_API,
   probes: {
     health: BANKING_API.health,
     auth: { endpoint: BANKING_API.transaction, params: { id: 'txn_setup_probe_does_not_exist' }, accepted: [404] },
   },
-  declines: true,
 });
 
 /** The statuses the banking API documents for refusals (sandbox/openapi.yaml). */

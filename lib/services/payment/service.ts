@@ -4,7 +4,7 @@
 // Pointing the suite at your own payment service starts here (docs/adapting.md).
 import { DEFAULTS } from '../../config.ts';
 import type { Endpoint } from '../../endpoints.ts';
-import { defineService } from '../define.ts';
+import { defineService, SANDBOX_SERVICE } from '../define.ts';
 import type { CardInput } from '../../data/cards.ts';
 
 export type { CardInput } from '../../data/cards.ts';
@@ -34,17 +34,15 @@ export const PAYMENT_API = {
 } as const satisfies Record<string, Endpoint>;
 
 export const PAYMENT_SERVICE = defineService({
+  ...SANDBOX_SERVICE,
   name: 'payment',
   urlVar: 'PAYMENT_SERVICE_URL',
   defaultUrl: DEFAULTS.PAYMENT_SERVICE_URL,
-  sandbox: true,
-  auth: { kind: 'bearer', tokenVar: 'AUTH_TOKEN' },
   endpoints: PAYMENT_API,
   probes: {
     health: PAYMENT_API.health,
     auth: { endpoint: PAYMENT_API.getPayment, params: { id: 'pay_setup_probe_does_not_exist' }, accepted: [404] },
   },
-  declines: true,
 });
 
 /** The statuses the sandbox documents for card problems (sandbox/openapi.yaml). */
