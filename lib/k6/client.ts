@@ -40,6 +40,8 @@ interface Compiled {
   check: (res: Res) => boolean;
   /** Senders for other expected statuses (a decline's 402), by status list. */
   others: Map<string, Sender>;
+  /** The same, by the caller's list itself (a module constant): no key built per call. */
+  byList: WeakMap<readonly number[], Sender>;
 }
 
 const NONE: ClientCall = {};
@@ -70,6 +72,7 @@ class DerivedClient<E extends Record<string, Endpoint>> implements ServiceClient
       param: params[0]?.slice(1, -1),
       check: responseCheck(endpoint, endpoint.expected, endpoint.shape),
       others: new Map(),
+      byList: new WeakMap(),
     };
     return (this.compiled[name] = c);
   }
@@ -80,14 +83,23 @@ class DerivedClient<E extends Record<string, Endpoint>> implements ServiceClient
     const expected = opts.expected;
     let res: Res;
     if (c.send !== null && compiledOnly(opts)) {
-      let send = c.send;
+      let send: Sender | undefined = c.send;
       if (expected !== undefined) {
-        const key = expected.join('|');
-        send = c.others.get(key) ?? (c.others.set(key, this.api.sender(e, expected)), c.others.get(key) as Sender);
+        send = c.byList.get(expected);
+        if (!send) {
+          const key = expected.join('|');
+          send = c.others.get(key);
+          if (!send) c.others.set(key, (send = this.api.sender(e, expected)));
+          c.byList.set(expected, send);
+        }
       }
       res = send(c.param === undefined ? undefined : opts.params?.[c.param], opts.body, opts.idempotencyKey || undefined, opts.query);
     } else res = this.api.call(e, opts);
-    const passed = (this.passed = expected === undefined && opts.shape === undefined ? c.check(res) : checkResponse(res, e, expected ?? e.expected, expected === undefined ? (opts.shape ?? e.shape) : opts.shape));
+    // The row's shape is a success's: a call expecting other statuses checks a body only with its own shape.
+    let passed: boolean;
+    if (expected === undefined && opts.shape === undefined) passed = c.check(res);
+    else passed = checkResponse(res, e, expected ?? e.expected, expected === undefined ? (opts.shape ?? e.shape) : opts.shape);
+    this.passed = passed;
     if (passed && e.sameId !== undefined) {
       const want = opts.params?.[e.sameId];
       if (want !== undefined) checkSameId(e, String(jsonBody<{ id?: unknown }>(res)?.id), want);

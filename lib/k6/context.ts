@@ -6,7 +6,7 @@ import { loadDataset } from '../dataset.ts';
 import type { Endpoint } from '../endpoints.ts';
 import { PROFILE_NAMES, resolveProfile } from '../profiles.ts';
 import type { Service } from '../services/define.ts';
-import type { ScriptContext, UserContext } from '../services/user-class.ts';
+import type { AcknowledgedListener, ScriptContext, UserContext } from '../services/user-class.ts';
 import { check, sleep } from 'k6';
 import { clientOf } from './client.ts';
 import { nextIdempotencyKey } from './keys.ts';
@@ -17,32 +17,45 @@ let context: ScriptContext | null = null;
 export function userContext(): ScriptContext {
   if (context) return context;
   const config = parseConfig(__ENV, PROFILE_NAMES);
-  const byService = new Map<Service, UserContext>();
-  const script: ScriptContext = {
+  const shared = {
     config,
     profile: resolveProfile(__ENV),
     data: loadDataset({ seed: config.seed }),
     counters: { acknowledged, cardsDeclined },
     idempotencyKey: nextIdempotencyKey,
     sleep,
-    fail: (name) => void check(null, { [name]: () => false }),
+    fail: (name: string) => void check(null, { [name]: () => false }),
+  };
+  const byService = new Map<Service, UserContext>();
+  let listener: AcknowledgedListener | undefined;
+  const script: ScriptContext = {
+    ...shared,
+    // A listener set on the script (audit's, after its classes are built) reaches every class's context.
+    get onAcknowledged() {
+      return listener;
+    },
+    set onAcknowledged(fn) {
+      listener = fn;
+      for (const ctx of byService.values()) ctx.onAcknowledged = fn;
+    },
     as<E extends Record<string, Endpoint>>(service: Service<E>): UserContext<E> {
       let ctx = byService.get(service);
-      // The service's context inherits from the script's, so a listener set on the script later
-      // (audit's onAcknowledged) is the one every class sees.
-      // Its client is made on first read, then kept as a plain field (read on every task).
       if (!ctx) {
-        ctx = Object.create(script, {
-          client: {
-            configurable: true,
-            get(this: UserContext) {
-              const client = clientOf(service);
-              Object.defineProperty(this, 'client', { value: client });
-              return client;
-            },
+        // Own fields, not the script's through a prototype: the classes read them on every task, and
+        // each lookup along a prototype chain costs in k6's interpreter.
+        const made = { ...shared, onAcknowledged: listener, as: script.as } as unknown as UserContext;
+        // The client is made on first read (a script that never calls a service needs no URL for it),
+        // then kept as a plain field.
+        Object.defineProperty(made, 'client', {
+          configurable: true,
+          enumerable: true,
+          get() {
+            const client = clientOf(service);
+            Object.defineProperty(made, 'client', { value: client, enumerable: true });
+            return client;
           },
-        }) as UserContext;
-        byService.set(service, ctx);
+        });
+        byService.set(service, (ctx = made));
       }
       return ctx as unknown as UserContext<E>;
     },
