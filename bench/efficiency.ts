@@ -61,8 +61,8 @@ interface Patch { file: string; from: string | RegExp; to: string }
 const VARIANTS: Record<string, Patch[]> = {
   'no checks (k6 check() is a no-op)': [
     { file: 'lib/k6/http.ts', from: "import { check } from 'k6';", to: 'const check = (..._a: unknown[]) => true;' },
-    { file: 'lib/clients/banking.ts', from: "import { check } from 'k6';", to: 'const check = (..._a: unknown[]) => true;' },
-    { file: 'lib/users/failures.ts', from: "import { check } from 'k6';", to: 'const check = (..._a: unknown[]) => true;' },
+    { file: 'lib/services/banking/users.ts', from: "import { check } from 'k6';", to: 'const check = (..._a: unknown[]) => true;' },
+    { file: 'lib/services/payment/failures.ts', from: "import { check } from 'k6';", to: 'const check = (..._a: unknown[]) => true;' },
   ],
   'no body-shape checks (status checks kept)': [{ file: 'lib/k6/http.ts', from: 'if (shape) set[', to: 'if (false as boolean) set[' }],
   'no responseCallback (expected statuses)': [{ file: 'lib/k6/http.ts', from: 'responseCallback: this.callback(opts.expected ?? endpoint.expected),', to: '' }],

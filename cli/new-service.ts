@@ -20,10 +20,12 @@ export const HELP = `npm run new-service -- --name <name> --openapi <spec.yaml|j
 npm run new-service -- --openapi <spec.yaml|json> --list
 
 Generates, from an OpenAPI 3.0/3.1 document:
-  lib/services/<name>.ts   endpoints (method, path, expected statuses, body encoding), probes, auth
-  lib/users/<name>.ts      a user class: one task per operation (weight 10 each), request values
-  thresholds/<name>.ts     a budget per endpoint (WRITE, LOOKUP or LIST from thresholds/defaults.ts)
-  scenarios/<name>.ts      the scenario; \`npm run build\` bundles it into dist/<name>.js
+  lib/services/<name>/service.ts  endpoints (method, path, expected statuses, body encoding, answer shape),
+                                  probes, auth: the client the user class calls is derived from it
+  lib/services/<name>/users.ts    a user class: one task per operation (weight 10 each), request values
+  thresholds/<name>.ts            a budget per endpoint (WRITE, LOOKUP or LIST from thresholds/defaults.ts)
+  scenarios/<name>.ts             the scenario; \`npm run build\` bundles it into dist/<name>.js
+The payment and banking services under lib/services/ have the same shape.
 
 Options:
   --name <name>           lower case, e.g. acme or my-pay; variables are <NAME>_URL, <NAME>_TOKEN or <NAME>_USER

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseTargets, type TargetRef } from '../lib/service.ts';
+import { parseTargets, type TargetRef } from '../lib/services/define.ts';
 import { parseS3Config, S3_VARIABLES, EMBEDDED_STORE } from '../lib/s3-config.ts';
 import { k6Inspect } from './k6.ts';
 import { locateStore, startStore, storeDataDir, type RunningStore } from './object-store.ts';

@@ -4,7 +4,7 @@
 
 export type Env = Record<string, string | undefined>;
 
-// Where each service is and its credential are not here: they belong to the service (lib/service.ts).
+// Where each service is and its credential are not here: they belong to the service (lib/services/define.ts).
 export interface Config {
   minWaitMs: number;
   maxWaitMs: number;

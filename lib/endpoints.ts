@@ -1,5 +1,5 @@
 // What an endpoint is, as the kit knows it: its name, method, path template and the statuses its
-// contract answers. Pure: the service tables (lib/services/*), the k6 HTTP layer and the budgets
+// contract answers. Pure: the service tables (lib/services/<name>/service.ts), the k6 HTTP layer and the budgets
 // (thresholds/*) all read the same objects, so a renamed path moves its threshold with it.
 import type { EndpointBudget } from './budgets.ts';
 
@@ -25,6 +25,13 @@ export interface Endpoint {
    * these: an undocumented status is never retried.
    */
   retry?: readonly number[];
+  /**
+   * What a successful answer's body must be (checked with the status; a long-lived function). A type
+   * guard also types the body the derived client returns (lib/services/client.ts ResultOf).
+   */
+  shape?: (body: unknown) => boolean;
+  /** A lookup: the answer's `id` must equal this path parameter, or the call answered somebody else's record. */
+  sameId?: string;
 }
 
 /**

@@ -2,11 +2,10 @@
 // Module state here is per VU: k6 gives every VU its own runtime, so nothing is shared between VUs
 // and no locking is needed. Pure (no k6 imports), so it runs in Node too.
 import type { Config } from './config.ts';
-import { declineCard, invalidCard, type CardDetails, type DeclineReason, type InvalidCard } from './data/cards.ts';
+import { declineCard, invalidCard, type CardDetails, type CardInput, type DeclineReason, type InvalidCard } from './data/cards.ts';
 import type { Card, Merchant } from './data/types.ts';
 import type { LoadedDataset } from './dataset.ts';
 import type { Rng } from './random.ts';
-import type { CardInput } from './services/payment.ts';
 
 /** What the picks read: the configured pool sizes and the dataset. */
 export interface PoolSource {

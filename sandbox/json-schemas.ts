@@ -42,7 +42,7 @@ export const PAN_PATTERN = '^[A-Z]{5}[0-9]{4}[A-Z]$';
 
 /**
  * Fields whose form has its own error code: a schema error on them (pattern, length) answers that code
- * instead of `validation_failed`, the code the kit's failure scenarios expect (lib/users/failures.ts).
+ * instead of `validation_failed`, the code the kit's failure scenarios expect (lib/services/payment/failures.ts).
  */
 export const FORM_ERROR_CODES: Readonly<Record<string, string>> = {
   'card.number': 'invalid_card_number',

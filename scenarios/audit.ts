@@ -13,8 +13,8 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Gauge, Rate } from 'k6/metrics';
-import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking.ts';
-import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment.ts';
+import { BANKING_SERVICE } from '../lib/services/banking/service.ts';
+import { PAYMENT_SERVICE } from '../lib/services/payment/service.ts';
 import { EnvReader } from '../lib/config.ts';
 import { type PanSeries, runPan, runPanSeries } from '../lib/data/run-pans.ts';
 import { AUDITED, type AuditedType, type ByCurrency, currencyDeltas, readCurrencies, RECONCILED, type ReconciledKind, statDelta, storedAdjustment } from '../lib/reconciliation.ts';
@@ -24,13 +24,16 @@ import { createRunner } from '../lib/k6/runner.ts';
 import { defineTest, type SetupData } from '../lib/k6/test.ts';
 import { durationSeconds } from '../lib/profiles.ts';
 import { defineTasks } from '../lib/tasks.ts';
-import { userContext, type AcknowledgedKind } from '../lib/users/context.ts';
-import { capture, refund as refundCapture, type BankingState } from '../lib/users/banking.ts';
-import { processPayment, refundPayment, type PaymentState } from '../lib/users/payment.ts';
+import { userContext } from '../lib/k6/context.ts';
+import type { AcknowledgedKind } from '../lib/services/user-class.ts';
+import { capture, refund as refundCapture, type BankingState } from '../lib/services/banking/users.ts';
+import { processPayment, refundPayment, type PaymentState } from '../lib/services/payment/users.ts';
 import { auditThresholds } from '../thresholds/audit.ts';
 
 const ctx = userContext();
 const { config } = ctx;
+const pay = ctx.as(PAYMENT_SERVICE);
+const bank = ctx.as(BANKING_SERVICE);
 const env = new EnvReader(__ENV);
 const vus = env.number('AUDIT_VUS', 4, { min: 1, max: 1000, integer: true });
 const duration = env.raw('AUDIT_DURATION') ?? '10s';
@@ -84,7 +87,7 @@ interface AuditState extends PaymentState, BankingState {
 }
 
 function paymentStats(): Record<string, number> | null {
-  const res = ctx.payment.raw().call(PAYMENT_API.stats, { tags: { phase: 'verify' } });
+  const res = pay.client.send('stats', { tags: { phase: 'verify' } });
   return res.status === 200 ? jsonBody<Record<string, number>>(res) : null;
 }
 
@@ -94,7 +97,7 @@ function byCurrencyOf(stats: Record<string, unknown> | null): ByCurrency | null 
 }
 
 function bankingStats(): Record<string, number> | null {
-  const res = ctx.banking.raw().call(BANKING_API.stats, { tags: { phase: 'verify' } });
+  const res = bank.client.send('stats', { tags: { phase: 'verify' } });
   return res.status === 200 ? jsonBody<Record<string, number>>(res) : null;
 }
 
@@ -127,7 +130,7 @@ ctx.onAcknowledged = (kind, id, currency, minor) => {
 function register(s: AuditState): void {
   // Interleaved over VUs: the run uses one contiguous block of serials, far from any other run's.
   const { pan, name } = runPan(s.pans, exec.vu.idInTest - 1 + vus * s.registered++);
-  const res = ctx.banking.registerUser({ name, pan }, [201]);
+  const res = bank.client.request('registerUser', { body: { name, pan }, expected: [201] });
   if (res.status === 201) {
     acknowledged.users.add(1);
     missing.users.add(1);
@@ -137,11 +140,11 @@ function register(s: AuditState): void {
 
 // The state changes the audit follows, in the proportions of a payment-heavy day with a card-present side.
 const tasks = defineTasks<AuditState>([
-  { name: 'pay', weight: 45, run: (s) => void processPayment(ctx, s) },
-  { name: 'refund', weight: 15, run: (s) => refundPayment(ctx, s) },
+  { name: 'pay', weight: 45, run: (s) => void processPayment(pay, s) },
+  { name: 'refund', weight: 15, run: (s) => refundPayment(pay, s) },
   { name: 'register_user', weight: 15, run: register },
-  { name: 'capture', weight: 15, run: (s) => void capture(ctx, s) },
-  { name: 'bank_refund', weight: 10, run: (s) => refundCapture(ctx, s) },
+  { name: 'capture', weight: 15, run: (s) => void capture(bank, s) },
+  { name: 'bank_refund', weight: 10, run: (s) => refundCapture(bank, s) },
 ]);
 
 export const load = createRunner<AuditState, SetupData<AuditData>>('audit', tasks, {
@@ -182,7 +185,7 @@ export const setup = test.setup;
 export const handleSummary = test.handleSummary;
 
 export function teardown(data: SetupData<AuditData>): void {
-  const verify = ctx.banking.auditVerify();
+  const verify = bank.client.call('auditVerify', { timeout: '60s' });
   chainValid.add(verify?.valid === true);
   if (verify) {
     chainEntries.add(verify.entries);

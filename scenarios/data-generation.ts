@@ -12,10 +12,10 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
-import { PaymentClient } from '../lib/clients/payment.ts';
-import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment.ts';
+import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment/service.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
 import { GEN_ACCEPTABLE_STATUSES, generationStatusAcceptable, summarizeNdjson } from '../lib/generation-stream.ts';
+import { serviceClient } from '../lib/k6/client.ts';
 import { releaseInstant, waitForRelease } from '../lib/k6/release.ts';
 import { defineTest, type SetupData } from '../lib/k6/test.ts';
 import { durationSeconds, PROFILE_NAMES } from '../lib/profiles.ts';
@@ -70,7 +70,7 @@ if (store) {
 if (concurrency > 1 && requests > 1) env.problems.push(`GEN_REQUESTS (${requests}) applies to sequential runs; with GEN_CONCURRENCY=${concurrency} each VU triggers once`);
 env.done();
 
-const payment = new PaymentClient();
+const payment = serviceClient(PAYMENT_SERVICE);
 const concurrent = concurrency > 1;
 
 const recordsPerSecond = new Trend('gen_records_per_s');
@@ -128,12 +128,12 @@ export const handleSummary = test.handleSummary;
 export default function generate(data: SetupData<GenData>): void {
   if (concurrent) {
     // Open the connection first, then fire together (as in the registration race).
-    payment.raw().call(PAYMENT_API.health, { timeout: '5s', tags: { phase: 'warmup' } });
+    payment.call(PAYMENT_API.health, { timeout: '5s', tags: { phase: 'warmup' } });
     releaseLag.add(waitForRelease(data.releaseAt));
   }
   const started = Date.now();
   const sink = s3 ? { bucket: s3.bucket, prefix: data.prefix, format, part_records: partRecords } : undefined;
-  const res = payment.raw().call(PAYMENT_API.generateData, {
+  const res = payment.call(PAYMENT_API.generateData, {
     body: sink ? { records, chunk_size: chunkSize, sink } : { records, chunk_size: chunkSize },
     expected: concurrent ? GEN_ACCEPTABLE_STATUSES : [200],
     timeout,

@@ -12,17 +12,16 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Gauge, Trend } from 'k6/metrics';
-import { BankingClient } from '../lib/clients/banking.ts';
-import { PaymentClient } from '../lib/clients/payment.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
+import { serviceClient } from '../lib/k6/client.ts';
 import { jsonBody, type ApiClient, type Res } from '../lib/k6/http.ts';
 import { releaseInstant, waitForRelease } from '../lib/k6/release.ts';
 import { defineTest, type SetupData } from '../lib/k6/test.ts';
 import { type DoubleSpendRace, moneyOutcome, partialPlan, RACE_CONTRACT, readDoubleSpendPlan } from '../lib/races/double-spend.ts';
 import { raceSlot } from '../lib/races/slots.ts';
 import { PROFILE_NAMES } from '../lib/profiles.ts';
-import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking.ts';
-import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment.ts';
+import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking/service.ts';
+import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment/service.ts';
 import { doubleSpendBudget, doubleSpendThresholds } from '../thresholds/double-spend.ts';
 
 const config = parseConfig(__ENV, PROFILE_NAMES);
@@ -36,10 +35,8 @@ const cardNumber = env.raw('RACE_CARD') ?? '4242424242424242';
 env.done();
 
 const { amount, part } = partialPlan(plan.racers);
-const payment = new PaymentClient();
-const banking = new BankingClient();
-const pay = payment.raw();
-const bank = banking.raw();
+const pay = serviceClient(PAYMENT_SERVICE);
+const bank = serviceClient(BANKING_SERVICE);
 
 const won = {} as Record<DoubleSpendRace, Counter>;
 const refused = {} as Record<DoubleSpendRace, Counter>;

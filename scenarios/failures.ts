@@ -1,12 +1,12 @@
 // The failure user: bad input must get its documented 4xx, never a 5xx or a 2xx.
-// Tasks and weights: lib/users/failures.ts; budgets: thresholds/failures.ts.
+// Tasks and weights: lib/services/payment/failures.ts; budgets: thresholds/failures.ts.
 //   k6 run dist/failures.js
 import { unexpectedStatus } from '../lib/k6/metrics.ts';
-import { BANKING_SERVICE } from '../lib/services/banking.ts';
-import { PAYMENT_SERVICE } from '../lib/services/payment.ts';
+import { BANKING_SERVICE } from '../lib/services/banking/service.ts';
+import { PAYMENT_SERVICE } from '../lib/services/payment/service.ts';
 import { defineScenario } from '../lib/k6/scenario.ts';
-import { userContext } from '../lib/users/context.ts';
-import { failureUser } from '../lib/users/failures.ts';
+import { userContext } from '../lib/k6/context.ts';
+import { failureUser } from '../lib/services/payment/failures.ts';
 import { failuresBudget, failuresExtraThresholds } from '../thresholds/failures.ts';
 
 const test = defineScenario({

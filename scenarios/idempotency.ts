@@ -12,18 +12,17 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
-import { BankingClient } from '../lib/clients/banking.ts';
-import { PaymentClient } from '../lib/clients/payment.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
 import { statDelta } from '../lib/reconciliation.ts';
+import { serviceClient } from '../lib/k6/client.ts';
 import { jsonBody, type ApiClient } from '../lib/k6/http.ts';
 import { releaseInstant, waitForRelease } from '../lib/k6/release.ts';
 import { defineTest, type SetupData } from '../lib/k6/test.ts';
 import { type IdempotencyApi, isReplayHeader, readIdempotencyPlan, sameJson } from '../lib/races/idempotency.ts';
 import { raceSlot } from '../lib/races/slots.ts';
 import { PROFILE_NAMES } from '../lib/profiles.ts';
-import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking.ts';
-import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment.ts';
+import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking/service.ts';
+import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment/service.ts';
 import { idempotencyBudget, idempotencyThresholds } from '../thresholds/idempotency.ts';
 
 const config = parseConfig(__ENV, PROFILE_NAMES);
@@ -38,9 +37,7 @@ const replayHeader = env.raw('IDEM_REPLAY_HEADER') ?? 'Idempotent-Replayed';
 const cardNumber = env.raw('RACE_CARD') ?? '4242424242424242';
 env.done();
 
-const payment = new PaymentClient();
-const banking = new BankingClient();
-const clients: Record<IdempotencyApi, ApiClient> = { payment: payment.raw(), banking: banking.raw() };
+const clients: Record<IdempotencyApi, ApiClient> = { payment: serviceClient(PAYMENT_SERVICE), banking: serviceClient(BANKING_SERVICE) };
 const SERVICE = { payment: PAYMENT_SERVICE, banking: BANKING_SERVICE } as const;
 const CREATE = { payment: PAYMENT_API.createPayment, banking: BANKING_API.authorize } as const;
 const HEALTH = { payment: PAYMENT_API.health, banking: BANKING_API.health } as const;
@@ -157,7 +154,7 @@ export default function race(data: SetupData<IdemData>): void {
 export function teardown(data: SetupData<IdemData>): void {
   for (const k of data.keys) {
     if (k.api !== 'payment') continue;
-    const res = payment.raw().call(PAYMENT_API.merchantTransactions, { params: { merchantId: k.merchant }, query: { limit: 100 }, tags: { phase: 'verify' } });
+    const res = clients.payment.call(PAYMENT_API.merchantTransactions, { params: { merchantId: k.merchant }, query: { limit: 100 }, tags: { phase: 'verify' } });
     const list = res.status === 200 ? jsonBody<{ data?: unknown[] }>(res)?.data : undefined;
     const n = Array.isArray(list) ? list.length : 0;
     if (n > 1) {

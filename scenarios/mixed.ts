@@ -1,14 +1,14 @@
 // The mixed workload: every user class at once against both services, as concurrent k6 scenarios
 // with their own executors and shares of the load. Budgets: thresholds/mixed.ts.
 import { unexpectedStatus } from '../lib/k6/metrics.ts';
-import { BANKING_SERVICE } from '../lib/services/banking.ts';
-import { PAYMENT_SERVICE } from '../lib/services/payment.ts';
+import { BANKING_SERVICE } from '../lib/services/banking/service.ts';
+import { PAYMENT_SERVICE } from '../lib/services/payment/service.ts';
 import { defineScenario } from '../lib/k6/scenario.ts';
-import { bankingUser } from '../lib/users/banking.ts';
-import { userContext } from '../lib/users/context.ts';
-import { failureUser } from '../lib/users/failures.ts';
-import { businessUser, casualUser, powerUser } from '../lib/users/personas.ts';
-import { paymentUser } from '../lib/users/payment.ts';
+import { bankingUser } from '../lib/services/banking/users.ts';
+import { userContext } from '../lib/k6/context.ts';
+import { failureUser } from '../lib/services/payment/failures.ts';
+import { businessUser, casualUser, powerUser } from '../lib/services/payment/personas.ts';
+import { paymentUser } from '../lib/services/payment/users.ts';
 import { mixedBudget, mixedExtraThresholds } from '../thresholds/mixed.ts';
 
 const ctx = userContext();

@@ -1,11 +1,11 @@
 // Payment-service users against the payment service. The user class (tasks and weights) is in
-// lib/users/payment.ts, the budgets in thresholds/payment.ts, the load shape in lib/profiles.ts.
+// lib/services/payment/users.ts, the budgets in thresholds/payment.ts, the load shape in lib/profiles.ts.
 //   k6 run dist/payment.js                                  (sandbox on 127.0.0.1:8000)
 //   PAYMENT_SERVICE_URL=https://pay.example AUTH_TOKEN=... PROFILE=load k6 run dist/payment.js
-import { PAYMENT_SERVICE } from '../lib/services/payment.ts';
+import { PAYMENT_SERVICE } from '../lib/services/payment/service.ts';
 import { defineScenario } from '../lib/k6/scenario.ts';
-import { userContext } from '../lib/users/context.ts';
-import { paymentUser } from '../lib/users/payment.ts';
+import { userContext } from '../lib/k6/context.ts';
+import { paymentUser } from '../lib/services/payment/users.ts';
 import { paymentBudget } from '../thresholds/payment.ts';
 
 const test = defineScenario({

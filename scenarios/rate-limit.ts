@@ -7,9 +7,9 @@
 // probe spends part of a window, so the burst waits until that window is over.
 import { check, sleep } from 'k6';
 import { Rate, Trend } from 'k6/metrics';
-import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking.ts';
-import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment.ts';
-import { serviceClient } from '../lib/k6/service-client.ts';
+import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking/service.ts';
+import { PAYMENT_API, PAYMENT_SERVICE } from '../lib/services/payment/service.ts';
+import { serviceClient } from '../lib/k6/client.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
 import { parseRetryAfter } from '../lib/endpoints.ts';
 import { defaultExcess, readRateLimit } from '../lib/rate-limit.ts';

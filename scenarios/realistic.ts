@@ -1,11 +1,11 @@
 // Realistic traffic: casual, power and business personas, each its own k6 scenario with its own
 // share of the load and its own think time (THINK_TIME_SCALE speeds them all up or down).
-// Personas: lib/users/personas.ts; budgets: thresholds/realistic.ts.
-import { BANKING_SERVICE } from '../lib/services/banking.ts';
-import { PAYMENT_SERVICE } from '../lib/services/payment.ts';
+// Personas: lib/services/payment/personas.ts; budgets: thresholds/realistic.ts.
+import { BANKING_SERVICE } from '../lib/services/banking/service.ts';
+import { PAYMENT_SERVICE } from '../lib/services/payment/service.ts';
 import { defineScenario } from '../lib/k6/scenario.ts';
-import { userContext } from '../lib/users/context.ts';
-import { businessUser, casualUser, PERSONA_SHARES, powerUser } from '../lib/users/personas.ts';
+import { userContext } from '../lib/k6/context.ts';
+import { businessUser, casualUser, PERSONA_SHARES, powerUser } from '../lib/services/payment/personas.ts';
 import { realisticBudget } from '../thresholds/realistic.ts';
 
 const ctx = userContext();

@@ -10,12 +10,13 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Gauge, Trend } from 'k6/metrics';
-import { BankingClient } from '../lib/clients/banking.ts';
-import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking.ts';
+import { BANKING_API, BANKING_SERVICE } from '../lib/services/banking/service.ts';
 import { EnvReader, parseConfig } from '../lib/config.ts';
+import { successStatus } from '../lib/endpoints.ts';
 import { runPan, runPanSeries } from '../lib/data/run-pans.ts';
 import { PAN_TAKEN, RACE_ANSWERS, raceGroup, raceOutcome, type RaceOutcome, readRacePlan, REGISTERED } from '../lib/races/registration.ts';
 import { statDelta } from '../lib/reconciliation.ts';
+import { clientOf } from '../lib/k6/client.ts';
 import { jsonBody } from '../lib/k6/http.ts';
 import { releaseInstant, waitForRelease } from '../lib/k6/release.ts';
 import { defineTest, type SetupData } from '../lib/k6/test.ts';
@@ -30,7 +31,13 @@ const releaseMarginMs = env.number('RACE_RELEASE_MS', 1500, { min: 100, max: 400
 const maxLagMs = env.number('RACE_MAX_LAG_MS', raceBudget.maxReleaseLagMs, { min: 1, max: 60_000, what: 'milliseconds' });
 env.done();
 
-const banking = new BankingClient();
+const banking = clientOf(BANKING_SERVICE);
+
+/** The banking API's counters, or null when they did not answer. */
+function stats(): Record<string, number> | null {
+  const res = banking.send('stats');
+  return res.status === successStatus(BANKING_API.stats) ? jsonBody<Record<string, number>>(res) : null;
+}
 
 const outcomes: Record<RaceOutcome, Counter> = {
   created: new Counter('race_created'),
@@ -66,7 +73,7 @@ const test = defineTest<RaceData>({
   setup: () => {
     const series = runPanSeries(Date.now(), Math.random());
     const pans = Array.from({ length: plan.pans }, (_, i) => runPan(series, i));
-    const usersBefore = banking.stats();
+    const usersBefore = stats();
     return { pans, usersBefore, releaseAt: releaseInstant(releaseMarginMs) };
   },
 });
@@ -81,10 +88,10 @@ export default function race(data: SetupData<RaceData>): void {
   if (!target) throw new Error(`no PAN for race group ${group}`);
 
   // Open the keep-alive connection now, so the registration does not pay for a TCP handshake at the start line.
-  banking.raw().call(BANKING_API.health, { timeout: '5s', tags: { phase: 'warmup' } });
+  banking.send('health', { timeout: '5s', tags: { phase: 'warmup' } });
 
   releaseLag.add(waitForRelease(data.releaseAt));
-  const res = banking.registerUser({ name: target.name, pan: target.pan }, RACE_ANSWERS);
+  const res = banking.request('registerUser', { body: { name: target.name, pan: target.pan }, expected: RACE_ANSWERS });
   const outcome = raceOutcome(res.status);
   outcomes[outcome].add(1, { pan_group: String(group) });
   check(res, {
@@ -98,7 +105,7 @@ export default function race(data: SetupData<RaceData>): void {
 }
 
 export function teardown(data: SetupData<RaceData>): void {
-  const after = banking.stats();
+  const after = stats();
   const delta = statDelta(data.usersBefore, after, 'users');
   if (delta !== null) usersStored.add(delta);
 }

@@ -1,6 +1,6 @@
 // Budgets for the banking-API user class, one per endpoint of its table. Shared numbers: thresholds/defaults.ts.
 import { endpointBudgets } from '../lib/endpoints.ts';
-import { BANKING_API } from '../lib/services/banking.ts';
+import { BANKING_API } from '../lib/services/banking/service.ts';
 import type { ScenarioBudget } from '../lib/budgets.ts';
 import { DEFAULT_BUDGET, HEALTH, LOOKUP, PAST_PEAK, REPORT, WRITE } from './defaults.ts';
 

@@ -1,7 +1,7 @@
 // Thresholds for scenarios/data-generation.ts: the streaming generator answers fast, finishes in time,
 // and concurrent triggers get only the answers the contract allows (2xx, 409, 429, 503).
 import { endpointName } from '../lib/endpoints.ts';
-import { PAYMENT_API } from '../lib/services/payment.ts';
+import { PAYMENT_API } from '../lib/services/payment/service.ts';
 import { endpointMetric, type Thresholds } from '../lib/budgets.ts';
 
 export const GENERATE_ENDPOINT = endpointName(PAYMENT_API.generateData);

@@ -1,8 +1,8 @@
 // Budgets for the failure user. Refusals are expected statuses, so http_req_failed counts only
 // answers outside the contract; the exact gate is `unexpected_status` (a 5xx or a 2xx to bad input).
 import { endpointBudgets } from '../lib/endpoints.ts';
-import { BANKING_API } from '../lib/services/banking.ts';
-import { PAYMENT_API } from '../lib/services/payment.ts';
+import { BANKING_API } from '../lib/services/banking/service.ts';
+import { PAYMENT_API } from '../lib/services/payment/service.ts';
 import type { ScenarioBudget, Thresholds } from '../lib/budgets.ts';
 import { DEFAULT_BUDGET, LOOKUP, WRITE } from './defaults.ts';
 

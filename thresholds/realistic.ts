@@ -1,7 +1,7 @@
 // Budgets for the realistic personas: the endpoints the personas use, at the payment and banking budgets.
 import { endpointBudgets, endpointName } from '../lib/endpoints.ts';
-import { BANKING_API } from '../lib/services/banking.ts';
-import { PAYMENT_API } from '../lib/services/payment.ts';
+import { BANKING_API } from '../lib/services/banking/service.ts';
+import { PAYMENT_API } from '../lib/services/payment/service.ts';
 import type { EndpointBudget, ScenarioBudget } from '../lib/budgets.ts';
 import { LOOKUP, REPORT, WRITE } from './defaults.ts';
 import { paymentBudget, paymentEndpoints } from './payment.ts';

@@ -108,7 +108,7 @@ export function batch() {
   }
 }
 
-// Task weights of lib/users/banking.ts: 40 / 25 / 15 / 10 / 5 / 3 / 2.
+// Task weights of lib/services/banking/users.ts (tests/unit/mix-quotes.test.ts compares): 40 / 25 / 15 / 10 / 5 / 3 / 2.
 export default function () {
   const r = Math.random() * 100;
   if (r < 40) authorize();

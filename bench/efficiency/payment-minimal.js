@@ -76,7 +76,7 @@ export function health() {
   if (CHECKS) check(res, { 'health status 200': (r) => r.status === 200, 'health body ok': (r) => r.json()?.status === 'ok' });
 }
 
-// Task weights of lib/users/payment.ts: 70 / 10 (REFUND_PROBABILITY 0.1) / 15 / 3 / 2.
+// Task weights of lib/services/payment/users.ts (tests/unit/mix-quotes.test.ts compares): 70 / 10 (REFUND_PROBABILITY 0.1) / 15 / 3 / 2.
 export default function () {
   const r = Math.random() * 100;
   if (r < 70) pay();

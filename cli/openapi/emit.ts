@@ -1,7 +1,8 @@
-// Writes a ServiceModel out as the kit's four files: the service table (lib/services/<n>.ts), the user
-// class (lib/users/<n>.ts), the budgets (thresholds/<n>.ts) and the scenario (scenarios/<n>.ts). Imports
-// of the kit's own modules are relative to the kit root, imports between the four relative to the output
-// directory, so the files work wherever they are written. Pure: returns text, writes nothing.
+// Writes a ServiceModel out as the kit's four files: the service folder (lib/services/<n>/service.ts, the
+// endpoint table and service definition; lib/services/<n>/users.ts, the user class), the budgets
+// (thresholds/<n>.ts) and the scenario (scenarios/<n>.ts): the same shape as the sandbox's own payment and
+// banking services. Imports of the kit's own modules are relative to the kit root, imports between the four
+// relative to the output directory, so the files work wherever they are written. Pure: returns text, writes nothing.
 import { dirname, join, relative, sep } from 'node:path';
 import type { CallModel, EndpointModel, ProbeModel, ServiceModel } from './model.ts';
 import { camel } from './names.ts';
@@ -28,8 +29,8 @@ export interface GeneratedFile {
 }
 
 export const filesOf = (name: string) => ({
-  service: `lib/services/${name}.ts`,
-  users: `lib/users/${name}.ts`,
+  service: `lib/services/${name}/service.ts`,
+  users: `lib/services/${name}/users.ts`,
   thresholds: `thresholds/${name}.ts`,
   scenario: `scenarios/${name}.ts`,
 });
@@ -77,10 +78,11 @@ function uses(v: Value | undefined, kind: Value['kind']): boolean {
   return false;
 }
 
-function endpointLiteral(e: EndpointModel): string {
+function endpointLiteral(e: EndpointModel, checksId = false): string {
   const body = e.body ? `, body: ${str(e.body)}` : '';
   const retry = e.retry ? `, retry: [${e.retry.join(', ')}]` : '';
-  return `{ method: ${str(e.method)}, path: ${str(e.path)}, expected: [${e.expected.join(', ')}]${body}${retry} }`;
+  const shape = checksId ? ', shape: hasId' : '';
+  return `{ method: ${str(e.method)}, path: ${str(e.path)}, expected: [${e.expected.join(', ')}]${body}${retry}${shape} }`;
 }
 
 function importPath(fromFile: string, toFile: string): string {
@@ -104,10 +106,14 @@ export function emitFiles(m: ServiceModel, o: EmitOptions): GeneratedFile[] {
   const kit = (p: string) => join(o.kitRoot, p);
   const imp = (from: string, to: string) => importPath(at(from), to);
   const api = `${m.constName}_API`;
-  const svc = m.constName;
-  const state = `${m.ident.charAt(0).toUpperCase()}${m.ident.slice(1)}State`;
+  // Named like the sandbox's PAYMENT_SERVICE and BANKING_SERVICE: a generated service reads like a hand-written one.
+  const svc = `${m.constName}_SERVICE`;
+  const Ident = `${m.ident.charAt(0).toUpperCase()}${m.ident.slice(1)}`;
+  const state = `${Ident}State`;
+  const context = `${Ident}Context`;
+  const checksId = new Set(m.calls.filter((c) => c.checksId).map((c) => c.key));
 
-  // lib/services/<n>.ts
+  // lib/services/<n>/service.ts
   const probe = (p: ProbeModel) => (p.inTable ? `${api}.${p.endpoint.key}` : endpointLiteral(p.endpoint));
   const authLine = (() => {
     const a = m.auth;
@@ -131,12 +137,16 @@ export function emitFiles(m: ServiceModel, o: EmitOptions): GeneratedFile[] {
   }
   const service = [
     header(m, o, `The ${m.name} service as data: where it is, how it authenticates, its endpoints and setup probes.`),
-    `// An endpoint's first expected status is its success; \`body: 'form'\` sends bracket-notation form fields.`,
+    `// An endpoint's first expected status is its success; \`body: 'form'\` sends bracket-notation form fields;`,
+    `// \`shape\` is what a successful answer's body must be. The client the user class calls is derived from this table.`,
     `import type { Endpoint } from ${str(imp(files.service, kit('lib/endpoints.ts')))};`,
-    `import { defineService } from ${str(imp(files.service, kit('lib/service.ts')))};`,
+    `import { defineService } from ${str(imp(files.service, kit('lib/services/define.ts')))};`,
+    ...(checksId.size > 0
+      ? ['', '// Body shapes live at module level: the check set is built once per shape (lib/k6/http.ts).', "const hasId = (b: unknown): b is { id: string } => typeof (b as { id?: unknown } | null)?.id === 'string';"]
+      : []),
     '',
     `export const ${api} = {`,
-    ...m.endpoints.map((e) => `${e.summary ? `  /** ${e.summary.replace(/\*\//g, '* /')} */\n` : ''}  ${e.key}: ${endpointLiteral(e)},`),
+    ...m.endpoints.map((e) => `${e.summary ? `  /** ${e.summary.replace(/\*\//g, '* /')} */\n` : ''}  ${e.key}: ${endpointLiteral(e, checksId.has(e.key))},`),
     `} as const satisfies Record<string, Endpoint>;`,
     '',
     `export const ${svc} = defineService({`,
@@ -150,7 +160,7 @@ export function emitFiles(m: ServiceModel, o: EmitOptions): GeneratedFile[] {
     '',
   ].join('\n');
 
-  // lib/users/<n>.ts
+  // lib/services/<n>/users.ts
   const calls = m.calls;
   const anyUnique = calls.some((c) => [c.body, ...c.params.map(([, v]) => v), ...c.query.map(([, v]) => v), ...c.headers.map(([, v]) => v)].some((v) => uses(v, 'unique')));
   const anyReuse = calls.some((c) => c.deps.some((d) => d.mode === 'reuse'));
@@ -160,13 +170,13 @@ export function emitFiles(m: ServiceModel, o: EmitOptions): GeneratedFile[] {
   const users = [
     header(m, o, `${m.name} users: one task per chosen operation of the ${m.name} service, with its request values.`),
     '// Edit the weights in the task table, the values in the calls, and the budgets in thresholds/.',
-    `import { checkResponse${anyProducer ? ', jsonBody, type Res' : ''} } from ${str(imp(files.users, kit('lib/k6/http.ts')))};`,
-    `import { serviceClient } from ${str(imp(files.users, kit('lib/k6/service-client.ts')))};`,
-    ...(anyProducer ? [`import type { Endpoint } from ${str(imp(files.users, kit('lib/endpoints.ts')))};`] : []),
     `import { ${randomImports.join(', ')} } from ${str(imp(files.users, kit('lib/random.ts')))};`,
     `import { defineTasks } from ${str(imp(files.users, kit('lib/tasks.ts')))};`,
-    `import type { UserClass } from ${str(imp(files.users, kit('lib/users/context.ts')))};`,
-    `import { ${api}, ${svc} } from ${str(imp(files.users, at(files.service)))};`,
+    `import { defineUserClass, type UserContext } from ${str(imp(files.users, kit('lib/services/user-class.ts')))};`,
+    `import { ${svc} } from ${str(imp(files.users, at(files.service)))};`,
+    '',
+    `/** A context with the ${m.name} service's client: what the tasks run with. */`,
+    `export type ${context} = UserContext<typeof ${svc}.endpoints>;`,
     '',
     `export interface ${state} {`,
     '  rng: Rng;',
@@ -174,15 +184,12 @@ export function emitFiles(m: ServiceModel, o: EmitOptions): GeneratedFile[] {
     ...(m.stateFields.length > 0 ? ['  // Ids this VU created, newest last: later calls act on these, never on made-up ids.'] : []),
     ...m.stateFields.map((f) => `  ${f.field}: string[];`),
     '}',
-    '',
-    `const api = serviceClient(${svc});`,
-    ...(calls.some((c) => c.checksId) ? ['', '// Body shapes live at module level: the check set is built once per shape (lib/k6/http.ts).', "const hasId = (b: unknown) => typeof (b as { id?: unknown } | null)?.id === 'string';"] : []),
     ...(anyProducer
       ? [
           '',
           `/** Keeps the id a successful create answered with (its \`field\`, the last ${KEEP_IDS} per VU) and returns it. */`,
-          "function remember(res: Res, endpoint: Endpoint, ids: string[], field = 'id'): string | null {",
-          '  const raw = res.status === endpoint.expected[0] ? jsonBody(res)?.[field] : undefined;',
+          "function remember(body: Record<string, unknown> | null, ids: string[], field = 'id'): string | null {",
+          '  const raw = body?.[field];',
           "  // Kept as text, numeric ids too: they go into paths as the answer gave them.",
           "  const id = typeof raw === 'number' ? String(raw) : raw;",
           "  if (typeof id !== 'string') return null;",
@@ -196,26 +203,24 @@ export function emitFiles(m: ServiceModel, o: EmitOptions): GeneratedFile[] {
       ? [
           '',
           '/** One of the ids this VU made, or a new one when it has none yet. */',
-          `function reuse(s: ${state}, ids: string[], create: (s: ${state}) => string | null): string | null {`,
-          '  return ids.length > 0 ? pickOne(s.rng, ids) : create(s);',
+          `function reuse(ctx: ${context}, s: ${state}, ids: string[], create: (ctx: ${context}, s: ${state}) => string | null): string | null {`,
+          '  return ids.length > 0 ? pickOne(s.rng, ids) : create(ctx, s);',
           '}',
         ]
       : []),
-    ...calls.flatMap((c) => ['', ...callFunction(c, m, api, state, field)]),
+    ...calls.flatMap((c) => ['', ...callFunction(c, m, context, state, field)]),
     '',
-    `export function ${m.ident}User(): UserClass<${state}> {`,
-    '  return {',
-    `    name: ${str(m.className)},`,
-    `    newState: (rng, run) => ({ rng, runId: run.runId${m.stateFields.map((f) => `, ${f.field}: []`).join('')} }),`,
-    '    // One task per operation, weight 10 each: set them to your traffic\'s mix (they need not sum to 100).',
-    `    tasks: defineTasks<${state}>([`,
+    `export const ${m.ident}User = defineUserClass(${svc}, (ctx) => ({`,
+    `  name: ${str(m.className)},`,
+    `  newState: (rng, run) => ({ rng, runId: run.runId${m.stateFields.map((f) => `, ${f.field}: []`).join('')} }),`,
+    "  // One task per operation, weight 10 each: set them to your traffic's mix (they need not sum to 100).",
+    `  tasks: defineTasks<${state}>([`,
     ...m.tasks.map((t) => {
       const c = calls.find((x) => x.key === t.key) as CallModel;
-      return `      { name: ${str(t.name)}, weight: 10, run: (s) => ${c.produces !== undefined ? 'void ' : ''}${t.key}(s) },`;
+      return `    { name: ${str(t.name)}, weight: 10, run: (s) => ${c.produces !== undefined ? 'void ' : ''}${t.key}(ctx, s) },`;
     }),
-    '    ]),',
-    '  };',
-    '}',
+    '  ]),',
+    '}));',
     '',
   ].join('\n');
 
@@ -246,9 +251,10 @@ export function emitFiles(m: ServiceModel, o: EmitOptions): GeneratedFile[] {
   const exec = `${m.ident}Users`;
   const auth = m.auth.kind === 'basic' ? ` ${m.auth.userVar}=...` : m.auth.kind === 'none' ? '' : ` ${m.auth.tokenVar}=...`;
   const scenario = [
-    header(m, o, `${m.name} users against the ${m.name} service. Tasks and weights: lib/users/${m.name}.ts; budgets: thresholds/${m.name}.ts.`),
+    header(m, o, `${m.name} users against the ${m.name} service. Tasks and weights: ${files.users}; budgets: ${files.thresholds}.`),
     `//   npm run build && ${m.urlVar}=${m.defaultUrl ?? 'https://api.example.com'}${auth} k6 run dist/${m.name}.js`,
     `import { defineScenario } from ${str(imp(files.scenario, kit('lib/k6/scenario.ts')))};`,
+    `import { userContext } from ${str(imp(files.scenario, kit('lib/k6/context.ts')))};`,
     `import { ${svc} } from ${str(imp(files.scenario, at(files.service)))};`,
     `import { ${m.ident}User } from ${str(imp(files.scenario, at(files.users)))};`,
     `import { ${m.ident}Budget } from ${str(imp(files.scenario, at(files.thresholds)))};`,
@@ -256,7 +262,7 @@ export function emitFiles(m: ServiceModel, o: EmitOptions): GeneratedFile[] {
     'const test = defineScenario({',
     `  name: ${str(m.name)},`,
     `  budget: ${m.ident}Budget,`,
-    `  classes: [{ userClass: ${m.ident}User(), share: 1, exec: ${str(exec)} }],`,
+    `  classes: [{ userClass: ${m.ident}User(userContext()), share: 1, exec: ${str(exec)} }],`,
     `  targets: [${svc}],`,
     '});',
     '',
@@ -277,7 +283,7 @@ export function emitFiles(m: ServiceModel, o: EmitOptions): GeneratedFile[] {
   ];
 }
 
-function callFunction(c: CallModel, m: ServiceModel, api: string, state: string, field: (r: string) => string): string[] {
+function callFunction(c: CallModel, m: ServiceModel, context: string, state: string, field: (r: string) => string): string[] {
   const e = m.endpoints.find((x) => x.key === c.key) as EndpointModel;
   const returns = c.produces !== undefined ? 'string | null' : 'void';
   const fail = c.produces !== undefined ? 'return null' : 'return';
@@ -288,10 +294,10 @@ function callFunction(c: CallModel, m: ServiceModel, api: string, state: string,
   if (reuses.length > 0) doc.push(`Reads a ${reuses.join(' and a ')} this VU made (one is made when it has none).`);
   for (const n of c.notes) doc.push(`Check: ${n}.`);
   const lines = doc.length === 1 ? [`/** ${doc[0]} */`] : ['/**', ...doc.map((d) => ` * ${d}`), ' */'];
-  lines.push(`export function ${c.key}(s: ${state}): ${returns} {`);
+  lines.push(`export function ${c.key}(ctx: ${context}, s: ${state}): ${returns} {`);
   for (const d of c.deps) {
     const v = idVar(d.resource);
-    lines.push(d.mode === 'create' ? `  const ${v} = ${d.producer}(s);` : `  const ${v} = reuse(s, s.${field(d.resource)}, ${d.producer});`);
+    lines.push(d.mode === 'create' ? `  const ${v} = ${d.producer}(ctx, s);` : `  const ${v} = reuse(ctx, s, s.${field(d.resource)}, ${d.producer});`);
     lines.push(`  if (${v} === null) ${fail};`);
   }
   const opts: string[] = [];
@@ -302,12 +308,12 @@ function callFunction(c: CallModel, m: ServiceModel, api: string, state: string,
   record('query', c.query);
   record('headers', c.headers);
   if (c.body !== undefined) opts.push(`body: ${expr(c.body, '    ')}`);
-  const endpoint = `${api}.${c.key}`;
-  const oneLine = `  const res = api.call(${endpoint}${opts.length > 0 ? `, { ${opts.join(', ')} }` : ''});`;
+  const call = `ctx.client.call(${str(c.key)}`;
+  const lead = c.produces !== undefined ? '  const body = ' : '  ';
+  const oneLine = `${lead}${call}${opts.length > 0 ? `, { ${opts.join(', ')} }` : ''});`;
   if (opts.length === 0 || (oneLine.length <= 120 && !oneLine.includes('\n'))) lines.push(oneLine);
-  else lines.push(`  const res = api.call(${endpoint}, {`, ...opts.map((x) => `    ${x},`), '  });');
-  lines.push(`  checkResponse(res, ${endpoint}, ${endpoint}.expected${c.checksId ? ', hasId' : ''});`);
-  if (c.produces !== undefined) lines.push(`  return remember(res, ${endpoint}, s.${field(c.produces)}${c.idField === 'id' ? '' : `, ${str(c.idField)}`});`);
+  else lines.push(`${lead}${call}, {`, ...opts.map((x) => `    ${x},`), '  });');
+  if (c.produces !== undefined) lines.push(`  return remember(body, s.${field(c.produces)}${c.idField === 'id' ? '' : `, ${str(c.idField)}`});`);
   lines.push('}');
   return lines;
 }

@@ -49,6 +49,14 @@ export function brandSpec(brand: CardBrand): CardBrandSpec {
   return spec;
 }
 
+/** A card as a request body carries it (the sandbox's payment and banking APIs). */
+export interface CardInput {
+  number: string;
+  exp_month: number;
+  exp_year: number;
+  cvv: string;
+}
+
 export interface CardDetails {
   readonly brand: CardBrand;
   readonly number: string;

@@ -9,27 +9,12 @@ import { Counter } from 'k6/metrics';
 import { bodyEncoding, endpointName, RETRY_LIMIT, retryDelay, type BodyEncoding, type Endpoint } from '../endpoints.ts';
 import { encodeForm } from '../form.ts';
 import { exampleLine, FAILED_RESPONSES, FAILURE_TAG, failureTag } from '../report/page/failures.ts';
-import type { Credential } from '../service.ts';
+import type { Answer, CallOptions, Shape } from '../services/client.ts';
+import type { Credential } from '../services/define.ts';
 import { retries } from './metrics.ts';
 
 export { endpointName, type Endpoint } from '../endpoints.ts';
-
-export interface CallOptions {
-  params?: Record<string, string>;
-  query?: Record<string, string | number>;
-  body?: unknown;
-  /** Send this exact text as the body (malformed JSON tests), with the endpoint's Content-Type. */
-  rawBody?: string;
-  headers?: Record<string, string>;
-  /** Override the endpoint's expected statuses for one call (the failure user expects 4xx). */
-  expected?: readonly number[];
-  /** null sends no credential; a string replaces the configured token (or basic-auth user) for this call. */
-  token?: string | null;
-  tags?: Record<string, string>;
-  timeout?: string;
-  /** An Idempotency-Key header for this call; unlike `headers`, it keeps the reused request params. */
-  idempotencyKey?: string;
-}
+export type { CallOptions, Shape } from '../services/client.ts';
 
 export type Res = RefinedResponse<ResponseType | undefined>;
 
@@ -216,7 +201,7 @@ export class ApiClient {
   /**
    * The common call to one endpoint, compiled: URL parts, body encoding and request params are worked out
    * here, once, so a request reads no options and looks nothing up. For endpoints with at most one path
-   * parameter (call() takes any); the typed clients build theirs when constructed.
+   * parameter (call() takes any); the derived clients (./client.ts) build theirs on first use.
    */
   sender(endpoint: Endpoint, expected: readonly number[] = endpoint.expected): Sender {
     const p = prepare(endpoint);
@@ -280,7 +265,7 @@ function queryString(query: Record<string, string | number>): string {
 
 // The last response parsed and its result: a client's body-shape check and its caller read the same
 // response, so the body is converted once.
-let lastRes: Res | null = null;
+let lastRes: Answer | null = null;
 let lastParsed: unknown = null;
 
 /**
@@ -289,7 +274,7 @@ let lastParsed: unknown = null;
  * objects are views of Go maps: reads, writes and JSON.stringify behave as on plain objects, but key
  * order is not the body's, so nothing here may depend on it.
  */
-export function jsonBody<T = Record<string, unknown>>(res: Res): T | null {
+export function jsonBody<T = Record<string, unknown>>(res: Answer): T | null {
   if (res === lastRes) return lastParsed as T | null;
   let parsed: unknown = null;
   try {
@@ -301,8 +286,6 @@ export function jsonBody<T = Record<string, unknown>>(res: Res): T | null {
   lastParsed = parsed;
   return parsed as T | null;
 }
-
-export type Shape = (body: unknown) => boolean;
 
 /**
  * Checks a response's status against `want` and, when the status is one of them, its body's shape.

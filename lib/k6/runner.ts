@@ -4,7 +4,10 @@ import { sleep } from 'k6';
 import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
 import { createChoiceRng, type Rng } from '../random.ts';
+import type { RunInfo } from '../services/user-class.ts';
 import { taskCounterName, taskPicker, type Task } from '../tasks.ts';
+
+export type { RunInfo } from '../services/user-class.ts';
 
 export interface RunnerOptions<S, R extends RunInfo = RunInfo> {
   seed: string | number;
@@ -14,11 +17,6 @@ export interface RunnerOptions<S, R extends RunInfo = RunInfo> {
   thinkTime?: { minMs: number; maxMs: number } | null;
 }
 
-/** What setup() hands every iteration. */
-export interface RunInfo {
-  /** Unique per run: keeps idempotency keys and unique fields from colliding with an earlier run's. */
-  runId: string;
-}
 
 /** One row of the runner's table: the task with its counter and tag value, so a draw needs no lookups. */
 interface Entry<S> {

@@ -4,10 +4,11 @@
 import type { Counter } from 'k6/metrics';
 import { k6Scenario } from '../profiles.ts';
 import { buildThresholds, mergeThresholds, type ScenarioBudget, type Thresholds } from '../budgets.ts';
-import { userContext, type UserClass, type UserContext } from '../users/context.ts';
+import type { ScriptContext, UserClass } from '../services/user-class.ts';
+import { userContext } from './context.ts';
 import { createRunner, type RunInfo } from './runner.ts';
 import { defineTest } from './test.ts';
-import type { Service } from '../service.ts';
+import type { Service } from '../services/define.ts';
 
 export interface ClassEntry {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -22,7 +23,7 @@ export interface ScenarioSpec {
   name: string;
   budget: ScenarioBudget;
   classes: ClassEntry[];
-  /** Services setup() must find healthy (lib/services/*). */
+  /** Services setup() must find healthy (lib/services/<name>/). */
   targets: readonly Service[];
   /** Apply think time in open-model profiles too (personas pace themselves whatever the arrival rate). */
   alwaysThink?: boolean;
@@ -33,7 +34,7 @@ export interface ScenarioSpec {
 
 /** Throws in the init context when the production guard refuses the targets. */
 export function defineScenario(spec: ScenarioSpec) {
-  const ctx: UserContext = userContext();
+  const ctx: ScriptContext = userContext();
   const { config, profile } = ctx;
 
   const runners: Record<string, (run: RunInfo) => void> = {};

@@ -1,9 +1,9 @@
 // setup() helpers every scenario shares: fail fast, with a reason a person can act on, when a target
-// is down or rejects the token (the probes are the service's, lib/services/*); and a per-run id for
+// is down or rejects the token (the probes are the service's, lib/services/<name>/); and a per-run id for
 // idempotency keys and other unique fields.
 import exec from 'k6/execution';
 import { endpointName, successStatus, type Endpoint } from '../endpoints.ts';
-import type { Service, Target } from '../service.ts';
+import type { Service, Target } from '../services/define.ts';
 import type { ApiClient } from './http.ts';
 
 /**

@@ -5,8 +5,8 @@
 import type { Counter } from 'k6/metrics';
 import { newRunId, probeTarget } from './setup.ts';
 import { urlHost, type Config } from '../config.ts';
-import { describeTargets, type Service } from '../service.ts';
-import { serviceClient, serviceTarget } from './service-client.ts';
+import { describeTargets, type Service } from '../services/define.ts';
+import { serviceClient, serviceTarget } from './client.ts';
 import { describeLoad, guardRisk, hostGuard, type ResolvedProfile } from '../profiles.ts';
 import type { Thresholds } from '../budgets.ts';
 import { describeClasses, type ClassWeights } from '../tasks.ts';
@@ -28,7 +28,7 @@ export interface TestSpec<D extends object> {
   /** Fills the profile slot of the report names: the profile, or the scenario's own variant (e.g. `5x20`). */
   variant: string;
   config: Config;
-  /** Services setup() must find healthy (lib/services/*): their probes, URLs and credentials. */
+  /** Services setup() must find healthy (lib/services/<name>/): their probes, URLs and credentials. */
   targets: readonly Service[];
   /** The scenario races, bursts or writes on purpose: the production guard applies whatever the profile. */
   intrusive?: boolean;

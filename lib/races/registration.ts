@@ -3,7 +3,7 @@
 // what the race must end with (exactly one winner per PAN). Pure, unit-tested in Node.
 import type { EnvReader } from '../config.ts';
 import { successStatus } from '../endpoints.ts';
-import { BANKING_API, BANKING_STATUS } from '../services/banking.ts';
+import { BANKING_API, BANKING_STATUS } from '../services/banking/service.ts';
 import { RACE_MAX_VUS } from './slots.ts';
 
 export interface RacePlan {

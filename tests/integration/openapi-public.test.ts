@@ -38,7 +38,7 @@ test('GitHub REST operations, generated unedited, run against a validating mock 
 
     // The other side: a repository whose name breaks the spec (a number) is refused by the mock as a
     // request violation, and the run fails on that endpoint. Most tasks create a repository first.
-    const users = join(dir, 'lib/users/gh.ts');
+    const users = join(dir, 'lib/services/gh/users.ts');
     const text = readFileSync(users, 'utf8');
     assert.match(text, /name: 'Hello-World',/);
     writeFileSync(users, text.replace("name: 'Hello-World',", 'name: 1.5,'));

@@ -62,7 +62,7 @@ test('generated from the fixture spec, it typechecks, builds and passes against 
   node([join('node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', join(acme, 'tsconfig.json')]);
   build(acme, 'acme');
 
-  const { ACME_API } = (await import(join(process.cwd(), acme, 'lib/services/acme.ts'))) as { ACME_API: Record<string, { method: 'GET'; path: string; expected: [number] }> };
+  const { ACME_API } = (await import(join(process.cwd(), acme, 'lib/services/acme/service.ts'))) as { ACME_API: Record<string, { method: 'GET'; path: string; expected: [number] }> };
   const before = standin.counts();
   const r = await run(acme, 'acme', acmeEnv());
   assert.equal(r.code, 0, r.stdout.slice(-3000) + r.stderr.slice(-2000));
@@ -106,7 +106,7 @@ test('an impossible budget for one endpoint fails the run with 99, naming that e
 });
 
 test('a broken request mapping (the refund names its intent wrongly) fails with 99, naming POST /v1/refunds', async () => {
-  const restore = edit(join(acme, 'lib/users/acme.ts'), 'payment_intent: paymentIntentId', 'paymentintent: paymentIntentId');
+  const restore = edit(join(acme, 'lib/services/acme/users.ts'), 'payment_intent: paymentIntentId', 'paymentintent: paymentIntentId');
   try {
     build(acme, 'acme');
     const r = await run(acme, 'acme', { ...acmeEnv(), DURATION: '3s' });
@@ -165,7 +165,7 @@ test('generated from the sandbox spec by tag, unedited, the scenario passes agai
   // generateData included: the sandbox runs one generation at a time and answers the others 409 with
   // Retry-After, which the generated table declares as a retry (retry: [409, 429]).
   generate(dir, ['--name', 'sbx', '--openapi', 'sandbox/openapi.yaml', '--tag', 'payment']);
-  assert.match(readFileSync(join(dir, 'lib/services/sbx.ts'), 'utf8'), /generateData: \{[^}]*retry: \[409, 429\] \}/);
+  assert.match(readFileSync(join(dir, 'lib/services/sbx/service.ts'), 'utf8'), /generateData: \{[^}]*retry: \[409, 429\] \}/);
   build(dir, 'sbx');
   let sandbox: SandboxProcess | undefined;
   try {

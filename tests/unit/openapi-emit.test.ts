@@ -19,22 +19,22 @@ const emit = (outDir: string) =>
 
 test('the four files, in the kit layout, with imports relative to the kit root', () => {
   const files = emit(KIT_ROOT);
-  assert.deepEqual(Object.keys(files), ['lib/services/acme.ts', 'lib/users/acme.ts', 'thresholds/acme.ts', 'scenarios/acme.ts']);
-  const service = files['lib/services/acme.ts']!;
-  assert.match(service, /import type \{ Endpoint \} from '\.\.\/endpoints\.ts';/);
-  assert.match(service, /createPaymentIntent: \{ method: 'POST', path: '\/v1\/payment_intents', expected: \[200\], body: 'form' \},/);
-  assert.match(service, /confirmPaymentIntent: \{ method: 'POST', path: '\/v1\/payment_intents\/\{intent\}\/confirm', expected: \[200\], body: 'none' \},/);
+  assert.deepEqual(Object.keys(files), ['lib/services/acme/service.ts', 'lib/services/acme/users.ts', 'thresholds/acme.ts', 'scenarios/acme.ts']);
+  const service = files['lib/services/acme/service.ts']!;
+  assert.match(service, /import type \{ Endpoint \} from '\.\.\/\.\.\/endpoints\.ts';/);
+  assert.match(service, /createPaymentIntent: \{ method: 'POST', path: '\/v1\/payment_intents', expected: \[200\], body: 'form', shape: hasId \},/);
+  assert.match(service, /confirmPaymentIntent: \{ method: 'POST', path: '\/v1\/payment_intents\/\{intent\}\/confirm', expected: \[200\], body: 'none', shape: hasId \},/);
   assert.match(service, /auth: \{ kind: 'basic', userVar: 'ACME_USER', passwordVar: 'ACME_PASSWORD' \},/);
   assert.match(service, /health: ACME_API\.listPaymentIntents,/);
   assert.match(service, /auth: \{ endpoint: ACME_API\.retrievePaymentIntent, params: \{ intent: '[a-z_]+' \}, accepted: \[404\] \},/);
   assert.ok(service.includes(GENERATED_MARK));
 
-  const users = files['lib/users/acme.ts']!;
-  assert.match(users, /from '\.\.\/k6\/http\.ts';/);
-  assert.match(users, /import \{ ACME_API, ACME \} from '\.\.\/services\/acme\.ts';/);
+  const users = files['lib/services/acme/users.ts']!;
+  assert.match(users, /from '\.\.\/user-class\.ts';/);
+  assert.match(users, /import \{ ACME_SERVICE \} from '\.\/service\.ts';/);
   // The refund acts on an intent made for it, sent in the field the spec names.
-  assert.match(users, /export function createRefund\(s: AcmeState\): string \| null \{\n  const paymentIntentId = createPaymentIntent\(s\);\n  if \(paymentIntentId === null\) return null;\n  const res = api\.call\(ACME_API\.createRefund, \{ body: \{ payment_intent: paymentIntentId \} \}\);/);
-  assert.match(users, /const paymentIntentId = reuse\(s, s\.paymentIntents, createPaymentIntent\);/);
+  assert.match(users, /export function createRefund\(ctx: AcmeContext, s: AcmeState\): string \| null \{\n  const paymentIntentId = createPaymentIntent\(ctx, s\);\n  if \(paymentIntentId === null\) return null;\n  const body = ctx\.client\.call\('createRefund', \{ body: \{ payment_intent: paymentIntentId \} \}\);/);
+  assert.match(users, /const paymentIntentId = reuse\(ctx, s, s\.paymentIntents, createPaymentIntent\);/);
   for (const task of ['create_payment_intent', 'list_payment_intents', 'retrieve_payment_intent', 'confirm_payment_intent', 'create_refund', 'retrieve_balance']) {
     assert.match(users, new RegExp(`\\{ name: '${task}', weight: 10, run: \\(s\\) => `));
   }
@@ -46,17 +46,17 @@ test('the four files, in the kit layout, with imports relative to the kit root',
   }
   const scenario = files['scenarios/acme.ts']!;
   assert.match(scenario, /import \{ defineScenario \} from '\.\.\/lib\/k6\/scenario\.ts';/);
-  assert.match(scenario, /targets: \[ACME\],/);
+  assert.match(scenario, /targets: \[ACME_SERVICE\],/);
   assert.match(scenario, /export const acmeUsers = test\.runners\.acmeUsers;/);
 });
 
 test('written elsewhere, the kit is imported from the kit root and the files import each other locally', () => {
   const files = emit(join(KIT_ROOT, '.tmp', 'x'));
-  assert.match(files['lib/services/acme.ts']!, /from '\.\.\/\.\.\/\.\.\/\.\.\/lib\/endpoints\.ts';/);
+  assert.match(files['lib/services/acme/service.ts']!, /from '\.\.\/\.\.\/\.\.\/\.\.\/\.\.\/lib\/endpoints\.ts';/);
   assert.match(files['thresholds/acme.ts']!, /from '\.\.\/\.\.\/\.\.\/thresholds\/defaults\.ts';/);
-  assert.match(files['thresholds/acme.ts']!, /from '\.\.\/lib\/services\/acme\.ts';/);
+  assert.match(files['thresholds/acme.ts']!, /from '\.\.\/lib\/services\/acme\/service\.ts';/);
   assert.match(files['scenarios/acme.ts']!, /from '\.\.\/\.\.\/\.\.\/lib\/k6\/scenario\.ts';/);
-  assert.match(files['scenarios/acme.ts']!, /from '\.\.\/lib\/users\/acme\.ts';/);
+  assert.match(files['scenarios/acme.ts']!, /from '\.\.\/lib\/services\/acme\/users\.ts';/);
 });
 
 test('every generated file is valid TypeScript, for the fixture and for the sandbox spec', async () => {
@@ -86,7 +86,7 @@ test('new-service refuses to overwrite without --force, hand-written files even 
     const args = { name: 'acme', openapi: ACME_SPEC, out, force: false };
     const printed = await newService(args);
     assert.match(printed, /acme: 6 endpoint\(s\), 6 task\(s\), auth basic/);
-    for (const f of ['lib/services/acme.ts', 'lib/users/acme.ts', 'thresholds/acme.ts', 'scenarios/acme.ts']) assert.ok(existsSync(join(out, f)), f);
+    for (const f of ['lib/services/acme/service.ts', 'lib/services/acme/users.ts', 'thresholds/acme.ts', 'scenarios/acme.ts']) assert.ok(existsSync(join(out, f)), f);
     await assert.rejects(newService(args), /scenarios\/acme\.ts exists: pass --force to overwrite it/);
     writeFileSync(join(out, 'thresholds/acme.ts'), '// my own budgets\n');
     await assert.rejects(newService({ ...args, force: true }), /thresholds\/acme\.ts was not written by this generator/);

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import { ConfigError, SANDBOX_DEFAULT_TOKEN, tokenProblem, type Env } from '../../lib/config.ts';
 import { encodeForm } from '../../lib/form.ts';
 import { bodyEncoding } from '../../lib/endpoints.ts';
-import { defineService, describeTargets, parseTargets, resolveTargets, type Service } from '../../lib/service.ts';
-import { BANKING_SERVICE } from '../../lib/services/banking.ts';
-import { PAYMENT_SERVICE } from '../../lib/services/payment.ts';
+import { defineService, describeTargets, parseTargets, resolveTargets, type Service } from '../../lib/services/define.ts';
+import { BANKING_SERVICE } from '../../lib/services/banking/service.ts';
+import { PAYMENT_SERVICE } from '../../lib/services/payment/service.ts';
 
 function problems(services: Service[], env: Env): string {
   try {

@@ -1,7 +1,6 @@
 """Banking mix for the peers benchmark (bench/peers/run.ts), written for this bench.
 
-Same requests, weights and checks as the kit's banking scenario (lib/users/banking.ts,
-lib/clients/banking.ts): authorize 40, capture 25, refund 15, status 10, settlement report 5,
+Same requests, weights and checks as the kit's banking scenario (lib/services/banking/): authorize 40, capture 25, refund 15, status 10, settlement report 5,
 health 3, batch of five authorizations 2; every answer's status and body shape are checked.
 No think time. BankingFast uses FastHttpUser, BankingPlain uses HttpUser.
 
@@ -130,7 +129,7 @@ class BankingTasks:
                 keep(self.open, x["body"], 50)
                 keep(self.known, x["body"]["id"], 100)
 
-    # Task weights of lib/users/banking.ts, as a list with each task repeated by its weight: Locust
+    # Task weights of lib/services/banking/users.ts (tests/unit/mix-quotes.test.ts compares), as a list with each task repeated by its weight: Locust
     # collects neither a mixin's @task methods nor a base class's weight dict.
     tasks = [authorize] * 40 + [capture] * 25 + [refund] * 15 + [transaction_status] * 10 \
         + [settlement_report] * 5 + [health_check] * 3 + [batch] * 2

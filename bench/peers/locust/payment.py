@@ -1,7 +1,6 @@
 """Payment mix for the peers benchmark (bench/peers/run.ts), written for this bench.
 
-Same requests, weights and checks as the kit's payment scenario (lib/users/payment.ts,
-lib/clients/payment.ts): pay 70 (5% with the decline card, which must get 402 card_declined),
+Same requests, weights and checks as the kit's payment scenario (lib/services/payment/): pay 70 (5% with the decline card, which must get 402 card_declined),
 refund 10, status 15, merchant transactions 3, health 2; every answer's status and body shape
 are checked. No think time. PaymentFast uses FastHttpUser, PaymentPlain uses HttpUser.
 
@@ -124,7 +123,7 @@ class PaymentTasks:
             else:
                 res.success()
 
-    # Task weights of lib/users/payment.ts, as a list with each task repeated by its weight: Locust
+    # Task weights of lib/services/payment/users.ts (tests/unit/mix-quotes.test.ts compares), as a list with each task repeated by its weight: Locust
     # collects neither a mixin's @task methods nor a base class's weight dict.
     tasks = [process_payment] * 70 + [refund_payment] * 10 + [transaction_status] * 15 \
         + [merchant_transactions] * 3 + [health_check] * 2

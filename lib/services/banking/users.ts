@@ -1,17 +1,20 @@
 // Banking-API users (the Locust suite's BankingAPIUser): authorize, then capture, refund and look up
 // their own authorizations in a realistic order; settlement reports, health, batches.
-import { successStatus } from '../endpoints.ts';
-import { BANKING_API, type Authorization, type BatchOperation } from '../services/banking.ts';
-import { drawMinorAmount } from '../data/amounts.ts';
-import { acknowledged } from '../k6/metrics.ts';
-import type { Rng } from '../random.ts';
-import { pickRefundable, refundAmount } from '../refunds.ts';
-import { defineTasks } from '../tasks.ts';
-import { type UserClass, type UserContext } from './context.ts';
-import { cardInput, pickCard, pickFrom, pickMerchant, remember } from '../vu-pools.ts';
+import { endpointName, successStatus } from '../../endpoints.ts';
+import { BANKING_API, BANKING_SERVICE, type Authorization, type BatchOperation } from './service.ts';
+import { drawMinorAmount } from '../../data/amounts.ts';
+import type { Rng } from '../../random.ts';
+import { pickRefundable, refundAmount } from '../../refunds.ts';
+import { defineTasks } from '../../tasks.ts';
+import { defineUserClass, type ScriptContext, type UserContext } from '../user-class.ts';
+import { cardInput, pickCard, pickFrom, pickMerchant, remember } from '../../vu-pools.ts';
+
+/** A context with the banking API's client: what the banking tasks run with. */
+export type BankingContext = UserContext<typeof BANKING_SERVICE.endpoints>;
 
 /** A batch item's authorization counts when it gets what a single authorization gets. */
 const AUTHORIZED = successStatus(BANKING_API.authorize);
+const ANSWERS_EVERY_OPERATION = `${endpointName(BANKING_API.batch)} answers every operation`;
 
 // What a VU keeps of its authorizations. In k6 the client's result is a view of the parsed JSON held in
 // Go, where every field read is a map lookup plus a conversion, and a refund reads the amounts of every
@@ -32,7 +35,7 @@ export interface BankingState {
   known: string[];
 }
 
-function authorizationRequest(ctx: UserContext, rng: Rng) {
+function authorizationRequest(ctx: ScriptContext, rng: Rng) {
   const merchant = pickMerchant(ctx, rng);
   const card = pickCard(ctx, rng);
   const currency = merchant.currency;
@@ -47,10 +50,10 @@ function rememberAuthorized(s: BankingState, a: Authorization): void {
 }
 
 /** Authorizes and remembers the authorization; returns the client's result. */
-export function authorize(ctx: UserContext, s: BankingState): Authorization | null {
-  const a = ctx.banking.authorize(authorizationRequest(ctx, s.rng));
+export function authorize(ctx: BankingContext, s: BankingState): Authorization | null {
+  const a = ctx.client.call('authorize', { body: authorizationRequest(ctx, s.rng) });
   if (a) {
-    acknowledged.authorizations.add(1);
+    ctx.counters.acknowledged.authorizations.add(1);
     ctx.onAcknowledged?.('authorizations', a.id, a.currency, a.amount);
     rememberAuthorized(s, a);
   }
@@ -58,7 +61,7 @@ export function authorize(ctx: UserContext, s: BankingState): Authorization | nu
 }
 
 /** Captures this VU's oldest open authorization; returns the remembered capture, the record refunds update. */
-export function capture(ctx: UserContext, s: BankingState): CapturedAuthorization | null {
+export function capture(ctx: BankingContext, s: BankingState): CapturedAuthorization | null {
   // Oldest hold first; with none open, authorize one now (a capture always follows an authorization).
   let a = s.open.shift();
   if (!a) {
@@ -68,68 +71,68 @@ export function capture(ctx: UserContext, s: BankingState): CapturedAuthorizatio
   const held = a.amount;
   // Most captures are full; one in five captures part of the hold (a partial shipment).
   const amount = s.rng() < 0.8 || held < 2 ? undefined : Math.max(1, Math.floor(held * (0.5 + s.rng() / 2)));
-  const c = ctx.banking.capture(a.id, amount);
+  const c = ctx.client.call('capture', { params: { id: a.id }, body: amount === undefined ? {} : { amount } });
   if (!c) return null;
-  acknowledged.captures.add(1);
+  ctx.counters.acknowledged.captures.add(1);
   const record: CapturedAuthorization = { id: c.id, currency: c.currency, captured_amount: c.captured_amount, refunded_amount: c.refunded_amount };
   ctx.onAcknowledged?.('captures', record.id, record.currency, record.captured_amount);
   remember(s.captured, record);
   return record;
 }
 
-export function refund(ctx: UserContext, s: BankingState): void {
+export function refund(ctx: BankingContext, s: BankingState): void {
   const c = pickRefundable(s.rng, s.captured, 'captured_amount', 'refunded_amount') ?? capture(ctx, s);
   if (!c) return;
   const amount = refundAmount(s.rng, c.captured_amount - c.refunded_amount);
-  const r = ctx.banking.refund(c.id, amount);
+  const r = ctx.client.call('refund', { body: { transaction_id: c.id, amount } });
   if (r) {
-    acknowledged.bankingRefunds.add(1);
+    ctx.counters.acknowledged.bankingRefunds.add(1);
     ctx.onAcknowledged?.('bankingRefunds', r.id, c.currency, amount);
     c.refunded_amount += amount;
     remember(s.known, r.id, 100);
   }
 }
 
-export function transactionStatus(ctx: UserContext, s: BankingState): void {
+export function transactionStatus(ctx: BankingContext, s: BankingState): void {
   const id = pickFrom(s.rng, s.known) ?? authorize(ctx, s)?.id;
-  if (id) ctx.banking.transaction(id);
+  if (id) ctx.client.call('transaction', { params: { id } });
 }
 
 function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-export function settlementReport(ctx: UserContext): void {
-  ctx.banking.settlements(today());
+export function settlementReport(ctx: BankingContext): void {
+  ctx.client.call('settlements', { query: { date: today() } });
 }
 
 /** Five authorizations in one request; per-item 201s are counted like single ones. */
-export function batch(ctx: UserContext, s: BankingState): void {
+export function batch(ctx: BankingContext, s: BankingState): void {
   const ops: BatchOperation[] = Array.from({ length: 5 }, () => ({ type: 'authorize' as const, body: authorizationRequest(ctx, s.rng) }));
-  const results = ctx.banking.batch(ops);
-  for (const r of results ?? []) {
+  const results = ctx.client.call('batch', { body: { operations: ops } })?.results;
+  if (results === undefined) return;
+  if (results.length !== ops.length) ctx.fail(ANSWERS_EVERY_OPERATION);
+  for (const r of results) {
     if (r.status === AUTHORIZED) {
       const a = r.body as Authorization;
-      acknowledged.authorizations.add(1);
+      ctx.counters.acknowledged.authorizations.add(1);
       ctx.onAcknowledged?.('authorizations', a.id, a.currency, a.amount);
       rememberAuthorized(s, a);
     }
   }
 }
 
-export function bankingUser(ctx: UserContext): UserClass<BankingState> {
-  return {
-    name: 'banking',
-    newState: (rng) => ({ rng, open: [], captured: [], known: [] }),
-    // Weights from the Locust suite's BankingAPIUser.
-    tasks: defineTasks<BankingState>([
-      { name: 'authorize', weight: 40, run: (s) => void authorize(ctx, s) },
-      { name: 'capture', weight: 25, run: (s) => void capture(ctx, s) },
-      { name: 'refund', weight: 15, run: (s) => refund(ctx, s) },
-      { name: 'transaction_status', weight: 10, run: (s) => transactionStatus(ctx, s) },
-      { name: 'settlement_report', weight: 5, run: () => settlementReport(ctx) },
-      { name: 'health_check', weight: 3, run: () => void ctx.banking.health() },
-      { name: 'batch', weight: 2, run: (s) => batch(ctx, s) },
-    ]),
-  };
-}
+export const bankingUser = defineUserClass(BANKING_SERVICE, (ctx) => ({
+  name: 'banking',
+  newState: (rng) => ({ rng, open: [], captured: [], known: [] }),
+  // Weights from the Locust suite's BankingAPIUser.
+  tasks: defineTasks<BankingState>([
+    { name: 'authorize', weight: 40, run: (s) => void authorize(ctx, s) },
+    { name: 'capture', weight: 25, run: (s) => void capture(ctx, s) },
+    { name: 'refund', weight: 15, run: (s) => refund(ctx, s) },
+    { name: 'transaction_status', weight: 10, run: (s) => transactionStatus(ctx, s) },
+    { name: 'settlement_report', weight: 5, run: () => settlementReport(ctx) },
+    { name: 'health_check', weight: 3, run: () => void ctx.client.call('health') },
+    { name: 'batch', weight: 2, run: (s) => batch(ctx, s) },
+  ]),
+}));

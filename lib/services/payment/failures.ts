@@ -1,18 +1,15 @@
 // The failure user (the Locust suite's FailureSimulationUser): sends what a real API must refuse and
 // checks that it is refused with its documented 4xx and error code. A 5xx or a 2xx to bad input is
 // counted in `unexpected_status`, whose threshold is zero.
-import { BANKING_API, BANKING_STATUS } from '../services/banking.ts';
-import { PAYMENT_API, PAYMENT_SERVICE, PAYMENT_STATUS } from '../services/payment.ts';
-import { declineRate } from '../service.ts';
-import { drawAmount } from '../data/amounts.ts';
-import type { InvalidCardKind } from '../data/cards.ts';
-import { nextIdempotencyKey } from '../k6/keys.ts';
-import { acknowledged, cardsDeclined } from '../k6/metrics.ts';
-import { expectRefusal } from '../k6/refusals.ts';
-import { pickOne, seededUuid, type Rng } from '../random.ts';
-import { defineTasks } from '../tasks.ts';
-import { type UserClass, type UserContext } from './context.ts';
-import { cardInput, pickCard, pickMerchant, pooled, pooledDeclineCard, pooledInvalidCard } from '../vu-pools.ts';
+import { BANKING_SERVICE, BANKING_STATUS } from '../banking/service.ts';
+import { PAYMENT_SERVICE, PAYMENT_STATUS } from './service.ts';
+import { declineRate } from '../define.ts';
+import { drawAmount } from '../../data/amounts.ts';
+import type { InvalidCardKind } from '../../data/cards.ts';
+import { pickOne, seededUuid, type Rng } from '../../random.ts';
+import { defineTasks } from '../../tasks.ts';
+import { defineUserClass, type ScriptContext } from '../user-class.ts';
+import { cardInput, pickCard, pickMerchant, pooled, pooledDeclineCard, pooledInvalidCard } from '../../vu-pools.ts';
 
 export interface FailureState {
   rng: Rng;
@@ -26,7 +23,7 @@ interface ValidPayment {
   card: ReturnType<typeof cardInput>;
 }
 
-function validPayment(ctx: UserContext, rng: Rng): ValidPayment {
+function validPayment(ctx: ScriptContext, rng: Rng): ValidPayment {
   const merchant = pickMerchant(ctx, rng);
   const { amount, currency } = drawAmount(rng, { currency: merchant.currency });
   return { merchant_id: merchant.id, amount, currency, card: cardInput(pickCard(ctx, rng)) };
@@ -37,7 +34,7 @@ function validPayment(ctx: UserContext, rng: Rng): ValidPayment {
 // one was the largest share of this user's own k6 CPU.
 const validPool: Array<{ body: Readonly<ValidPayment>; json: string }> = [];
 
-function pooledValidPayment(ctx: UserContext, rng: Rng): { body: Readonly<ValidPayment>; json: string } {
+function pooledValidPayment(ctx: ScriptContext, rng: Rng): { body: Readonly<ValidPayment>; json: string } {
   return pooled(validPool, rng, () => {
     const body = Object.freeze(validPayment(ctx, rng));
     return { body, json: JSON.stringify(body) };
@@ -52,9 +49,10 @@ const INVALID_CARD_CODES: Record<InvalidCardKind, string> = {
   expired: 'card_expired',
 };
 
-export function failureUser(ctx: UserContext): UserClass<FailureState> {
-  const pay = ctx.payment.raw();
-  const bank = ctx.banking.raw();
+// Its own service is the payment service; the refusals the banking API owes go through its client.
+export const failureUser = defineUserClass(PAYMENT_SERVICE, (ctx) => {
+  const pay = ctx.client;
+  const bank = ctx.as(BANKING_SERVICE).client;
   return {
     name: 'failures',
     newState: (rng, run) => ({ rng, runId: run.runId }),
@@ -62,7 +60,7 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
       {
         name: 'malformed_json',
         weight: 15,
-        run: () => void expectRefusal(pay, PAYMENT_API.createPayment, { rawBody: '{"amount": 100, "currency": "USD",' }, PAYMENT_STATUS.malformed, 'malformed_json', 'malformed_json'),
+        run: () => void pay.refused('createPayment', { rawBody: '{"amount": 100, "currency": "USD",' }, PAYMENT_STATUS.malformed, 'malformed_json', 'malformed_json'),
       },
       {
         name: 'missing_field',
@@ -70,7 +68,7 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
         run: (s) => {
           const body: Record<string, unknown> = { ...pooledValidPayment(ctx, s.rng).body };
           delete body[pickOne(s.rng, ['merchant_id', 'amount', 'currency', 'card'])];
-          expectRefusal(pay, PAYMENT_API.createPayment, { body }, PAYMENT_STATUS.invalid, 'validation_failed', 'missing_field');
+          pay.refused('createPayment', { body }, PAYMENT_STATUS.invalid, 'validation_failed', 'missing_field');
         },
       },
       {
@@ -79,7 +77,7 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
         run: (s) => {
           const card = pooledInvalidCard(s.rng);
           const body = { ...pooledValidPayment(ctx, s.rng).body, card: cardInput(card) };
-          expectRefusal(pay, PAYMENT_API.createPayment, { body }, PAYMENT_STATUS.invalid, INVALID_CARD_CODES[card.kind], `invalid_card_${card.kind}`);
+          pay.refused('createPayment', { body }, PAYMENT_STATUS.invalid, INVALID_CARD_CODES[card.kind], `invalid_card_${card.kind}`);
         },
       },
       {
@@ -88,26 +86,26 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
         weight: 100 * declineRate(PAYMENT_SERVICE, ctx.config.cardDeclineRate),
         run: (s) => {
           const body = { ...pooledValidPayment(ctx, s.rng).body, card: cardInput(pooledDeclineCard(s.rng, 'insufficient_funds')) };
-          if (expectRefusal(pay, PAYMENT_API.createPayment, { body }, PAYMENT_STATUS.declined, 'card_declined', 'declined_card')) cardsDeclined.add(1);
+          if (pay.refused('createPayment', { body }, PAYMENT_STATUS.declined, 'card_declined', 'declined_card')) ctx.counters.cardsDeclined.add(1);
         },
       },
       {
         name: 'no_token',
         weight: 10,
-        run: (s) => void expectRefusal(pay, PAYMENT_API.createPayment, { rawBody: pooledValidPayment(ctx, s.rng).json, token: null }, PAYMENT_STATUS.unauthorized, 'unauthorized', 'no_token'),
+        run: (s) => void pay.refused('createPayment', { rawBody: pooledValidPayment(ctx, s.rng).json, token: null }, PAYMENT_STATUS.unauthorized, 'unauthorized', 'no_token'),
       },
       {
         name: 'wrong_token',
         weight: 10,
         run: (s) =>
-          void expectRefusal(bank, BANKING_API.authorize, { rawBody: pooledValidPayment(ctx, s.rng).json, token: 'not-the-token' }, BANKING_STATUS.unauthorized, 'unauthorized', 'wrong_token'),
+          void bank.refused('authorize', { rawBody: pooledValidPayment(ctx, s.rng).json, token: 'not-the-token' }, BANKING_STATUS.unauthorized, 'unauthorized', 'wrong_token'),
       },
       {
         name: 'unknown_id',
         weight: 10,
         run: (s) => {
-          if (s.rng() < 0.5) expectRefusal(pay, PAYMENT_API.getPayment, { params: { id: `pay_missing_${seededUuid(s.rng)}` } }, PAYMENT_STATUS.notFound, 'not_found', 'unknown_payment');
-          else expectRefusal(bank, BANKING_API.transaction, { params: { id: `auth_missing_${seededUuid(s.rng)}` } }, BANKING_STATUS.notFound, 'not_found', 'unknown_transaction');
+          if (s.rng() < 0.5) pay.refused('getPayment', { params: { id: `pay_missing_${seededUuid(s.rng)}` } }, PAYMENT_STATUS.notFound, 'not_found', 'unknown_payment');
+          else bank.refused('transaction', { params: { id: `auth_missing_${seededUuid(s.rng)}` } }, BANKING_STATUS.notFound, 'not_found', 'unknown_transaction');
         },
       },
       {
@@ -115,7 +113,7 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
         weight: 10,
         run: (s) => {
           const pan = pickOne(s.rng, ['RAJP1234K', 'abcpk1234f', 'ABCPK12345', '1234567890', 'ABCPK1234']);
-          expectRefusal(bank, BANKING_API.registerUser, { body: { name: 'Invalid Pan', pan } }, BANKING_STATUS.invalid, 'invalid_pan', 'invalid_pan');
+          bank.refused('registerUser', { body: { name: 'Invalid Pan', pan } }, BANKING_STATUS.invalid, 'invalid_pan', 'invalid_pan');
         },
       },
       {
@@ -123,13 +121,13 @@ export function failureUser(ctx: UserContext): UserClass<FailureState> {
         weight: 5,
         run: (s) => {
           // A real payment first (it must succeed), then a refund of more than it captured.
-          const p = ctx.payment.create(validPayment(ctx, s.rng), { idempotencyKey: nextIdempotencyKey(s.runId) });
+          const p = pay.call('createPayment', { body: validPayment(ctx, s.rng), idempotencyKey: ctx.idempotencyKey(s.runId) });
           if (!p) return;
-          acknowledged.payments.add(1);
+          ctx.counters.acknowledged.payments.add(1);
           ctx.onAcknowledged?.('payments', p.id, p.currency, p.amount);
-          expectRefusal(pay, PAYMENT_API.refundPayment, { params: { id: p.id }, body: { amount: p.amount + 1 } }, PAYMENT_STATUS.refundTooLarge, 'refund_exceeds_captured', 'over_refund');
+          pay.refused('refundPayment', { params: { id: p.id }, body: { amount: p.amount + 1 } }, PAYMENT_STATUS.refundTooLarge, 'refund_exceeds_captured', 'over_refund');
         },
       },
     ]),
   };
-}
+});

@@ -1,10 +1,10 @@
 // A service as data: everything the kit needs to talk to one API — where it is (the variable that names
 // its URL), how it authenticates, its endpoint table, its setup probes and whether it understands the
 // sandbox's decline test cards. The HTTP layer, setup(), the thresholds and the reports read only this,
-// so a third service is one more module (lib/services/*, or `npm run new-service`) and nothing else.
+// so a third service is one more folder (lib/services/<name>/, or `npm run new-service`) and nothing else.
 // Pure: resolving a target from the environment is unit-tested in Node.
-import { EnvReader, isLoopbackHost, SANDBOX_DEFAULT_TOKEN, tokenProblem, urlHost, type Env } from './config.ts';
-import type { Endpoint, ServiceProbes } from './endpoints.ts';
+import { EnvReader, isLoopbackHost, SANDBOX_DEFAULT_TOKEN, tokenProblem, urlHost, type Env } from '../config.ts';
+import type { Endpoint, ServiceProbes } from '../endpoints.ts';
 
 /** How requests prove who sends them. Each names the variable(s) holding the secret, never the secret. */
 export type AuthScheme =
@@ -34,6 +34,12 @@ export interface Service<E extends Record<string, Endpoint> = Record<string, End
   /** The target knows the sandbox's decline test cards: only then does CARD_DECLINE_RATE send them. */
   declines?: boolean;
 }
+
+/**
+ * What the sandbox's own services share: the sandbox's bearer token (AUTH_TOKEN, its default on loopback)
+ * and its decline test cards. Spread into their definitions: `defineService({ ...SANDBOX_SERVICE, ... })`.
+ */
+export const SANDBOX_SERVICE = { sandbox: true, auth: { kind: 'bearer', tokenVar: 'AUTH_TOKEN' }, declines: true } as const satisfies Partial<Service>;
 
 /** Identity, for inference: `defineService({...})` keeps the endpoint table's literal keys. */
 export function defineService<const E extends Record<string, Endpoint>>(s: Service<E>): Service<E> {
