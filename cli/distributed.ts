@@ -24,6 +24,8 @@ import { mkdirSync } from 'node:fs';
 import { redactReportDir, writeReportFile } from './report-files.ts';
 import { targetsOrSandbox } from './sandbox-process.ts';
 import { ensureK6 } from './k6.ts';
+import { baselineFor, comparisonText, expectedLoad, runFacts, takeBaselineArg, withBaseline, writeRunBaseline } from './baseline.ts';
+import { renderComparisonMarkdown, type RunFacts } from '../lib/baseline.ts';
 
 export interface CliArgs {
   scenario: string;
@@ -34,12 +36,20 @@ export interface CliArgs {
    * when the run starts), the setup runner's address, the runners' testid tag.
    */
   remote?: { runners: string[]; from?: string; setup: string | null; testId: string };
+  /** --baseline: compare with kept runs (docs/baseline.md). */
+  baseline?: string;
 }
 
 const USAGE =
-  'usage: npm run distributed -- <scenario> --runners N [--profile P] | (--remote host:port,... | --remote-from DIR --runners N) [--setup host:port] --testid ID';
+  'usage: npm run distributed -- <scenario> --runners N [--profile P] | (--remote host:port,... | --remote-from DIR --runners N) [--setup host:port] --testid ID   [--baseline <run dir | summary.json | dir of runs | saved name>]';
 
-export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
+export function parseArgs(args: readonly string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
+  const argv = [...args];
+  const baseline = takeBaselineArg(argv);
+  return { ...parseRunArgs(argv, env), ...(baseline ? { baseline } : {}) };
+}
+
+function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliArgs {
   let scenario = '';
   let runners = NaN;
   let profile: string = env.PROFILE || DEFAULTS.PROFILE;
@@ -84,13 +94,19 @@ export function renderRunners(r: DistributedReport): string {
   return lines.join('\n') + '\n';
 }
 
-/** Writes summary.json, summary.md, junit.xml, summary.txt and report.html; returns the stdout text. */
-export function writeReports(dir: string, r: DistributedReport, secrets: readonly string[], series: RunSeries | null = null, k6Version: string | null = null): string {
+/**
+ * Writes summary.json, summary.md, junit.xml, summary.txt, report.html and, for a run that was judged,
+ * baseline.json (with `facts`, so it can be a baseline); returns the stdout text. A comparison with a
+ * baseline (cli/baseline.ts withBaseline) is rendered where the report carries one.
+ */
+export function writeReports(dir: string, r: DistributedReport, secrets: readonly string[], series: RunSeries | null = null, k6Version: string | null = null, facts: RunFacts = {}): string {
   // The single-run renderers read `verdict` only to print PASS/FAIL; an error prints FAIL plus the reason below.
   const asReport = r as unknown as Report;
-  const text = renderText(asReport).replace(/: FAIL \(/, r.verdict === 'error' ? ': ERROR (' : ': FAIL (') + renderRunners(r);
+  const compared = r.baseline ? comparisonText(r.baseline) : '';
+  const text = renderText(asReport).replace(/: FAIL \(/, r.verdict === 'error' ? ': ERROR (' : ': FAIL (') + renderRunners(r) + compared;
   writeReportFile(join(dir, 'summary.json'), JSON.stringify(r, null, 2) + '\n', secrets);
-  writeReportFile(join(dir, 'summary.md'), renderMarkdown(asReport) + '\n```\n' + renderRunners(r) + '```\n', secrets);
+  writeReportFile(join(dir, 'summary.md'), renderMarkdown(asReport) + '\n```\n' + renderRunners(r) + '```\n' + (r.baseline ? renderComparisonMarkdown(r.baseline, r.baseline.source) : ''), secrets);
+  if (r.verdict !== 'error' && (r.endpoints ?? []).length > 0) writeRunBaseline(dir, r, k6Version, facts);
   writeReportFile(join(dir, 'junit.xml'), renderJunit(asReport), secrets);
   writeReportFile(join(dir, 'summary.txt'), text, secrets);
   const exitCode = exitCodeOf(r.verdict);
@@ -98,7 +114,7 @@ export function writeReports(dir: string, r: DistributedReport, secrets: readonl
     dir,
     report: r,
     exitCode,
-    meaning: r.verdict === 'pass' ? 'every threshold held over all runners' : r.verdict === 'fail' ? 'a threshold was breached over all runners' : 'error',
+    meaning: r.verdict === 'pass' ? 'every threshold held over all runners' : r.verdict === 'fail' ? (r.failedThresholds.length > 0 ? 'a threshold was breached over all runners' : "a regression beyond the baseline's noise") : 'error',
     env: process.env,
     k6Version,
     secrets,
@@ -111,6 +127,15 @@ export function writeReports(dir: string, r: DistributedReport, secrets: readonl
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  const k6Version = (await ensureK6()).version;
+  // A baseline of another kind is refused before any load, as npm start refuses it (exit 2).
+  let baseline;
+  try {
+    baseline = baselineFor(args.baseline, { scenario: args.scenario, profile: args.profile, load: expectedLoad(args.profile), k6Version });
+  } catch (e) {
+    console.error(`distributed: ${(e as Error).message}`);
+    return 2;
+  }
   if (args.remote) {
     const remote = args.remote.from ? await waitForClaims(args.remote.from, args.runners) : args.remote.runners;
     if (args.remote.from) console.log(`runners claimed in ${args.remote.from}: ${remote.join(' ')}`);
@@ -120,17 +145,21 @@ async function main(): Promise<number> {
     // The runners' Prometheus outlives this process: the page's charts are read from it now.
     const end = Date.parse(report.finishedAt) / 1000;
     const series = await prometheusSeries(report.distributed.prometheus, report.distributed.testId, end - report.durationSeconds - 5, end, (report.endpoints ?? []).map((e) => e.name), (l) => console.log(l), report.thresholds.filter((t) => !t.ok));
-    process.stdout.write(writeReports(dir, report, secretsOf({ ...process.env, PROFILE: args.profile }), series, (await ensureK6()).version));
+    // The runners ran elsewhere: neither their CPU nor their machine's load is known here.
+    const judged = withBaseline(report, baseline, k6Version);
+    process.stdout.write(writeReports(dir, judged, secretsOf({ ...process.env, PROFILE: args.profile }), series, k6Version));
     console.log(`  reports: ${dir}/{summary.json,summary.md,junit.xml,summary.txt,report.html}`);
-    return exitCodeOf(report.verdict);
+    return exitCodeOf(judged.verdict);
   }
   const { env, sandbox } = await targetsOrSandbox({ k6Path: (await ensureK6()).path, path: join('dist', `${args.scenario}.js`) });
   try {
     const result = await runDistributed({ ...args, env, log: (l) => console.log(l) });
     const secrets = secretsOf(env);
-    process.stdout.write(writeReports(result.reportDir, result.report, secrets, result.series, (await ensureK6()).version));
+    const facts = runFacts(result.k6Cpu, result.report.requests.count);
+    const report = withBaseline(result.report, baseline, k6Version, facts);
+    process.stdout.write(writeReports(result.reportDir, report, secrets, result.series, k6Version, facts));
     console.log(`  reports: ${result.reportDir}/{summary.json,summary.md,junit.xml,summary.txt,report.html}`);
-    return exitCodeOf(result.report.verdict);
+    return exitCodeOf(report.verdict);
   } finally {
     await sandbox?.stop();
   }

@@ -25,7 +25,23 @@ export interface EndpointAggregate {
   ratePerSecond: number;
 }
 
-export interface RunAggregate {
+/** The k6 processes' CPU time (user + system) over a run, where it was measured (cli/cpu.ts). */
+export interface LoadGeneratorCpu {
+  /** How many k6 processes made the load (a distributed run: its runners and the setup process). */
+  processes: number;
+  cpuMs: number;
+  /** cpuMs over every request the run made. */
+  msPerRequest: number;
+}
+
+/** What a run records of itself beyond its report: the load generator's CPU and the machine's load. */
+export interface RunFacts {
+  loadGenerator?: LoadGeneratorCpu | null;
+  /** The machine's 1-minute load average as the run ended (os.loadavg), to tell a busy machine from slow code. */
+  loadAverage?: number | null;
+}
+
+export interface RunAggregate extends RunFacts {
   finishedAt: string;
   durationSeconds: number;
   endpoints: EndpointAggregate[];
@@ -38,7 +54,10 @@ export interface Baseline extends RunIdentity {
 }
 
 export type LatencyStat = 'p50' | 'p95' | 'p99';
-export type Metric = `${LatencyStat} ms` | 'error rate' | 'throughput /s';
+export type Metric = `${LatencyStat} ms` | 'error rate' | 'throughput /s' | 'cpu ms/request';
+
+/** The row name of the load generator's CPU per request: it belongs to the run, not to an endpoint. */
+export const LOAD_GENERATOR = 'load generator (k6)';
 
 /**
  * Requests an endpoint needs, in the current run and in every baseline run, before a percentile is
@@ -53,7 +72,7 @@ export const MIN_REQUESTS_RATE = 20;
  * Chosen from the measured spreads in docs/baseline.md (largest healthy spread of a tail percentile on
  * a busy 2-core machine about 40%); a single run cannot say more.
  */
-export const DEFAULT_BAND: Record<Metric, number> = { 'p50 ms': 0.5, 'p95 ms': 1, 'p99 ms': 1, 'error rate': 0, 'throughput /s': 0.5 };
+export const DEFAULT_BAND: Record<Metric, number> = { 'p50 ms': 0.5, 'p95 ms': 1, 'p99 ms': 1, 'error rate': 0, 'throughput /s': 0.5, 'cpu ms/request': 0.5 };
 /**
  * With several runs: band = max(MIN_BAND, SPREAD_FACTOR × the largest relative deviation from their
  * median). The floor is there because baseline runs taken in a quiet minute cannot see the load that
@@ -61,7 +80,7 @@ export const DEFAULT_BAND: Record<Metric, number> = { 'p50 ms': 0.5, 'p95 ms': 1
  * that agreed within 2% (docs/baseline.md, second measurement).
  */
 export const SPREAD_FACTOR = 3;
-export const MIN_BAND: Record<Metric, number> = { 'p50 ms': 0.25, 'p95 ms': 0.25, 'p99 ms': 0.25, 'error rate': 0, 'throughput /s': 0.5 };
+export const MIN_BAND: Record<Metric, number> = { 'p50 ms': 0.25, 'p95 ms': 0.25, 'p99 ms': 0.25, 'error rate': 0, 'throughput /s': 0.5, 'cpu ms/request': 0.25 };
 /**
  * A latency change must also exceed this many milliseconds. On a shared machine a percentile of a few
  * milliseconds triples or quadruples when other work takes the CPU: the largest healthy changes in 20
@@ -77,9 +96,11 @@ export function identityOf(r: Pick<Report, 'scenario' | 'profile' | 'run'>, k6Ve
   return { scenario: r.scenario, profile: r.profile, load: r.run?.load ?? null, k6Version };
 }
 
-export function aggregateOf(r: Pick<Report, 'finishedAt' | 'durationSeconds' | 'endpoints'>): RunAggregate {
+export function aggregateOf(r: Pick<Report, 'finishedAt' | 'durationSeconds' | 'endpoints'>, facts: RunFacts = {}): RunAggregate {
   const secs = r.durationSeconds > 0 ? r.durationSeconds : 1;
   return {
+    ...(facts.loadGenerator ? { loadGenerator: facts.loadGenerator } : {}),
+    ...(facts.loadAverage !== undefined && facts.loadAverage !== null ? { loadAverage: facts.loadAverage } : {}),
     finishedAt: r.finishedAt,
     durationSeconds: r.durationSeconds,
     endpoints: (r.endpoints ?? []).map((e: EndpointResult) => ({
@@ -101,8 +122,9 @@ export function refusal(baseline: RunIdentity, current: RunIdentity): string | n
   for (const k of keys) {
     const b = baseline[k];
     const c = current[k];
-    // An unknown k6 version (a summary.json from before it was recorded) is not a difference.
-    if (k === 'k6Version' && (b === null || c === null)) continue;
+    // An unknown k6 version (a summary.json from before it was recorded) is not a difference, nor an
+    // unknown load: a scenario with a shape of its own records none.
+    if ((k === 'k6Version' || k === 'load') && (b === null || c === null)) continue;
     if (b !== c) diffs.push(`${k === 'k6Version' ? 'k6 version' : k}: baseline '${b}', this run '${c}'`);
   }
   return diffs.length === 0 ? null : `the baseline is another kind of run (${diffs.join('; ')})`;
@@ -142,7 +164,16 @@ export interface Comparison {
   rows: ComparisonRow[];
   /** "POST /api/v1/payments p95 ms": every regression, for the gate's message. */
   regressions: string[];
+  /** The 1-minute load average as the baseline runs (median) and this run ended, where recorded. */
+  loadAverage?: { baseline: number | null; current: number | null; busier: boolean };
 }
+
+/**
+ * "Busier" is a whole core's worth more of runnable work than the baseline's median, and above every
+ * baseline run: the load average moves by a fraction between quiet runs, and by one or more when another
+ * job takes a core (docs/baseline.md).
+ */
+export const BUSIER_BY = 1;
 
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -151,12 +182,25 @@ function median(xs: readonly number[]): number {
 }
 
 /** The band from the baseline runs' own spread, or the default with one run. */
-export function bandOf(values: readonly number[], metric: Metric): { center: number; band: number; source: 'measured' | 'default' } {
+export function bandOf(values: readonly number[], metric: Metric, o: CompareOptions = {}): { center: number; band: number; source: 'measured' | 'default' } {
   const center = median(values);
   if (values.length < 2 || center === 0) return { center, band: DEFAULT_BAND[metric], source: 'default' };
-  const spread = Math.max(...values.map((v) => Math.abs(v - center) / center));
-  return { center, band: Math.max(MIN_BAND[metric], SPREAD_FACTOR * spread), source: 'measured' };
+  const deviations = values.map((v) => Math.abs(v - center) / center);
+  // The alternative measured side by side in bench/baseline-methods.ts: a robust band from the median
+  // absolute deviation (scaled to a normal sigma), which one odd baseline run does not widen.
+  const spread = o.method === 'mad' ? MAD_SIGMA * median(deviations) : Math.max(...deviations);
+  const floor = o.floors === false ? 0 : MIN_BAND[metric];
+  return { center, band: Math.max(floor, SPREAD_FACTOR * spread), source: 'measured' };
 }
+
+/** How a band is measured: `spread` (the gate's) or `mad`, with or without the floors; for the bench. */
+export interface CompareOptions {
+  method?: 'spread' | 'mad';
+  /** false: no MIN_BAND and no MIN_LATENCY_CHANGE_MS, the statistic alone. */
+  floors?: boolean;
+}
+/** 1.4826 × MAD estimates a normal distribution's standard deviation. */
+const MAD_SIGMA = 1.4826;
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7): accurate to about 1e-13, enough for a tail probability. */
 function lnGamma(x: number): number {
@@ -191,7 +235,7 @@ export function binomialTailLog(k: number, n: number, p: number): number {
   return max + Math.log(terms.reduce((s, t) => s + Math.exp(t - max), 0));
 }
 
-function latencyRow(name: string, stat: LatencyStat, base: EndpointAggregate[], cur: EndpointAggregate): ComparisonRow {
+function latencyRow(name: string, stat: LatencyStat, base: EndpointAggregate[], cur: EndpointAggregate, o: CompareOptions): ComparisonRow {
   const metric: Metric = `${stat} ms`;
   const key = `${stat}Ms` as const;
   const need = MIN_REQUESTS[stat];
@@ -201,21 +245,22 @@ function latencyRow(name: string, stat: LatencyStat, base: EndpointAggregate[], 
   if (few < need || values.length < base.length || current === null) {
     return { endpoint: name, metric, baseline: values.length ? median(values) : null, current, change: null, band: null, bandSource: 'default', outcome: 'not compared', note: `${few} requests in a run; ${stat} is compared from ${need}` };
   }
-  const { center, band, source } = bandOf(values, metric);
+  const { center, band, source } = bandOf(values, metric, o);
   const change = center > 0 ? (current - center) / center : null;
-  const beyond = Math.abs(current - center) > MIN_LATENCY_CHANGE_MS[stat] && change !== null && Math.abs(change) > band;
+  const floorMs = o.floors === false ? 0 : MIN_LATENCY_CHANGE_MS[stat];
+  const beyond = Math.abs(current - center) > floorMs && change !== null && Math.abs(change) > band;
   const outcome: Outcome = !beyond ? 'within noise' : current > center ? 'regression' : 'improvement';
   return { endpoint: name, metric, baseline: center, current, change, band, bandSource: source, outcome };
 }
 
-function throughputRow(name: string, base: EndpointAggregate[], cur: EndpointAggregate): ComparisonRow {
+function throughputRow(name: string, base: EndpointAggregate[], cur: EndpointAggregate, o: CompareOptions): ComparisonRow {
   const metric: Metric = 'throughput /s';
   const few = Math.min(cur.requests, ...base.map((b) => b.requests));
   const values = base.map((b) => b.ratePerSecond);
   if (few < MIN_REQUESTS_RATE) {
     return { endpoint: name, metric, baseline: median(values), current: cur.ratePerSecond, change: null, band: null, bandSource: 'default', outcome: 'not compared', note: `${few} requests in a run; throughput is compared from ${MIN_REQUESTS_RATE}` };
   }
-  const { center, band, source } = bandOf(values, metric);
+  const { center, band, source } = bandOf(values, metric, o);
   const change = center > 0 ? (cur.ratePerSecond - center) / center : null;
   const beyond = change !== null && Math.abs(change) > band;
   const outcome: Outcome = !beyond ? 'within noise' : change! < 0 ? 'regression' : 'improvement';
@@ -249,8 +294,37 @@ function errorRow(name: string, base: EndpointAggregate[], cur: EndpointAggregat
   return { endpoint: name, metric, baseline: rate, current, change, band, bandSource: 'binomial test', outcome, note: `${cur.failed} of ${cur.requests} failed; up to ${k} is within the baseline's rate` };
 }
 
+/**
+ * The load generator's CPU per request, where both sides measured it with as many k6 processes. It
+ * includes k6's fixed costs (start, summary), so a run making far fewer requests shows more per request.
+ */
+function cpuRow(baseline: Baseline, cur: RunAggregate, o: CompareOptions): ComparisonRow | null {
+  const metric: Metric = 'cpu ms/request';
+  const c = cur.loadGenerator;
+  if (!c) return null;
+  const base = baseline.runs.map((r) => r.loadGenerator ?? null);
+  const row = { endpoint: LOAD_GENERATOR, metric, current: c.msPerRequest };
+  if (base.some((b) => b === null)) return { ...row, baseline: null, change: null, band: null, bandSource: 'default', outcome: 'not compared', note: 'not measured in every baseline run' };
+  const other = base.find((b) => b!.processes !== c.processes);
+  if (other) return { ...row, baseline: null, change: null, band: null, bandSource: 'default', outcome: 'not compared', note: `the baseline ran ${other.processes} k6 process(es), this run ${c.processes}` };
+  const { center, band, source } = bandOf(base.map((b) => b!.msPerRequest), metric, o);
+  const change = center > 0 ? (c.msPerRequest - center) / center : null;
+  const beyond = change !== null && Math.abs(change) > band;
+  const outcome: Outcome = !beyond ? 'within noise' : change! > 0 ? 'regression' : 'improvement';
+  return { ...row, baseline: center, change, band, bandSource: source, outcome };
+}
+
+function loadAverageOf(baseline: Baseline, cur: RunAggregate): Comparison['loadAverage'] {
+  const base = baseline.runs.map((r) => r.loadAverage).filter((v): v is number => typeof v === 'number');
+  const current = cur.loadAverage ?? null;
+  if (base.length === 0 && current === null) return undefined;
+  const b = base.length > 0 ? median(base) : null;
+  const busier = current !== null && b !== null && current >= b + BUSIER_BY && current > Math.max(...base);
+  return { baseline: b, current, busier };
+}
+
 /** Every endpoint of the current run against the baseline runs. An endpoint the baseline lacks is reported, not judged. */
-export function compare(baseline: Baseline, current: RunAggregate): Comparison {
+export function compare(baseline: Baseline, current: RunAggregate, o: CompareOptions = {}): Comparison {
   const rows: ComparisonRow[] = [];
   for (const cur of current.endpoints) {
     const base = baseline.runs.map((r) => r.endpoints.find((e) => e.name === cur.name)).filter((e): e is EndpointAggregate => e !== undefined);
@@ -258,18 +332,52 @@ export function compare(baseline: Baseline, current: RunAggregate): Comparison {
       rows.push({ endpoint: cur.name, metric: 'p95 ms', baseline: null, current: cur.p95Ms, change: null, band: null, bandSource: 'default', outcome: 'not compared', note: 'not in every baseline run' });
       continue;
     }
-    for (const stat of ['p50', 'p95', 'p99'] as const) rows.push(latencyRow(cur.name, stat, base, cur));
+    for (const stat of ['p50', 'p95', 'p99'] as const) rows.push(latencyRow(cur.name, stat, base, cur, o));
     rows.push(errorRow(cur.name, base, cur));
-    rows.push(throughputRow(cur.name, base, cur));
+    rows.push(throughputRow(cur.name, base, cur, o));
   }
+  const cpu = cpuRow(baseline, current, o);
+  if (cpu) rows.push(cpu);
   const regressions = rows.filter((r) => r.outcome === 'regression').map((r) => `${r.endpoint} ${r.metric}`);
-  return { runs: baseline.runs.length, rows, regressions };
+  const loadAverage = loadAverageOf(baseline, current);
+  return { runs: baseline.runs.length, rows, regressions, ...(loadAverage ? { loadAverage } : {}) };
+}
+
+/**
+ * A finished run's report judged against the baseline: the comparison attached as `baseline`, and a
+ * regression fails a passing run as a breached budget does. The one place every command (npm start, the
+ * suite, distributed, verdict, flat memory) turns a comparison into a verdict; an error stays an error.
+ */
+export function judgeAgainstBaseline<R extends Pick<Report, 'finishedAt' | 'durationSeconds' | 'endpoints'> & { verdict: string }>(
+  report: R,
+  baseline: Baseline,
+  source: string,
+  facts: RunFacts = {},
+): { report: R & { baseline: Comparison & { source: string } }; comparison: Comparison } {
+  const comparison = compare(baseline, aggregateOf(report, facts));
+  const verdict = comparison.regressions.length > 0 && report.verdict === 'pass' ? 'fail' : report.verdict;
+  return { report: { ...report, verdict, baseline: { source, ...comparison } }, comparison };
+}
+
+/** The sentence shown next to a regression when the machine was busier than for the baseline, else null. */
+export function busierNote(c: Pick<Comparison, 'loadAverage'>): string | null {
+  const l = c.loadAverage;
+  if (!l?.busier) return null;
+  return `this run ran on a busier machine than its baseline (1-minute load average ${l.current!.toFixed(2)} against ${l.baseline!.toFixed(2)})`;
+}
+
+/** The load averages in words, for a report's heading ('' when neither side recorded one). */
+export function loadAverageText(c: Pick<Comparison, 'loadAverage'>): string {
+  const l = c.loadAverage;
+  if (!l) return '';
+  const f = (v: number | null) => (v === null ? 'unknown' : v.toFixed(2));
+  return `load average ${f(l.current)} (baseline ${f(l.baseline)})`;
 }
 
 function num(v: number | null, metric: Metric): string {
   if (v === null) return '-';
   if (metric === 'error rate') return `${(v * 100).toFixed(2)}%`;
-  return v.toFixed(2);
+  return v.toFixed(metric === 'cpu ms/request' ? 3 : 2);
 }
 
 const signed = (v: number | null) => (v === null ? '-' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(0)}%`);
@@ -289,6 +397,9 @@ export function comparisonCells(r: ComparisonRow): string[] {
 /** The comparison for a terminal: regressions first, then every row. */
 export function renderComparisonText(c: Comparison, source: string): string {
   const lines = ['', `  baseline: ${c.runs} run${c.runs === 1 ? '' : 's'} from ${source}: ${c.regressions.length === 0 ? 'no regression beyond noise' : `REGRESSION in ${c.regressions.join(', ')}`}`];
+  const busy = c.regressions.length > 0 ? busierNote(c) : null;
+  if (busy) lines.push(`  note: ${busy}`);
+  if (c.loadAverage) lines.push(`  ${loadAverageText(c)}`);
   const w = Math.max(...c.rows.map((r) => r.endpoint.length), 8);
   lines.push(`    ${'endpoint'.padEnd(w)}  ${'metric'.padEnd(13)}  ${'baseline'.padStart(9)}  ${'current'.padStart(9)}  ${'change'.padStart(7)}  ${'band'.padEnd(22)}  outcome`);
   for (const r of c.rows) {
@@ -306,6 +417,8 @@ export function renderComparisonMarkdown(c: Comparison, source: string): string 
     '',
     `#### Baseline (${c.runs} run${c.runs === 1 ? '' : 's'}, ${source.replace(/\|/g, '\\|')}): ${head}`,
     '',
+    ...(c.regressions.length > 0 && busierNote(c) ? [`⚠️ ${busierNote(c)}`, ''] : []),
+    ...(c.loadAverage ? [`${loadAverageText(c)}`, ''] : []),
     '| endpoint | metric | baseline | current | change | band | outcome |',
     '|---|---|---:|---:|---:|---|---|',
     ...c.rows.map((r) => `| \`${r.endpoint.replace(/\|/g, '\\|')}\` | ${r.metric} | ${num(r.baseline, r.metric)} | ${num(r.current, r.metric)} | ${signed(r.change)} | ${bandText(r)} | ${r.outcome === 'regression' ? '❌ regression' : r.outcome}${r.note && r.outcome === 'not compared' ? ` (${r.note})` : ''} |`),

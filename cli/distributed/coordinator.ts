@@ -16,6 +16,7 @@ import { judgeRun } from './judge-run.ts';
 import { prometheusSeries } from './series.ts';
 import type { RunSeries } from '../../lib/page/series.ts';
 import { usePrometheus } from './prometheus.ts';
+import { reapedChildrenCpuMs } from '../cpu.ts';
 import { ENDED, launch, ownChecks, ownRequests, release, segments, setupOnce, stop, stopAll, teardownOnce, testStatus, waitReady, type Endpoint, type K6Process } from './runners.ts';
 
 export interface DistributedOptions {
@@ -41,6 +42,8 @@ export interface DistributedResult {
   pids: number[];
   /** The report page's charts, read from Prometheus before it stopped. */
   series: RunSeries | null;
+  /** Every k6 process's CPU time (user + system, ms) from launch to exit (cli/cpu.ts), for baseline.json. */
+  k6Cpu: { cpuMs: number | null; processes: number };
 }
 
 /** The bundle's own thresholds, as k6 resolves them with the runners' environment. */
@@ -83,6 +86,8 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
     log(`distributed: ${o.runners} runner${o.runners === 1 ? '' : 's'} of ${script}, test id ${testId}, prometheus ${prom.url}${prom.child ? ' (started here)' : ''}`);
     const launchOpts = { k6Path: k6.path, script, env, testId, prometheusWriteUrl: prom.writeUrl, reportDir, secrets, k6Args: o.k6Args };
     const started = Date.now();
+    // The k6 processes are this process's only children that exit before the count is read below.
+    const cpuBefore = reapedChildrenCpuMs();
     const control = await launch('setup', null, sequence, launchOpts);
     processes.push(control);
     for (const [i, seg] of segs.entries()) processes.push(await launch(`r${i}`, seg, sequence, launchOpts));
@@ -114,6 +119,8 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
     const controlRequests = await ownRequests(control);
     checks.set(control.id, await settledChecks(control));
     await Promise.all(processes.map((p) => stop(p)));
+    const cpuAfter = reapedChildrenCpuMs();
+    const k6Cpu = { cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, processes: processes.length };
     // Each process pushes once a second; its last push lands after it exits. Read after that.
     await sleep(2500);
     const time = Date.now() / 1000;
@@ -185,7 +192,7 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
     const endpoints = [...new Set(all.flatMap((r) => r.endpoints ?? []).map((e) => e.name))];
     const breached = report.thresholds.filter((t) => !t.ok);
     const series = released > 0 ? await prometheusSeries(prom.url, testId, released / 1000, ended / 1000 + 2, endpoints, log, breached) : null;
-    return { report, reportDir, pids, series };
+    return { report, reportDir, pids, series, k6Cpu };
   } finally {
     await Promise.all(processes.map((p) => stop(p, 3000)));
     await prom.stop();
