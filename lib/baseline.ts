@@ -189,7 +189,7 @@ export function bandOf(values: readonly number[], metric: Metric, o: CompareOpti
   // The alternative measured side by side in bench/baseline-methods.ts: a robust band from the median
   // absolute deviation (scaled to a normal sigma), which one odd baseline run does not widen.
   const spread = o.method === 'mad' ? MAD_SIGMA * median(deviations) : Math.max(...deviations);
-  const floor = o.floors === false ? 0 : MIN_BAND[metric];
+  const floor = o.floors === false ? 0 : (o.minBand?.[metric] ?? MIN_BAND[metric]);
   return { center, band: Math.max(floor, SPREAD_FACTOR * spread), source: 'measured' };
 }
 
@@ -198,6 +198,9 @@ export interface CompareOptions {
   method?: 'spread' | 'mad';
   /** false: no MIN_BAND and no MIN_LATENCY_CHANGE_MS, the statistic alone. */
   floors?: boolean;
+  /** Other floors than MIN_BAND and MIN_LATENCY_CHANGE_MS, to measure them. */
+  minBand?: Partial<Record<Metric, number>>;
+  minChangeMs?: Partial<Record<LatencyStat, number>>;
 }
 /** 1.4826 × MAD estimates a normal distribution's standard deviation. */
 const MAD_SIGMA = 1.4826;
@@ -247,7 +250,7 @@ function latencyRow(name: string, stat: LatencyStat, base: EndpointAggregate[], 
   }
   const { center, band, source } = bandOf(values, metric, o);
   const change = center > 0 ? (current - center) / center : null;
-  const floorMs = o.floors === false ? 0 : MIN_LATENCY_CHANGE_MS[stat];
+  const floorMs = o.floors === false ? 0 : (o.minChangeMs?.[stat] ?? MIN_LATENCY_CHANGE_MS[stat]);
   const beyond = Math.abs(current - center) > floorMs && change !== null && Math.abs(change) > band;
   const outcome: Outcome = !beyond ? 'within noise' : current > center ? 'regression' : 'improvement';
   return { endpoint: name, metric, baseline: center, current, change, band, bandSource: source, outcome };
