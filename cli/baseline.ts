@@ -164,7 +164,9 @@ type JudgedReport = Pick<Report, 'scenario' | 'profile' | 'run' | 'finishedAt' |
  * with another load) is an error, not a comparison; an error stays an error.
  */
 export function withBaseline<R extends JudgedReport>(report: R, loaded: LoadedBaseline | null, k6Version: string | null, facts: RunFacts = {}): R {
-  if (!loaded || report.verdict === 'error' || !report.endpoints?.length) return report;
+  if (!loaded || report.verdict === 'error') return report;
+  // Asked to compare and nothing to compare with: an error, never a silent pass.
+  if (!report.endpoints?.length) return { ...report, verdict: 'error', error: `--baseline ${loaded.source}: this run's report has no per-endpoint data to compare` };
   const why = refusal(loaded.baseline, identityOf(report, k6Version));
   if (why) return { ...report, verdict: 'error', error: `--baseline ${loaded.source} refused after the run: ${why}` };
   return judgeAgainstBaseline(report, loaded.baseline, loaded.source, facts).report;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   bandOf, BASELINE_SCHEMA, binomialTailLog, busierNote, compare, DEFAULT_BAND, judgeAgainstBaseline, LOAD_GENERATOR, MIN_BAND, mergeBaselines, refusal,
-  renderComparisonMarkdown, renderComparisonText, type Baseline, type EndpointAggregate, type RunAggregate,
+  renderComparisonMarkdown, renderComparisonText, type Baseline, type Comparison, type EndpointAggregate, type RunAggregate,
 } from '../../lib/baseline.ts';
 import { checkedBaseline, takeBaselineArg } from '../../cli/baseline.ts';
 
@@ -225,4 +225,21 @@ test('takeBaselineArg: takes --baseline and its path from anywhere; a missing pa
   assert.equal(takeBaselineArg(['payment']), undefined);
   assert.throws(() => takeBaselineArg(['payment', '--baseline']), /--baseline needs a path/);
   assert.throws(() => takeBaselineArg(['payment', '--baseline', '--quiet']), /--baseline needs a path/);
+});
+
+test('withBaseline (distributed, verdict, flat memory): no per-endpoint data or another kind of run is an error, never a silent pass', async () => {
+  const { withBaseline } = await import('../../cli/baseline.ts');
+  const loaded = { baseline: HEALTHY, source: 'main' };
+  type R = Parameters<typeof withBaseline>[0] & { baseline?: Comparison };
+  const report: R = { scenario: 'payment', profile: 'smoke', run: { targets: [], load: ID.load, seed: 1, startedAt: '' }, verdict: 'pass', finishedAt: '', durationSeconds: 6, endpoints: [{ name: 'POST /p', requests: 2000, failed: 0, p95Ms: 102, p99Ms: 153 }] };
+  const slow = withBaseline(report, loaded, ID.k6Version);
+  assert.equal(slow.verdict, 'fail');
+  assert.equal(slow.baseline?.rows.find((r) => r.metric === 'p50 ms')?.outcome, 'not compared', 'a merged report has no p50');
+  const empty = withBaseline({ ...report, endpoints: [] }, loaded, ID.k6Version);
+  assert.equal(empty.verdict, 'error');
+  assert.match(empty.error!, /--baseline main: this run's report has no per-endpoint data to compare/);
+  const other = withBaseline({ ...report, run: { targets: [], seed: 1, startedAt: '', load: '9 VUs (closed model), 6s' } }, loaded, ID.k6Version);
+  assert.equal(other.verdict, 'error');
+  assert.match(other.error!, /refused after the run: .*load: baseline '4 VUs/);
+  assert.equal(withBaseline(report, null, ID.k6Version), report, 'no --baseline: the report as it was');
 });
