@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  bandOf, BASELINE_SCHEMA, binomialTailLog, busierNote, compare, DEFAULT_BAND, judgeAgainstBaseline, LOAD_GENERATOR, MIN_BAND, mergeBaselines, refusal,
+  bandOf, BASELINE_SCHEMA, binomialTailLog, busierNote, compare, DEFAULT_BAND, judgeAgainstBaseline, LOAD_GENERATOR, MIN_BAND, MIN_LATENCY_CHANGE_MS, mergeBaselines, refusal,
   renderComparisonMarkdown, renderComparisonText, type Baseline, type Comparison, type EndpointAggregate, type RunAggregate,
 } from '../../lib/baseline.ts';
 import { checkedBaseline, takeBaselineArg } from '../../cli/baseline.ts';
@@ -25,9 +25,11 @@ test('a run within the measured spread and under the absolute floor is within no
   assert.ok(c.rows.every((r) => r.outcome === 'within noise'), JSON.stringify(c.rows));
 });
 
-test('50 ms more fails p50, p95 and p99, naming the endpoint and metric; the band is measured', () => {
+test('50 ms more fails p50, naming the endpoint and metric; a tail only beyond its floor (MIN_LATENCY_CHANGE_MS); the band is measured', () => {
   const c = compare(HEALTHY, run(ep('POST /p', 51, { p95Ms: 52, p99Ms: 53 })));
-  assert.deepEqual(c.regressions, ['POST /p p50 ms', 'POST /p p95 ms', 'POST /p p99 ms']);
+  assert.deepEqual(c.regressions, ['POST /p p50 ms'], 'p95 and p99 +50 ms: inside their 75 and 200 ms floors');
+  const tails = compare(HEALTHY, run(ep('POST /p', 51, { p95Ms: 2 + MIN_LATENCY_CHANGE_MS.p95 + 1, p99Ms: 3 + MIN_LATENCY_CHANGE_MS.p99 + 1 })));
+  assert.deepEqual(tails.regressions, ['POST /p p50 ms', 'POST /p p95 ms', 'POST /p p99 ms']);
   const p50 = c.rows.find((r) => r.metric === 'p50 ms')!;
   assert.equal(p50.bandSource, 'measured');
   assert.equal(p50.baseline, 1);
