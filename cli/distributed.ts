@@ -15,7 +15,7 @@ import { renderJunit, renderMarkdown, renderText, type Report } from '../lib/sum
 import { errorBoundText, exitCodeOf, type DistributedReport } from '../lib/verdict/report.ts';
 import type { RunSeries } from '../lib/page/series.ts';
 import { writeRunPage } from './report-page.ts';
-import { prometheusSeries } from './distributed/series.ts';
+import { endpointsFromPrometheus, prometheusSeries } from './distributed/series.ts';
 import { runDistributed } from './distributed/coordinator.ts';
 import { waitForClaims } from './distributed/claims.ts';
 import { runRemote } from './distributed/remote.ts';
@@ -144,6 +144,11 @@ async function main(): Promise<number> {
     mkdirSync(dir, { recursive: true });
     // The runners' Prometheus outlives this process: the page's charts are read from it now.
     const end = Date.parse(report.finishedAt) / 1000;
+    // Runners that kept no summary: the endpoints from Prometheus, as the coordinator reads them.
+    if (report.verdict !== 'error' && (report.endpoints ?? []).length === 0) {
+      const now = Date.now() / 1000;
+      report.endpoints = await endpointsFromPrometheus(report.distributed.prometheus, report.distributed.testId, now, now - end + report.durationSeconds + 60, report.thresholds);
+    }
     const series = await prometheusSeries(report.distributed.prometheus, report.distributed.testId, end - report.durationSeconds - 5, end, (report.endpoints ?? []).map((e) => e.name), (l) => console.log(l), report.thresholds.filter((t) => !t.ok));
     // The runners ran elsewhere: neither their CPU nor their machine's load is known here.
     const judged = withBaseline(report, baseline, k6Version);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { DEFAULTS, secretsOf } from '../lib/config.ts';
-import { assembleReport, exitCodeOf, withMergedPercentiles, type DistributedReport } from '../lib/verdict/report.ts';
+import { assembleReport, exitCodeOf, type DistributedReport } from '../lib/verdict/report.ts';
 import { inspectThresholds } from './distributed/coordinator.ts';
 import { judgeRun, SETUP_RUNNER } from './distributed/judge-run.ts';
 import { scalarQuery, usePrometheus } from './distributed/prometheus.ts';
@@ -19,8 +19,7 @@ import { ensureK6 } from './k6.ts';
 import { checkRunNames, timestamp } from './run-scenario.ts';
 import { selector } from '../lib/verdict/promql.ts';
 import type { RunSeries } from '../lib/page/series.ts';
-import { endpointCounts, prometheusSeries } from './distributed/series.ts';
-import { parseKey } from '../lib/verdict/thresholds.ts';
+import { endpointsFromPrometheus, prometheusSeries } from './distributed/series.ts';
 
 const USAGE = 'usage: npm run verdict -- --scenario <s> --testid <id> --prometheus <url> [--runners N] [--profile P] [--reports DIR] [--baseline <run dir | summary.json | dir of runs | saved name>]';
 
@@ -96,9 +95,7 @@ export async function verdict(a: VerdictArgs, env: NodeJS.ProcessEnv): Promise<{
   if ((report.endpoints ?? []).length === 0) {
     // No process's own summary here: each budgeted endpoint's counts from Prometheus, its merged
     // percentiles from the thresholds that read them.
-    const counts = await endpointCounts(prom.url, a.testId, time, rangeSeconds);
-    const budgeted = new Set(report.thresholds.map((t) => parseKey(t.metric).tags.name).filter((n): n is string => n !== undefined));
-    report.endpoints = withMergedPercentiles([...budgeted].map((name) => ({ name, ...(counts.get(name) ?? { requests: 0, failed: 0 }) })), report.thresholds);
+    report.endpoints = await endpointsFromPrometheus(prom.url, a.testId, time, rangeSeconds, report.thresholds);
   }
   // The test's first sample is rangeSeconds - 120 before the query time (rangeOf).
   const endpoints = (report.endpoints ?? []).map((e) => e.name);

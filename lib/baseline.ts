@@ -250,7 +250,9 @@ function latencyRow(name: string, stat: LatencyStat, base: EndpointAggregate[], 
   const values = base.map((b) => b[key]).filter((v): v is number => v !== null);
   const current = cur[key];
   if (few < need || values.length < base.length || current === null) {
-    return { endpoint: name, metric, baseline: values.length ? median(values) : null, current, change: null, band: null, bandSource: 'default', outcome: 'not compared', note: `${few} requests in a run; ${stat} is compared from ${need}` };
+    // A merged (distributed) report holds only the percentiles its budgets ask for: no p50.
+    const note = few < need ? `${few} requests in a run; ${stat} is compared from ${need}` : `no ${stat} in ${current === null ? "this run's report" : 'every baseline run'}`;
+    return { endpoint: name, metric, baseline: values.length ? median(values) : null, current, change: null, band: null, bandSource: 'default', outcome: 'not compared', note };
   }
   const { center, band, source } = bandOf(values, metric, o);
   const change = center > 0 ? (current - center) / center : null;

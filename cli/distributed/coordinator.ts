@@ -13,7 +13,7 @@ import { ensureK6, k6Inspect } from '../k6.ts';
 import { checkRunNames, timestamp } from '../run-scenario.ts';
 import { judgeThresholds } from './evaluate.ts';
 import { judgeRun } from './judge-run.ts';
-import { prometheusSeries } from './series.ts';
+import { endpointsFromPrometheus, prometheusSeries } from './series.ts';
 import type { RunSeries } from '../../lib/page/series.ts';
 import { usePrometheus } from './prometheus.ts';
 import { reapedChildrenCpuMs } from '../cpu.ts';
@@ -188,8 +188,16 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
       },
       errors,
     });
+    // Load runners are flat (no summary): the endpoints' counts and merged percentiles come from
+    // Prometheus, read now, before the one started here stops.
+    if (released > 0 && (report.endpoints ?? []).length === 0) {
+      report.endpoints = await endpointsFromPrometheus(prom.url, testId, time, rangeSeconds, report.thresholds).catch((e: Error) => {
+        log(`endpoints: not read from Prometheus (${e.message})`);
+        return [];
+      });
+    }
     // The page's charts are read now: the Prometheus started here stops below.
-    const endpoints = [...new Set(all.flatMap((r) => r.endpoints ?? []).map((e) => e.name))];
+    const endpoints = [...new Set([...all.flatMap((r) => r.endpoints ?? []), ...(report.endpoints ?? [])].map((e) => e.name))];
     const breached = report.thresholds.filter((t) => !t.ok);
     const series = released > 0 ? await prometheusSeries(prom.url, testId, released / 1000, ended / 1000 + 2, endpoints, log, breached) : null;
     return { report, reportDir, pids, series, k6Cpu };

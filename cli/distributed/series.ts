@@ -4,6 +4,9 @@
 import { rangeQueries, seriesFromMatrices, type Matrix } from '../../lib/page/prom-series.ts';
 import type { RunSeries } from '../../lib/page/series.ts';
 import { cumulative, selector } from '../../lib/verdict/promql.ts';
+import { withMergedPercentiles } from '../../lib/verdict/report.ts';
+import { parseKey } from '../../lib/verdict/thresholds.ts';
+import type { EndpointResult, ThresholdResult } from '../../lib/summary.ts';
 import { instantQuery } from './prometheus.ts';
 
 async function rangeQuery(url: string, promql: string, start: number, end: number, step: number): Promise<Matrix> {
@@ -49,4 +52,15 @@ export async function endpointCounts(url: string, testId: string, time: number, 
   const by = async (s: string) => new Map((await instantQuery(url, `sum by (name) (${cumulative('k6_http_reqs_total', s, rangeSeconds)})`, time)).map((x) => [x.metric.name ?? '', Number(x.value[1])] as const));
   const [all, failed] = await Promise.all([by(sel), by(failedSel)]);
   return new Map([...all].filter(([name]) => name !== '').map(([name, requests]) => [name, { requests, failed: failed.get(name) ?? 0 }]));
+}
+
+/**
+ * A report's endpoints when no process kept a summary (the coordinator's flat runners, a verdict judged
+ * later): each budgeted endpoint's counts from Prometheus, its merged p95/p99 from the thresholds that
+ * read them. What --baseline compares and the page's endpoint table shows.
+ */
+export async function endpointsFromPrometheus(url: string, testId: string, time: number, rangeSeconds: number, thresholds: ReadonlyArray<ThresholdResult>): Promise<EndpointResult[]> {
+  const counts = await endpointCounts(url, testId, time, rangeSeconds);
+  const budgeted = new Set(thresholds.map((t) => parseKey(t.metric).tags.name).filter((n): n is string => n !== undefined));
+  return withMergedPercentiles([...budgeted].map((name) => ({ name, ...(counts.get(name) ?? { requests: 0, failed: 0 }) })), thresholds);
 }
