@@ -10,9 +10,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { loadavg } from 'node:os';
 import { basename, join } from 'node:path';
 import {
-  aggregateOf, BASELINE_SCHEMA, bandOf, identityOf, judgeAgainstBaseline, LOAD_GENERATOR, mergeBaselines, refusal, renderComparisonMarkdown, renderComparisonText,
+  aggregateOf, BASELINE_SCHEMA, bandOf, identityOf, judgeAgainstBaseline, LOAD_GENERATOR, mergeBaselines, refusal,
   type Baseline, type Comparison, type RunFacts, type RunIdentity,
 } from '../lib/baseline.ts';
+import { renderComparisonMarkdown, renderComparisonText } from '../lib/baseline-text.ts';
 import { describeLoad, resolveProfile } from '../lib/profiles.ts';
 import { renderJunit, type Report } from '../lib/summary.ts';
 import { writeReportFile } from './report-files.ts';

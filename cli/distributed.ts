@@ -25,7 +25,8 @@ import { redactReportDir, writeReportFile } from './report-files.ts';
 import { targetsOrSandbox } from './sandbox-process.ts';
 import { ensureK6 } from './k6.ts';
 import { baselineFor, comparisonText, expectedLoad, runFacts, takeBaselineArg, withBaseline, writeRunBaseline } from './baseline.ts';
-import { renderComparisonMarkdown, type RunFacts } from '../lib/baseline.ts';
+import type { RunFacts } from '../lib/baseline.ts';
+import { renderComparisonMarkdown } from '../lib/baseline-text.ts';
 
 export interface CliArgs {
   scenario: string;

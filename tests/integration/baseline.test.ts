@@ -4,10 +4,10 @@
 // so the sandbox's growing tables do not drift the latency from one run to the next.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { startSandboxProcess } from '../../cli/sandbox-process.ts';
 import type { Comparison } from '../../lib/baseline.ts';
 import { FAST } from '../helpers/k6.ts';
@@ -50,6 +50,7 @@ async function start(into: string, baseline: string | null, faults = ''): Promis
 
 const root = mkdtempSync(join(tmpdir(), 'paykit-baseline-'));
 const baseDir = join(root, 'base');
+after(() => rmSync(root, { recursive: true, force: true }));
 
 test(`baseline of ${BASELINE_RUNS} healthy runs; ${REPEATS} healthy runs against it: no false alarm`, { timeout: 600_000 }, async () => {
   for (let i = 0; i < BASELINE_RUNS; i++) assert.equal((await start(baseDir, null)).code, 0);

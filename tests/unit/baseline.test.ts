@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  bandOf, BASELINE_SCHEMA, binomialTailLog, busierNote, compare, DEFAULT_BAND, judgeAgainstBaseline, LOAD_GENERATOR, MIN_BAND, MIN_LATENCY_CHANGE_MS, mergeBaselines, refusal,
-  renderComparisonMarkdown, renderComparisonText, type Baseline, type Comparison, type EndpointAggregate, type RunAggregate,
+  bandOf, BASELINE_SCHEMA, binomialTailLog, compare, DEFAULT_BAND, judgeAgainstBaseline, LOAD_GENERATOR, MIN_BAND, MIN_LATENCY_CHANGE_MS, mergeBaselines, refusal,
+  type Baseline, type Comparison, type EndpointAggregate, type RunAggregate,
 } from '../../lib/baseline.ts';
+import { busierNote, renderComparisonMarkdown, renderComparisonText } from '../../lib/baseline-text.ts';
 import { checkedBaseline, takeBaselineArg } from '../../cli/baseline.ts';
 
 const ID = { scenario: 'payment', profile: 'smoke', load: '4 VUs (closed model), 6s', k6Version: 'v2.2.0' };
@@ -218,6 +219,7 @@ test('--baseline on a directory of runs of several scenarios gives each its own;
   assert.equal(checkedBaseline(dir, { ...ID, scenario: 'banking' }).runs.length, 1);
   assert.throws(() => checkedBaseline(dir, { ...ID, scenario: 'banking', load: '9 VUs (closed model), 6s' }), /refused: the baseline is another kind of run \(load: baseline '4 VUs \(closed model\), 6s', this run '9 VUs/);
   assert.throws(() => checkedBaseline(dir, { ...ID, scenario: 'failures' }), /refused: .*scenario: baseline '.*', this run 'failures'/);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('takeBaselineArg: takes --baseline and its path from anywhere; a missing path is named', () => {
