@@ -2,8 +2,8 @@
 // robust band from the median absolute deviation, each with and without the floors, judged on the SAME
 // recorded runs: false alarms over healthy repeats, detection of a 50 ms slowdown and of 2% errors.
 //
-//   flock /work/notes/bench.lock npx tsx bench/baseline-methods.ts record --out /tmp/bm [--healthy 20] [--faulty 3]
-//   npx tsx bench/baseline-methods.ts evaluate /tmp/bm [--baseline-runs 5] [--draws 300]
+//   npm exec -- tsx bench/baseline-methods.ts record --out /tmp/bm [--healthy 20] [--faulty 3]
+//   npm exec -- tsx bench/baseline-methods.ts evaluate /tmp/bm [--baseline-runs 5] [--draws 300]
 //
 // `record` makes each run as `npm start -- payment` does (PROFILE=smoke VUS=4 DURATION=6s, no think
 // time), each against a fresh sandbox, and keeps its baseline.json (aggregates, the load generator's CPU,
@@ -188,6 +188,6 @@ const cmd = process.argv[2];
 if (cmd === 'record') await record();
 else if (cmd === 'evaluate') evaluate();
 else {
-  console.error('usage: npx tsx bench/baseline-methods.ts record --out DIR [--healthy 20] [--faulty 3] | evaluate DIR [--baseline-runs 5] [--draws 300]');
+  console.error('usage: npm exec -- tsx bench/baseline-methods.ts record --out DIR [--healthy 20] [--faulty 3] | evaluate DIR [--baseline-runs 5] [--draws 300]');
   process.exit(2);
 }
