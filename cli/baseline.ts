@@ -203,25 +203,35 @@ export function applyBaseline(reportDir: string, report: Report, loaded: LoadedB
   return { comparison, source: loaded.source, report: updated };
 }
 
-function save(args: string[]): number {
-  const at = args.indexOf('--name');
-  const name = at >= 0 ? args[at + 1] : 'baseline';
-  const paths = at >= 0 ? args.filter((_, i) => i !== at && i !== at + 1) : args;
-  if (!name || !/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`--name must be letters, digits, '.', '_' or '-'; got '${name ?? ''}'`);
-  if (paths.length === 0) throw new Error('save needs at least one run directory (or a directory of runs)');
-  // Runs of several kinds (a suite's scenarios) are kept side by side, each kind merged.
+/** Runs grouped by kind (refusal-free among themselves), each kind merged: a suite's scenarios side by side. */
+export function byKind(parts: readonly Baseline[]): Baseline[] {
   const groups: Baseline[][] = [];
-  for (const part of paths.flatMap(loadBaselineParts)) {
+  for (const part of parts) {
     const g = groups.find((x) => refusal(x[0]!, part) === null);
     if (g) g.push(part);
     else groups.push([part]);
   }
-  const merged = groups.map(mergeBaselines);
-  mkdirSync(BASELINES_DIR, { recursive: true });
-  const out = join(BASELINES_DIR, `${name}.json`);
-  const data = merged.length === 1 ? merged[0] : { schema: BASELINE_SET_SCHEMA, baselines: merged };
+  return groups.map(mergeBaselines);
+}
+
+/** Keeps the runs under `paths` as `<dir>/<name>.json`: one baseline, or a set of them when the runs are of several kinds. */
+export function saveBaseline(paths: readonly string[], name: string, dir = BASELINES_DIR): { out: string; kinds: Baseline[] } {
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`--name must be letters, digits, '.', '_' or '-'; got '${name}'`);
+  if (paths.length === 0) throw new Error('save needs at least one run directory (or a directory of runs)');
+  const kinds = byKind(paths.flatMap(loadBaselineParts));
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `${name}.json`);
+  const data = kinds.length === 1 ? kinds[0] : { schema: BASELINE_SET_SCHEMA, baselines: kinds };
   writeFileSync(out, JSON.stringify(data, null, 2) + '\n');
-  for (const m of merged) console.log(`${out}: ${m.runs.length} run(s) of ${m.scenario}/${m.profile} (${m.load ?? 'own shape'}, k6 ${m.k6Version ?? 'unknown'})`);
+  return { out, kinds };
+}
+
+function save(args: string[]): number {
+  const at = args.indexOf('--name');
+  const name = at >= 0 ? (args[at + 1] ?? '') : 'baseline';
+  const paths = at >= 0 ? args.filter((_, i) => i !== at && i !== at + 1) : args;
+  const { out, kinds } = saveBaseline(paths, name);
+  for (const m of kinds) console.log(`${out}: ${m.runs.length} run(s) of ${m.scenario}/${m.profile} (${m.load ?? 'own shape'}, k6 ${m.k6Version ?? 'unknown'})`);
   return 0;
 }
 
@@ -238,14 +248,7 @@ function list(): number {
 
 function show(path: string | undefined): number {
   if (!path) throw new Error('show needs a saved baseline name or a path');
-  const parts = loadBaselineParts(path);
-  const kinds: Baseline[][] = [];
-  for (const part of parts) {
-    const g = kinds.find((x) => refusal(x[0]!, part) === null);
-    if (g) g.push(part);
-    else kinds.push([part]);
-  }
-  for (const kind of kinds) showOne(mergeBaselines(kind));
+  for (const kind of byKind(loadBaselineParts(path))) showOne(kind);
   return 0;
 }
 

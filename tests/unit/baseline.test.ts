@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -8,7 +8,7 @@ import {
   type Baseline, type Comparison, type EndpointAggregate, type RunAggregate,
 } from '../../lib/baseline.ts';
 import { busierNote, renderComparisonMarkdown, renderComparisonText } from '../../lib/baseline-text.ts';
-import { checkedBaseline, takeBaselineArg } from '../../cli/baseline.ts';
+import { checkedBaseline, saveBaseline, takeBaselineArg } from '../../cli/baseline.ts';
 
 const ID = { scenario: 'payment', profile: 'smoke', load: '4 VUs (closed model), 6s', k6Version: 'v2.2.0' };
 
@@ -219,6 +219,13 @@ test('--baseline on a directory of runs of several scenarios gives each its own;
   assert.equal(checkedBaseline(dir, { ...ID, scenario: 'banking' }).runs.length, 1);
   assert.throws(() => checkedBaseline(dir, { ...ID, scenario: 'banking', load: '9 VUs (closed model), 6s' }), /refused: the baseline is another kind of run \(load: baseline '4 VUs \(closed model\), 6s', this run '9 VUs/);
   assert.throws(() => checkedBaseline(dir, { ...ID, scenario: 'failures' }), /refused: .*scenario: baseline '.*', this run 'failures'/);
+  // Saved as one file: a set with one baseline per kind, read back the same way.
+  const { out, kinds } = saveBaseline([dir], 'suite', join(dir, 'saved'));
+  assert.deepEqual(kinds.map((k) => `${k.scenario}:${k.runs.length}`).sort(), ['banking:1', 'payment:2']);
+  assert.equal(JSON.parse(readFileSync(out, 'utf8')).schema, 'paykit.baseline-set/v1');
+  assert.equal(checkedBaseline(out, ID).runs.length, 2);
+  assert.equal(checkedBaseline(out, { ...ID, scenario: 'banking' }).runs.length, 1);
+  assert.throws(() => saveBaseline([dir], '../x', join(dir, 'saved')), /--name must be letters/);
   rmSync(dir, { recursive: true, force: true });
 });
 
