@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS, secretsOf } from '../lib/config.ts';
 import { exitCodeOf } from '../lib/verdict/report-data.ts';
+import { endpointsFromPrometheus } from '../lib/verdict/from-prometheus.ts';
+import { prometheusReader } from './distributed/prometheus.ts';
 import { writeReports } from './report-page.ts';
 import { prometheusSeries } from './distributed/series.ts';
 import { runDistributed } from './distributed/coordinator.ts';
@@ -21,6 +23,7 @@ import { timestamp } from './run-scenario.ts';
 import { mkdirSync } from 'node:fs';
 import { targetsOrSandbox } from './sandbox-process.ts';
 import { ensureK6 } from './k6.ts';
+import { baselineFor, expectedLoad, runFacts, takeBaselineArg, withBaseline } from './baseline.ts';
 
 export interface CliArgs {
   scenario: string;
@@ -31,12 +34,20 @@ export interface CliArgs {
    * when the run starts), the setup runner's address, the runners' testid tag.
    */
   remote?: { runners: string[]; from?: string; setup: string | null; testId: string };
+  /** --baseline: compare with kept runs (docs/baseline.md). */
+  baseline?: string;
 }
 
 const USAGE =
-  'usage: npm run distributed -- <scenario> --runners N [--profile P] | (--remote host:port,... | --remote-from DIR --runners N) [--setup host:port] --testid ID';
+  'usage: npm run distributed -- <scenario> --runners N [--profile P] | (--remote host:port,... | --remote-from DIR --runners N) [--setup host:port] --testid ID   [--baseline <run dir | summary.json | dir of runs | saved name>]';
 
-export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
+export function parseArgs(args: readonly string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
+  const argv = [...args];
+  const baseline = takeBaselineArg(argv);
+  return { ...parseRunArgs(argv, env), ...(baseline ? { baseline } : {}) };
+}
+
+function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliArgs {
   let scenario = '';
   let runners = NaN;
   let profile: string = env.PROFILE || DEFAULTS.PROFILE;
@@ -74,6 +85,15 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  const k6Version = (await ensureK6()).version;
+  // A baseline of another kind is refused before any load, as npm start refuses it (exit 2).
+  let baseline;
+  try {
+    baseline = baselineFor(args.baseline, { scenario: args.scenario, profile: args.profile, load: expectedLoad(args.profile), k6Version });
+  } catch (e) {
+    console.error(`distributed: ${(e as Error).message}`);
+    return 2;
+  }
   if (args.remote) {
     const remote = args.remote.from ? await waitForClaims(args.remote.from, args.runners) : args.remote.runners;
     if (args.remote.from) console.log(`runners claimed in ${args.remote.from}: ${remote.join(' ')}`);
@@ -82,18 +102,27 @@ async function main(): Promise<number> {
     mkdirSync(dir, { recursive: true });
     // The runners' Prometheus outlives this process: the page's charts are read from it now.
     const end = Date.parse(report.finishedAt) / 1000;
+    // Runners that kept no summary: the endpoints from Prometheus, as the coordinator reads them.
+    if (report.verdict !== 'error' && (report.endpoints ?? []).length === 0) {
+      const now = Date.now() / 1000;
+      report.endpoints = await endpointsFromPrometheus(prometheusReader(report.distributed.prometheus), report.distributed.testId, now, now - end + report.durationSeconds + 60, report.thresholds);
+    }
     const series = await prometheusSeries(report.distributed.prometheus, report.distributed.testId, end - report.durationSeconds - 5, end, (report.endpoints ?? []).map((e) => e.name), (l) => console.log(l), report.thresholds.filter((t) => !t.ok));
-    process.stdout.write(writeReports(dir, report, secretsOf({ ...process.env, PROFILE: args.profile }), series, (await ensureK6()).version));
+    // The runners ran elsewhere: neither their CPU nor their machine's load is known here.
+    const judged = withBaseline(report, baseline, k6Version);
+    process.stdout.write(writeReports(dir, judged, secretsOf({ ...process.env, PROFILE: args.profile }), series, k6Version));
     console.log(`  reports: ${dir}/{summary.json,summary.md,junit.xml,summary.txt,report.html}`);
-    return exitCodeOf(report.verdict);
+    return exitCodeOf(judged.verdict);
   }
   const { env, sandbox } = await targetsOrSandbox({ k6Path: (await ensureK6()).path, path: join('dist', `${args.scenario}.js`) });
   try {
     const result = await runDistributed({ ...args, env, log: (l) => console.log(l) });
     const secrets = secretsOf(env);
-    process.stdout.write(writeReports(result.reportDir, result.report, secrets, result.series, (await ensureK6()).version));
+    const facts = runFacts(result.k6Cpu, result.report.requests.count);
+    const report = withBaseline(result.report, baseline, k6Version, facts);
+    process.stdout.write(writeReports(result.reportDir, report, secrets, result.series, k6Version, facts));
     console.log(`  reports: ${result.reportDir}/{summary.json,summary.md,junit.xml,summary.txt,report.html}`);
-    return exitCodeOf(result.report.verdict);
+    return exitCodeOf(report.verdict);
   } finally {
     await sandbox?.stop();
   }

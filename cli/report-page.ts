@@ -19,6 +19,9 @@ import { renderReport } from '../lib/report/render.ts';
 import { errorBoundText } from '../lib/verdict/from-prometheus.ts';
 import { exitCodeOf, type DistributedReport } from '../lib/verdict/report-data.ts';
 import { redactReportDir, writeReportFile } from './report-files.ts';
+import { renderComparisonMarkdown } from '../lib/baseline-text.ts';
+import type { RunFacts as BaselineFacts } from '../lib/baseline.ts';
+import { comparisonText, writeRunBaseline } from './baseline.ts';
 
 /** k6's own dashboard export and its event record, next to our report.html. */
 export const DASHBOARD_FILE = 'dashboard.html';
@@ -125,18 +128,25 @@ export function writeSuitePage(dir: string, suite: Parameters<typeof renderSuite
   return path;
 }
 
-/** Writes summary.json, summary.md, junit.xml, summary.txt and report.html of a run judged from Prometheus; returns the stdout text. */
-export function writeReports(dir: string, r: DistributedReport, secrets: readonly string[], series: RunSeries | null = null, k6Version: string | null = null): string {
+/**
+ * Writes summary.json, summary.md, junit.xml, summary.txt and report.html of a run judged from Prometheus
+ * and, for a run that was judged, baseline.json (with `facts`, so it can be a baseline); returns the
+ * stdout text. A comparison with a baseline (cli/baseline.ts withBaseline) is rendered where the report
+ * carries one.
+ */
+export function writeReports(dir: string, r: DistributedReport, secrets: readonly string[], series: RunSeries | null = null, k6Version: string | null = null, facts: BaselineFacts = {}): string {
   const files = renderReport(r);
+  const text = files.text + (r.baseline ? comparisonText(r.baseline) : '');
   writeReportFile(join(dir, 'summary.json'), files.json, secrets);
-  writeReportFile(join(dir, 'summary.md'), files.md, secrets);
+  writeReportFile(join(dir, 'summary.md'), files.md + (r.baseline ? renderComparisonMarkdown(r.baseline, r.baseline.source) : ''), secrets);
+  if (r.verdict !== 'error' && (r.endpoints ?? []).length > 0) writeRunBaseline(dir, r, k6Version, facts);
   writeReportFile(join(dir, 'junit.xml'), files.junit, secrets);
-  writeReportFile(join(dir, 'summary.txt'), files.text, secrets);
+  writeReportFile(join(dir, 'summary.txt'), text, secrets);
   writeRunPage({
     dir,
     report: r,
     exitCode: exitCodeOf(r.verdict),
-    meaning: r.verdict === 'pass' ? 'every threshold held over all runners' : r.verdict === 'fail' ? 'a threshold was breached over all runners' : 'error',
+    meaning: r.verdict === 'pass' ? 'every threshold held over all runners' : r.verdict === 'fail' ? (r.failedThresholds.length > 0 ? 'a threshold was breached over all runners' : "a regression beyond the baseline's noise") : 'error',
     env: process.env,
     k6Version,
     secrets,
@@ -144,5 +154,5 @@ export function writeReports(dir: string, r: DistributedReport, secrets: readonl
     errorBound: errorBoundText(),
   });
   redactReportDir(dir, secrets);
-  return files.text;
+  return text;
 }

@@ -6,7 +6,10 @@ import { join, relative } from 'node:path';
 import { secretsOf } from '../lib/config.ts';
 import type { PageReport } from '../lib/report/page/run.ts';
 import { describeLoad, PROFILE_NAMES, resolveProfile } from '../lib/profiles.ts';
-import { verdictOfExitCode, type Verdict } from '../lib/verdict/report-data.ts';
+import { verdictOfExitCode, type Report, type Verdict } from '../lib/verdict/report-data.ts';
+import type { Comparison } from '../lib/baseline.ts';
+import { applyBaseline, runFacts, writeRunBaseline, type LoadedBaseline } from './baseline.ts';
+import { reapedChildrenCpuMs } from './cpu.ts';
 import { ensureK6, k6Env } from './k6.ts';
 import { redactingStream, redactReportDir, writeReportFile } from './report-files.ts';
 import { DASHBOARD_FILE, EVENTS_FILE, writeRunPage } from './report-page.ts';
@@ -21,6 +24,10 @@ export interface RunResult {
   /** What the exit code means, in words. */
   meaning: string;
   summary: Record<string, unknown> | null;
+  /** k6's CPU time (user + system, ms) over the whole process, where it could be read (cli/cpu.ts). */
+  k6CpuMs: number | null;
+  /** The comparison with the baseline (RunOptions.baseline), when there was one; a regression makes exit 99. */
+  comparison: (Comparison & { source: string }) | null;
 }
 
 /** k6's exit codes that users meet (go.k6.io/k6/errext/exitcodes). */
@@ -60,6 +67,8 @@ export interface RunOptions {
   reportsRoot?: string;
   /** Keep k6's output off our stdout (the suite prints its own table). */
   quiet?: boolean;
+  /** Compare the finished run with it (checked before the run: cli/baseline.ts baselineFor). */
+  baseline?: LoadedBaseline | null;
 }
 
 /** The scenarios there are: one per file in scenarios/. */
@@ -114,6 +123,7 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
     K6_WEB_DASHBOARD_PORT: '-1',
   });
   const script = join('dist', `${opts.scenario}.js`);
+  const cpuBefore = reapedChildrenCpuMs();
   // k6's stderr carries its log, and with K6_HTTP_DEBUG every request's headers: it is scrubbed on its
   // way to the terminal and to the report. Its stdout (banner, progress bars, handleSummary's text,
   // already scrubbed there) stays a terminal, so the progress bars still draw.
@@ -139,6 +149,8 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
   let exitCode = await new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 130 : 1))));
+  const cpuAfter = reapedChildrenCpuMs();
+  const k6CpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
   process.off('SIGINT', forward);
   process.off('SIGTERM', forward);
   await stderrDone;
@@ -152,8 +164,8 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
   // k6 passes a threshold whose metric got no sample; the report does not (lib/verdict/from-summary.ts, "no data"),
   // and a run the report failed must not exit 0.
   if (exitCode === 0 && summary?.verdict === 'fail') exitCode = 99;
-  const meaning = describeExitCode(exitCode);
-  const verdict = verdictOfExitCode(exitCode);
+  let meaning = describeExitCode(exitCode);
+  let verdict: Verdict = verdictOfExitCode(exitCode);
   if (!summary || verdict === 'error') {
     // k6 did not get to handleSummary (setup aborted, script error): leave a report that says why.
     summary = {
@@ -164,6 +176,24 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
       k6StderrTail: stderrTail.split('\n').slice(-15).join('\n'),
     };
     writeReportFile(summaryPath, JSON.stringify(summary, null, 2) + '\n', secrets);
+  }
+  // What a baseline keeps of this run (baseline.json), and the comparison with one: a regression fails
+  // the run as a breached budget does (docs/baseline.md).
+  let comparison: RunResult['comparison'] = null;
+  if (verdict !== 'error') {
+    const report = summary as unknown as Report;
+    const facts = runFacts({ cpuMs: k6CpuMs, processes: 1 }, report.requests?.count ?? 0);
+    if (report.endpoints) writeRunBaseline(reportDir, report, k6.version, facts);
+    const applied = opts.baseline ? applyBaseline(reportDir, report, opts.baseline, facts, secrets) : null;
+    if (applied) {
+      summary = applied.report as unknown as Record<string, unknown>;
+      comparison = applied.report.baseline ?? null;
+      if (exitCode === 0 && applied.comparison.regressions.length > 0) {
+        exitCode = 99;
+        verdict = 'fail';
+        meaning = "FAILED: a regression beyond the baseline's noise";
+      }
+    }
   }
   writeRunPage({
     dir: reportDir,
@@ -176,7 +206,7 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
     load,
     examples: examplesFromLog(exampleLines.join('\n')),
   });
-  return { scenario: opts.scenario, profile: opts.profile, exitCode, verdict, reportDir, meaning, summary };
+  return { scenario: opts.scenario, profile: opts.profile, exitCode, verdict, reportDir, meaning, summary, k6CpuMs, comparison };
 }
 
 /** The exit code's meaning and, when k6 logged one, the error that ended the run. */

@@ -10,11 +10,8 @@
 //                                      (also any run longer than 15 minutes; FLAT_MEMORY=on|off|auto)
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { Baseline } from '../lib/baseline.ts';
-import { describeLoad, resolveProfile } from '../lib/profiles.ts';
-import type { Report } from '../lib/verdict/report-data.ts';
-import { writeReports, writeRunPage } from './report-page.ts';
-import { applyBaseline, checkedBaseline, writeRunBaseline } from './baseline.ts';
+import { baselineFor, comparisonText, expectedLoad, runFacts, takeBaselineArg, withBaseline, type LoadedBaseline } from './baseline.ts';
+import { writeReports } from './report-page.ts';
 import { DEFAULTS, secretsOf } from '../lib/config.ts';
 import { memoryNote, planMode, type ModePlan } from '../lib/flat-memory.ts';
 import { exitCodeOf } from '../lib/verdict/report-data.ts';
@@ -27,9 +24,13 @@ import { targetsOrSandbox } from './sandbox-process.ts';
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   // --baseline is ours, wherever it stands; every other argument after the scenario goes to k6.
-  const at = argv.indexOf('--baseline');
-  const baselinePath = at >= 0 ? argv[at + 1] : undefined;
-  if (at >= 0) argv.splice(at, 2);
+  let baselinePath: string | undefined;
+  try {
+    baselinePath = takeBaselineArg(argv);
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
   const [scenario = 'payment', ...k6Args] = argv;
   if (scenario === '--help' || scenario === '-h') {
     console.log('usage: npm start [-- <scenario> [--baseline <run dir | summary.json | dir of runs | saved name>] [extra k6 run flags]]   (env: PROFILE, PAYMENT_SERVICE_URL, BANKING_API_URL, AUTH_TOKEN, ...)');
@@ -42,7 +43,6 @@ async function main(): Promise<number> {
     checkRunNames(scenario, profile);
     plan = planMode({ ...process.env, PROFILE: profile });
     flat = chooseFlat(plan);
-    if (at >= 0 && !baselinePath) throw new Error('--baseline needs a path: a run directory, its summary.json, a directory of runs or a saved baseline name');
   } catch (err) {
     console.error((err as Error).message);
     return 2;
@@ -50,15 +50,12 @@ async function main(): Promise<number> {
 
   // A baseline of another scenario, profile, load or k6 version is refused before any load.
   const k6Version = (await ensureK6()).version;
-  let baseline: Baseline | null = null;
-  if (baselinePath) {
-    try {
-      if (flat) throw new Error('--baseline is not available for a flat-memory run yet (docs/baseline.md)');
-      baseline = checkedBaseline(baselinePath, { scenario, profile, load: loadOf(profile), k6Version });
-    } catch (err) {
-      console.error((err as Error).message);
-      return 2;
-    }
+  let baseline: LoadedBaseline | null;
+  try {
+    baseline = baselineFor(baselinePath, { scenario, profile, load: expectedLoad(profile), k6Version });
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
   }
 
   const build = spawnSync(process.execPath, ['build.mjs'], { stdio: 'inherit' });
@@ -67,42 +64,17 @@ async function main(): Promise<number> {
   // Your own API's scenario needs no sandbox: the bundle says which services it targets.
   const { env, sandbox } = await targetsOrSandbox({ k6Path: (await ensureK6()).path, path: join('dist', `${scenario}.js`) });
   try {
-    if (flat) return await runFlat(scenario, profile, env, k6Args, plan);
-    const result = await runScenario({ scenario, profile, env, k6Args });
-    if (result.summary && result.verdict !== 'error') writeRunBaseline(result.reportDir, result.summary as unknown as Report, k6Version);
-    if (baseline && result.verdict !== 'error') {
-      const applied = applyBaseline(result.reportDir, baseline, baselinePath!);
-      if (applied && applied.comparison.regressions.length > 0) {
-        console.log(`\nREGRESSION against the baseline: ${applied.comparison.regressions.join('; ')}`);
-        const code = result.exitCode === 0 ? 99 : result.exitCode;
-        const meaning = result.exitCode === 0 ? "FAILED: a regression beyond the baseline's noise" : result.meaning;
-        writeRunPage({ dir: result.reportDir, report: applied.report, exitCode: code, meaning, env, k6Version, secrets: secretsOf(env), load: loadOf(profile) });
-        return finish(result.reportDir, `${scenario}/${profile}: exit code ${code}, ${meaning}`, code);
-      }
-      if (applied) writeRunPage({ dir: result.reportDir, report: applied.report, exitCode: result.exitCode, meaning: result.meaning, env, k6Version, secrets: secretsOf(env), load: loadOf(profile) });
-    }
-    console.log(`\n${scenario}/${profile}: k6 exit code ${result.exitCode}, ${result.meaning}`);
+    if (flat) return await runFlat(scenario, profile, env, k6Args, plan, baseline);
+    const result = await runScenario({ scenario, profile, env, k6Args, baseline });
+    if (result.comparison) process.stdout.write(comparisonText(result.comparison));
+    // k6 itself exited 0 when only the baseline failed the run.
+    const whose = result.comparison?.regressions.length ? 'exit code' : 'k6 exit code';
+    console.log(`\n${scenario}/${profile}: ${whose} ${result.exitCode}, ${result.meaning}`);
     console.log('reports:');
     for (const f of listReports(result.reportDir)) console.log(`  ${f}`);
     return result.exitCode;
   } finally {
     await sandbox?.stop();
-  }
-}
-
-function finish(reportDir: string, line: string, code: number): number {
-  console.log(`\n${line}`);
-  console.log('reports:');
-  for (const f of listReports(reportDir)) console.log(`  ${f}`);
-  return code;
-}
-
-/** The load shape a run of this profile will have, as its summary records it (null when the env is bad: k6 names it). */
-function loadOf(profile: string): string | null {
-  try {
-    return describeLoad(resolveProfile({ ...process.env, PROFILE: profile }));
-  } catch {
-    return null;
   }
 }
 
@@ -120,7 +92,7 @@ function chooseFlat(plan: ModePlan): boolean {
 }
 
 /** One k6 runner in flat memory plus the coordinator: the same reports and exit codes as a single run. */
-async function runFlat(scenario: string, profile: string, env: NodeJS.ProcessEnv, k6Args: string[], plan: ModePlan): Promise<number> {
+async function runFlat(scenario: string, profile: string, env: NodeJS.ProcessEnv, k6Args: string[], plan: ModePlan, baseline: LoadedBaseline | null): Promise<number> {
   console.log(`memory: flat (${plan.reason}): k6 keeps no samples; the verdict comes from Prometheus (docs/flat-memory.md)`);
   const result = await runDistributed({
     scenario,
@@ -131,9 +103,12 @@ async function runFlat(scenario: string, profile: string, env: NodeJS.ProcessEnv
     reportName: `${scenario}-${profile}-${timestamp()}`,
     log: (l) => console.log(l),
   });
-  process.stdout.write(writeReports(result.reportDir, result.report, secretsOf(env), result.series, (await ensureK6()).version));
-  const code = exitCodeOf(result.report.verdict);
-  console.log(`\n${scenario}/${profile}: exit code ${code}, ${result.report.verdict}`);
+  const k6Version = (await ensureK6()).version;
+  const facts = runFacts(result.k6Cpu, result.report.requests.count);
+  const report = withBaseline(result.report, baseline, k6Version, facts);
+  process.stdout.write(writeReports(result.reportDir, report, secretsOf(env), result.series, k6Version, facts));
+  const code = exitCodeOf(report.verdict);
+  console.log(`\n${scenario}/${profile}: exit code ${code}, ${report.verdict}`);
   console.log('reports:');
   for (const f of listReports(result.reportDir)) console.log(`  ${f}`);
   return code;

@@ -1,6 +1,9 @@
 // The readiness suite: runs several scenarios in sequence under one profile, prints one table, and
 // writes suite.json with a READY / NOT READY decision and its reasons. Exits 0 only when READY.
 //   npm run suite -- --scenarios payment,banking,failures --profile smoke [--fail-fast] [--out DIR]
+//   npm run suite -- --scenarios payment,banking --baseline reports/suite-smoke-<time>   each scenario
+//     against its own runs in that suite's directory (or a dir of suites, or a saved name): a regression
+//     beyond their noise fails that scenario (exit 99 in its row) and the suite is NOT READY
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -11,15 +14,19 @@ import { writeReportFile } from './report-files.ts';
 import { writeSuitePage } from './report-page.ts';
 import { availableScenarios, runScenario, timestamp, type RunResult } from './run-scenario.ts';
 import { targetsOrSandbox } from './sandbox-process.ts';
+import { baselineFor, expectedLoad, type LoadedBaseline } from './baseline.ts';
+import { ensureK6 } from './k6.ts';
 
 export interface SuiteArgs {
   scenarios: string[];
   profile: string;
   failFast: boolean;
   out: string | null;
+  /** --baseline: compare each scenario with its kept runs (docs/baseline.md). */
+  baseline: string | null;
 }
 
-const USAGE = 'usage: npm run suite -- --scenarios payment,banking,failures [--profile smoke] [--fail-fast] [--out DIR]';
+const USAGE = 'usage: npm run suite -- --scenarios payment,banking,failures [--profile smoke] [--fail-fast] [--out DIR] [--baseline <suite dir | dir of runs | saved name>]';
 
 /** Parses and validates the arguments; throws an Error whose message is meant for the user. */
 export function parseSuiteArgs(argv: string[], known: string[] = availableScenarios()): SuiteArgs {
@@ -32,6 +39,7 @@ export function parseSuiteArgs(argv: string[], known: string[] = availableScenar
         profile: { type: 'string', default: process.env.PROFILE || DEFAULTS.PROFILE },
         'fail-fast': { type: 'boolean', default: false },
         out: { type: 'string' },
+        baseline: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -42,6 +50,7 @@ export function parseSuiteArgs(argv: string[], known: string[] = availableScenar
     profile: values.profile,
     failFast: values['fail-fast'],
     out: values.out ?? null,
+    baseline: values.baseline ?? null,
   };
   if (args.scenarios.length === 0) throw new Error(`--scenarios is required (available: ${known.join(', ')})\n${USAGE}`);
   const unknown = args.scenarios.filter((s) => !known.includes(s));
@@ -59,6 +68,8 @@ export interface ScenarioOutcome {
   meaning: string;
   reportDir: string | null;
   failedThresholds: string[];
+  /** "POST /api/v1/payments p50 ms": regressions against the baseline (--baseline), when compared. */
+  regressions?: string[];
   requests: number | null;
   requestsPerSecond: number | null;
   p95Ms: number | null;
@@ -88,6 +99,7 @@ export function outcomeOf(r: RunResult): ScenarioOutcome {
     meaning: r.meaning,
     reportDir: r.reportDir,
     failedThresholds: s.failedThresholds ?? [],
+    ...(r.comparison ? { regressions: r.comparison.regressions } : {}),
     requests: s.requests?.count ?? null,
     requestsPerSecond: s.requests?.ratePerSecond ?? null,
     p95Ms: s.latencyMs?.p95 ?? null,
@@ -99,7 +111,8 @@ export function outcomeOf(r: RunResult): ScenarioOutcome {
 export function decide(outcomes: ScenarioOutcome[]): { decision: SuiteReport['decision']; reasons: string[] } {
   const reasons: string[] = [];
   for (const o of outcomes) {
-    if (o.verdict === 'fail') reasons.push(`${o.scenario}: thresholds breached: ${o.failedThresholds.join('; ') || '(see its report)'}`);
+    if (o.verdict === 'fail' && o.failedThresholds.length === 0 && o.regressions?.length) reasons.push(`${o.scenario}: regression against the baseline: ${o.regressions.join('; ')}`);
+    else if (o.verdict === 'fail') reasons.push(`${o.scenario}: thresholds breached: ${o.failedThresholds.join('; ') || '(see its report)'}`);
     else if (o.verdict === 'error') reasons.push(`${o.scenario}: ${o.meaning}`);
     else if (o.verdict === 'skipped') reasons.push(`${o.scenario}: not run (--fail-fast after an earlier failure)`);
   }
@@ -119,7 +132,7 @@ export function renderTable(report: SuiteReport): string {
       n(o.requestsPerSecond),
       n(o.p95Ms, 2),
       o.errorRate === null ? '-' : `${(o.errorRate * 100).toFixed(2)}%`,
-      o.failedThresholds.length > 0 ? o.failedThresholds.join('; ') : o.verdict === 'error' ? o.meaning : '',
+      o.failedThresholds.length > 0 ? o.failedThresholds.join('; ') : o.regressions?.length ? `regression: ${o.regressions.join('; ')}` : o.verdict === 'error' ? o.meaning : '',
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
@@ -134,6 +147,17 @@ async function main(): Promise<number> {
   let args: SuiteArgs;
   try {
     args = parseSuiteArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+  // Each scenario's baseline runs, refused before any load when one is missing or of another kind.
+  const baselines = new Map<string, LoadedBaseline | null>();
+  try {
+    const k6Version = (await ensureK6()).version;
+    for (const scenario of args.scenarios) {
+      baselines.set(scenario, baselineFor(args.baseline ?? undefined, { scenario, profile: args.profile, load: expectedLoad(args.profile), k6Version }));
+    }
   } catch (err) {
     console.error((err as Error).message);
     return 2;
@@ -157,10 +181,11 @@ async function main(): Promise<number> {
         continue;
       }
       process.stdout.write(`running ${scenario} (${args.profile}) ... `);
-      const result = await runScenario({ scenario, profile: args.profile, env, reportsRoot: out, quiet: true });
+      const result = await runScenario({ scenario, profile: args.profile, env, reportsRoot: out, quiet: true, baseline: baselines.get(scenario) ?? null });
       const o = outcomeOf(result);
       outcomes.push(o);
-      console.log(`${o.verdict.toUpperCase()} (k6 exit ${o.exitCode})`);
+      // A regression fails a run k6 passed: exit 99 is then the gate's, not k6's.
+      console.log(o.regressions?.length ? `${o.verdict.toUpperCase()} (exit ${o.exitCode}, regression against the baseline: ${o.regressions.join('; ')})` : `${o.verdict.toUpperCase()} (k6 exit ${o.exitCode})`);
     }
   } finally {
     await sandbox?.stop();

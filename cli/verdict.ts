@@ -10,11 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { DEFAULTS, secretsOf } from '../lib/config.ts';
 import type { RunSeries } from '../lib/report/page/series.ts';
-import { assembleReport, withMergedPercentiles } from '../lib/verdict/assemble.ts';
-import { endpointCounts, judgeRun, scalar, SETUP_RUNNER, type PromReader } from '../lib/verdict/from-prometheus.ts';
+import { assembleReport } from '../lib/verdict/assemble.ts';
+import { endpointsFromPrometheus, judgeRun, scalar, SETUP_RUNNER, type PromReader } from '../lib/verdict/from-prometheus.ts';
 import { selector } from '../lib/verdict/promql.ts';
 import { exitCodeOf, type DistributedReport } from '../lib/verdict/report-data.ts';
-import { parseKey } from '../lib/verdict/thresholds.ts';
+import { baselineFor, expectedLoad, withBaseline } from './baseline.ts';
 import { inspectThresholds } from './bundle.ts';
 import { usePrometheus } from './distributed/prometheus.ts';
 import { prometheusSeries } from './distributed/series.ts';
@@ -22,7 +22,7 @@ import { ensureK6 } from './k6.ts';
 import { writeReports } from './report-page.ts';
 import { checkRunNames, timestamp } from './run-scenario.ts';
 
-const USAGE = 'usage: npm run verdict -- --scenario <s> --testid <id> --prometheus <url> [--runners N] [--profile P] [--reports DIR]';
+const USAGE = 'usage: npm run verdict -- --scenario <s> --testid <id> --prometheus <url> [--runners N] [--profile P] [--reports DIR] [--baseline <run dir | summary.json | dir of runs | saved name>]';
 
 export interface VerdictArgs {
   scenario: string;
@@ -31,6 +31,8 @@ export interface VerdictArgs {
   runners: number | null;
   profile: string;
   reportsRoot: string;
+  /** --baseline: compare with kept runs (docs/baseline.md). */
+  baseline?: string;
 }
 
 export function parseVerdictArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): VerdictArgs {
@@ -47,6 +49,7 @@ export function parseVerdictArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     else if (flag === '--prometheus') a.prometheus = value();
     else if (flag === '--profile') a.profile = value();
     else if (flag === '--reports') a.reportsRoot = value();
+    else if (flag === '--baseline') a.baseline = value();
     else if (flag === '--runners') {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`--runners must be a whole number from 1 to 1000, got '${argv[i]}'`);
@@ -93,9 +96,7 @@ export async function verdict(a: VerdictArgs, env: NodeJS.ProcessEnv): Promise<{
   if ((report.endpoints ?? []).length === 0) {
     // No process's own summary here: each budgeted endpoint's counts from Prometheus, its merged
     // percentiles from the thresholds that read them.
-    const counts = await endpointCounts(prom.reader, a.testId, time, rangeSeconds);
-    const budgeted = new Set(report.thresholds.map((t) => parseKey(t.metric).tags.name).filter((n): n is string => n !== undefined));
-    report.endpoints = withMergedPercentiles([...budgeted].map((name) => ({ name, ...(counts.get(name) ?? { requests: 0, failed: 0 }) })), report.thresholds);
+    report.endpoints = await endpointsFromPrometheus(prom.reader, a.testId, time, rangeSeconds, report.thresholds);
   }
   // The test's first sample is rangeSeconds - 120 before the query time (rangeOf).
   const endpoints = (report.endpoints ?? []).map((e) => e.name);
@@ -105,7 +106,18 @@ export async function verdict(a: VerdictArgs, env: NodeJS.ProcessEnv): Promise<{
 
 async function main(): Promise<number> {
   const args = parseVerdictArgs(process.argv.slice(2));
-  const { report, reportDir, series, k6Version } = await verdict(args, process.env);
+  // Refused before Prometheus is read, as npm start refuses it before load (exit 2).
+  let baseline;
+  try {
+    baseline = baselineFor(args.baseline, { scenario: args.scenario, profile: args.profile, load: expectedLoad(args.profile), k6Version: (await ensureK6()).version });
+  } catch (e) {
+    console.error(`verdict: ${(e as Error).message}`);
+    return 2;
+  }
+  const judged = await verdict(args, process.env);
+  const { reportDir, series, k6Version } = judged;
+  // Judged after the fact: the runners' CPU and their machine's load then are not known here.
+  const report = withBaseline(judged.report, baseline, k6Version);
   process.stdout.write(writeReports(reportDir, report, secretsOf({ ...process.env, PROFILE: args.profile }), series, k6Version));
   console.log(`  reports: ${reportDir}/{summary.json,summary.md,junit.xml,summary.txt,report.html}`);
   return exitCodeOf(report.verdict);

@@ -16,7 +16,9 @@ import { ensureK6 } from '../k6.ts';
 import { checkRunNames, timestamp } from '../run-scenario.ts';
 import { abortOnBreach } from './abort-on-breach.ts';
 import { prometheusSeries } from './series.ts';
+import { endpointsFromPrometheus } from '../../lib/verdict/from-prometheus.ts';
 import { usePrometheus } from './prometheus.ts';
+import { reapedChildrenCpuMs } from '../cpu.ts';
 import { ENDED, launch, ownChecks, ownRequests, release, segments, setupOnce, stop, stopAll, teardownOnce, testStatus, waitReady, type Endpoint, type K6Process } from './runners.ts';
 
 export interface DistributedOptions {
@@ -42,6 +44,8 @@ export interface DistributedResult {
   pids: number[];
   /** The report page's charts, read from Prometheus before it stopped. */
   series: RunSeries | null;
+  /** Every k6 process's CPU time (user + system, ms) from launch to exit (cli/cpu.ts), for baseline.json. */
+  k6Cpu: { cpuMs: number | null; processes: number };
 }
 
 function readSummary(p: K6Process): Report | null {
@@ -75,6 +79,8 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
     log(`distributed: ${o.runners} runner${o.runners === 1 ? '' : 's'} of ${script}, test id ${testId}, prometheus ${prom.url}${prom.child ? ' (started here)' : ''}`);
     const launchOpts = { k6Path: k6.path, script, env, testId, prometheusWriteUrl: prom.writeUrl, reportDir, secrets, k6Args: o.k6Args };
     const started = Date.now();
+    // The k6 processes are this process's only children that exit before the count is read below.
+    const cpuBefore = reapedChildrenCpuMs();
     const control = await launch('setup', null, sequence, launchOpts);
     processes.push(control);
     for (const [i, seg] of segs.entries()) processes.push(await launch(`r${i}`, seg, sequence, launchOpts));
@@ -106,6 +112,8 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
     const controlRequests = await ownRequests(control);
     checks.set(control.id, await settledChecks(control));
     await Promise.all(processes.map((p) => stop(p)));
+    const cpuAfter = reapedChildrenCpuMs();
+    const k6Cpu = { cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, processes: processes.length };
     // Each process pushes once a second; its last push lands after it exits. Read after that.
     await sleep(2500);
     const time = Date.now() / 1000;
@@ -173,11 +181,19 @@ export async function runDistributed(o: DistributedOptions): Promise<Distributed
       },
       errors,
     });
+    // Load runners are flat (no summary): the endpoints' counts and merged percentiles come from
+    // Prometheus, read now, before the one started here stops.
+    if (released > 0 && (report.endpoints ?? []).length === 0) {
+      report.endpoints = await endpointsFromPrometheus(prom.reader, testId, time, rangeSeconds, report.thresholds).catch((e: Error) => {
+        log(`endpoints: not read from Prometheus (${e.message})`);
+        return [];
+      });
+    }
     // The page's charts are read now: the Prometheus started here stops below.
-    const endpoints = [...new Set(all.flatMap((r) => r.endpoints ?? []).map((e) => e.name))];
+    const endpoints = [...new Set([...all.flatMap((r) => r.endpoints ?? []), ...(report.endpoints ?? [])].map((e) => e.name))];
     const breached = report.thresholds.filter((t) => !t.ok);
     const series = released > 0 ? await prometheusSeries(prom.url, testId, released / 1000, ended / 1000 + 2, endpoints, log, breached) : null;
-    return { report, reportDir, pids, series };
+    return { report, reportDir, pids, series, k6Cpu };
   } finally {
     await Promise.all(processes.map((p) => stop(p, 3000)));
     await prom.stop();

@@ -5,11 +5,11 @@
 // data (none, fewer runners than expected, a total that does not add up) is an error, never a pass.
 // Pure but for the reader, tested in Node.
 import { taskCounterName, type TaskMixRow } from '../tasks.ts';
-import { noLatency } from './assemble.ts';
+import { noLatency, withMergedPercentiles } from './assemble.ts';
 import { exactCounter, judge, judgeNoData, unjudged, type Judged, type Observation } from './judge.ts';
 import { cumulative, planThreshold, resolveSeries, selector } from './promql.ts';
-import type { Report } from './report-data.ts';
-import type { Threshold } from './thresholds.ts';
+import type { EndpointResult, Report, ThresholdResult } from './report-data.ts';
+import { parseKey, type Threshold } from './thresholds.ts';
 
 /** One sample of an instant vector, as Prometheus's HTTP API gives it. */
 export interface PromSample {
@@ -311,6 +311,17 @@ export async function endpointCounts(prom: PromReader, testId: string, time: num
   const by = async (s: string) => new Map((await prom.query(`sum by (name) (${cumulative('k6_http_reqs_total', s, rangeSeconds)})`, time)).map((x) => [x.metric.name ?? '', Number(x.value[1])] as const));
   const [all, failed] = await Promise.all([by(sel), by(failedSel)]);
   return new Map([...all].filter(([name]) => name !== '').map(([name, requests]) => [name, { requests, failed: failed.get(name) ?? 0 }]));
+}
+
+/**
+ * A report's endpoints when no process kept a summary (the coordinator's flat runners, a verdict judged
+ * later): each budgeted endpoint's counts from Prometheus, its merged p95/p99 from the thresholds that
+ * read them. What --baseline compares and the page's endpoint table shows.
+ */
+export async function endpointsFromPrometheus(prom: PromReader, testId: string, time: number, rangeSeconds: number, thresholds: ReadonlyArray<ThresholdResult>): Promise<EndpointResult[]> {
+  const counts = await endpointCounts(prom, testId, time, rangeSeconds);
+  const budgeted = new Set(thresholds.map((t) => parseKey(t.metric).tags.name).filter((n): n is string => n !== undefined));
+  return withMergedPercentiles([...budgeted].map((name) => ({ name, ...(counts.get(name) ?? { requests: 0, failed: 0 }) })), thresholds);
 }
 
 /**

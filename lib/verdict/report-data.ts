@@ -1,7 +1,6 @@
 // The report data: one schema for every run, single or distributed, judged from k6's summary or from
 // Prometheus (docs/reports.md). Every renderer (lib/report/render.ts, lib/report/page/) reads this and nothing
 // else. Pure types and the exit code a verdict gives.
-import type { Comparison } from '../baseline.ts';
 import type { TaskMixRow } from '../tasks.ts';
 
 /** `error`: the run could not be judged (setup() did not complete, a runner or its data missing). */
@@ -106,4 +105,36 @@ export function exitCodeOf(verdict: Verdict): number {
 /** The verdict a k6 exit code stands for: the inverse of exitCodeOf (k6's other codes are errors). */
 export function verdictOfExitCode(code: number): Verdict {
   return code === 0 ? 'pass' : code === 99 ? 'fail' : 'error';
+}
+
+// ---------------------------------------------------------------------------------------------
+// A comparison with a baseline (decided in lib/baseline.ts, docs/baseline.md)
+
+export type LatencyStat = 'p50' | 'p95' | 'p99';
+export type Metric = `${LatencyStat} ms` | 'error rate' | 'throughput /s' | 'cpu ms/request';
+
+export type Outcome = 'regression' | 'improvement' | 'within noise' | 'not compared';
+
+export interface ComparisonRow {
+  endpoint: string;
+  metric: Metric;
+  baseline: number | null;
+  current: number | null;
+  /** Relative change (0.1 = 10% more); null when the baseline is 0 or a side is missing. */
+  change: number | null;
+  /** The allowed relative change; for the error rate, the highest rate the baseline makes plausible. */
+  band: number | null;
+  bandSource: 'measured' | 'default' | 'binomial test';
+  outcome: Outcome;
+  /** Why a row was not compared, or what decided it. */
+  note?: string;
+}
+
+export interface Comparison {
+  runs: number;
+  rows: ComparisonRow[];
+  /** "POST /api/v1/payments p95 ms": every regression, for the gate's message. */
+  regressions: string[];
+  /** The 1-minute load average as the baseline runs (median) and this run ended, where recorded. */
+  loadAverage?: { baseline: number | null; current: number | null; busier: boolean };
 }

@@ -4,10 +4,10 @@
 // so the sandbox's growing tables do not drift the latency from one run to the next.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { startSandboxProcess } from '../../cli/sandbox-process.ts';
 import type { Comparison } from '../../lib/baseline.ts';
 import { FAST } from '../helpers/k6.ts';
@@ -50,6 +50,7 @@ async function start(into: string, baseline: string | null, faults = ''): Promis
 
 const root = mkdtempSync(join(tmpdir(), 'paykit-baseline-'));
 const baseDir = join(root, 'base');
+after(() => rmSync(root, { recursive: true, force: true }));
 
 test(`baseline of ${BASELINE_RUNS} healthy runs; ${REPEATS} healthy runs against it: no false alarm`, { timeout: 600_000 }, async () => {
   for (let i = 0; i < BASELINE_RUNS; i++) assert.equal((await start(baseDir, null)).code, 0);
@@ -101,4 +102,44 @@ test('errors=2% on POST /api/v1/payments: fails on that endpoint\'s error rate, 
   const errors = run.comparison!.rows.filter((r) => r.metric === 'error rate' && r.outcome === 'regression').map((r) => r.endpoint);
   assert.deepEqual(errors, ['POST /api/v1/payments']);
   assert.ok(run.comparison!.regressions.includes('POST /api/v1/payments error rate'));
+});
+
+/** `npm run suite -- --scenarios payment --baseline <baseDir>` (the suite starts its own sandbox, with `faults`). */
+async function suite(faults: string): Promise<{ code: number; out: string; dir: string }> {
+  const dir = join(root, `suite-${faults ? 'slow' : 'healthy'}`);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/suite.ts', '--scenarios', 'payment', '--profile', 'smoke', '--out', dir, '--baseline', baseDir], {
+    env: { ...process.env, ...SHORT, SANDBOX_FAULTS: faults, PAYMENT_SERVICE_URL: '', BANKING_API_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  return { code, out, dir };
+}
+
+test('npm run suite --baseline: a healthy suite is READY against the npm start runs; its run keeps baseline.json with k6\'s CPU and the load average', { timeout: 120_000 }, async () => {
+  const run = await suite('');
+  assert.equal(run.code, 0, run.out.slice(-3000));
+  assert.match(run.out, /decision: READY/);
+  const report = JSON.parse(readFileSync(join(run.dir, 'suite.json'), 'utf8'));
+  const summary = JSON.parse(readFileSync(join(report.scenarios[0].reportDir, 'summary.json'), 'utf8'));
+  assert.equal(summary.baseline.runs, BASELINE_RUNS);
+  assert.deepEqual(summary.baseline.regressions, []);
+  const kept = JSON.parse(readFileSync(join(report.scenarios[0].reportDir, 'baseline.json'), 'utf8'));
+  assert.ok(kept.runs[0].loadGenerator.cpuMs > 0 && kept.runs[0].loadGenerator.processes === 1, JSON.stringify(kept.runs[0].loadGenerator));
+  assert.equal(typeof kept.runs[0].loadAverage, 'number');
+  assert.ok(summary.baseline.rows.some((r: { metric: string; outcome: string }) => r.metric === 'cpu ms/request' && r.outcome !== 'not compared'), 'the load generator\'s CPU per request is compared');
+});
+
+test('npm run suite --baseline: 50 ms more on the payment endpoints makes payment fail (exit 99 in its row, naming the endpoint) and the suite NOT READY', { timeout: 120_000 }, async () => {
+  const run = await suite('latency=50ms@/api/v1/payments*');
+  assert.equal(run.code, 1, run.out.slice(-3000));
+  assert.match(run.out, /payment\s+FAIL\s+99 .*regression: .*POST \/api\/v1\/payments p50 ms/);
+  const report = JSON.parse(readFileSync(join(run.dir, 'suite.json'), 'utf8'));
+  assert.equal(report.decision, 'NOT READY');
+  assert.match(report.reasons[0], /^payment: regression against the baseline: .*POST \/api\/v1\/payments p50 ms/);
+  const runDir = report.scenarios[0].reportDir;
+  assert.match(readFileSync(join(runDir, 'junit.xml'), 'utf8'), /name="POST \/api\/v1\/payments p50 ms" time="0">\s*<failure /);
+  assert.match(readFileSync(join(runDir, 'report.html'), 'utf8'), /<h2>Baseline<\/h2>/);
 });

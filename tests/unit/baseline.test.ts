@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
-  bandOf, BASELINE_SCHEMA, binomialTailLog, compare, DEFAULT_BAND, MIN_BAND, mergeBaselines, refusal, renderComparisonMarkdown, renderComparisonText,
-  type Baseline, type EndpointAggregate, type RunAggregate,
+  bandOf, BASELINE_SCHEMA, binomialTailLog, compare, DEFAULT_BAND, judgeAgainstBaseline, LOAD_GENERATOR, MIN_BAND, MIN_LATENCY_CHANGE_MS, mergeBaselines, refusal,
+  type Baseline, type Comparison, type EndpointAggregate, type RunAggregate,
 } from '../../lib/baseline.ts';
+import { busierNote, renderComparisonMarkdown, renderComparisonText } from '../../lib/baseline-text.ts';
+import { checkedBaseline, saveBaseline, takeBaselineArg } from '../../cli/baseline.ts';
 
 const ID = { scenario: 'payment', profile: 'smoke', load: '4 VUs (closed model), 6s', k6Version: 'v2.2.0' };
 
@@ -21,9 +26,11 @@ test('a run within the measured spread and under the absolute floor is within no
   assert.ok(c.rows.every((r) => r.outcome === 'within noise'), JSON.stringify(c.rows));
 });
 
-test('50 ms more fails p50, p95 and p99, naming the endpoint and metric; the band is measured', () => {
+test('50 ms more fails p50, naming the endpoint and metric; a tail only beyond its floor (MIN_LATENCY_CHANGE_MS); the band is measured', () => {
   const c = compare(HEALTHY, run(ep('POST /p', 51, { p95Ms: 52, p99Ms: 53 })));
-  assert.deepEqual(c.regressions, ['POST /p p50 ms', 'POST /p p95 ms', 'POST /p p99 ms']);
+  assert.deepEqual(c.regressions, ['POST /p p50 ms'], 'p95 and p99 +50 ms: inside their 75 and 200 ms floors');
+  const tails = compare(HEALTHY, run(ep('POST /p', 51, { p95Ms: 2 + MIN_LATENCY_CHANGE_MS.p95 + 1, p99Ms: 3 + MIN_LATENCY_CHANGE_MS.p99 + 1 })));
+  assert.deepEqual(tails.regressions, ['POST /p p50 ms', 'POST /p p95 ms', 'POST /p p99 ms']);
   const p50 = c.rows.find((r) => r.metric === 'p50 ms')!;
   assert.equal(p50.bandSource, 'measured');
   assert.equal(p50.baseline, 1);
@@ -138,4 +145,112 @@ test('junit.xml: each compared row a test case, a regression a failure naming en
   assert.match(xml, new RegExp(`<testsuites name="k6" tests="${compared}" failures="${c.regressions.length}"`));
   assert.match(xml, /name="POST \/p p50 ms" time="0">\s*<failure message="POST \/p p50 ms regressed beyond the baseline's noise: baseline 1, current 51/);
   assert.match(xml, /name="POST \/p error rate" time="0"><\/testcase>/);
+});
+
+const cpu = (msPerRequest: number, processes = 1) => ({ processes, cpuMs: msPerRequest * 2000, msPerRequest });
+const withFacts = (r: RunAggregate, facts: Partial<RunAggregate>): RunAggregate => ({ ...r, ...facts });
+
+test('the load generator\'s CPU per request: compared with its own measured band where both sides have it with as many k6 processes', () => {
+  const base = baseline(...[1, 1.1, 0.95].map((v) => withFacts(run(ep('POST /p', 1)), { loadGenerator: cpu(v) })));
+  const row = (c: ReturnType<typeof compare>) => c.rows.find((r) => r.endpoint === LOAD_GENERATOR)!;
+  const same = compare(base, withFacts(run(ep('POST /p', 1)), { loadGenerator: cpu(1.05) }));
+  assert.equal(row(same).outcome, 'within noise');
+  assert.equal(row(same).bandSource, 'measured');
+  const heavier = compare(base, withFacts(run(ep('POST /p', 1)), { loadGenerator: cpu(2) }));
+  assert.deepEqual(heavier.regressions, [`${LOAD_GENERATOR} cpu ms/request`]);
+  const lighter = compare(base, withFacts(run(ep('POST /p', 1)), { loadGenerator: cpu(0.3) }));
+  assert.equal(row(lighter).outcome, 'improvement');
+  const other = compare(base, withFacts(run(ep('POST /p', 1)), { loadGenerator: cpu(2, 3) }));
+  assert.equal(row(other).outcome, 'not compared');
+  assert.match(row(other).note!, /the baseline ran 1 k6 process\(es\), this run 3/);
+  assert.equal(compare(HEALTHY, withFacts(run(ep('POST /p', 1)), { loadGenerator: cpu(2) })).rows.find((r) => r.endpoint === LOAD_GENERATOR)!.note, 'not measured in every baseline run');
+  assert.equal(compare(base, run(ep('POST /p', 1))).rows.find((r) => r.endpoint === LOAD_GENERATOR), undefined, 'no row when this run did not measure it');
+});
+
+test('a regression on a busier machine says so, with both load averages; a quiet one does not', () => {
+  const base = baseline(...[0.8, 1.1, 0.9].map((l) => withFacts(run(ep('POST /p', 1)), { loadAverage: l })));
+  const busy = compare(base, withFacts(run(ep('POST /p', 51)), { loadAverage: 3.4 }));
+  assert.deepEqual(busy.loadAverage, { baseline: 0.9, current: 3.4, busier: true });
+  assert.match(busierNote(busy)!, /this run ran on a busier machine than its baseline \(1-minute load average 3\.40 against 0\.90\)/);
+  assert.match(renderComparisonText(busy, 'b'), /note: this run ran on a busier machine/);
+  assert.match(renderComparisonMarkdown(busy, 'b'), /⚠️ this run ran on a busier machine/);
+  const quiet = compare(base, withFacts(run(ep('POST /p', 51)), { loadAverage: 1.5 }));
+  assert.equal(quiet.loadAverage!.busier, false);
+  assert.equal(busierNote(quiet), null);
+  assert.doesNotMatch(renderComparisonText(quiet, 'b'), /busier/);
+  assert.equal(compare(HEALTHY, run(ep('POST /p', 1))).loadAverage, undefined);
+});
+
+test('judgeAgainstBaseline: a regression fails a passing report, an error stays an error, the comparison is attached', () => {
+  const report = { verdict: 'pass', finishedAt: '', durationSeconds: 6, endpoints: [{ name: 'POST /p', requests: 2000, failed: 0, p50Ms: 51, p95Ms: 102, p99Ms: 153 }] };
+  const judged = judgeAgainstBaseline(report, HEALTHY, 'main');
+  assert.equal(judged.report.verdict, 'fail');
+  assert.equal(judged.report.baseline.source, 'main');
+  assert.ok(judged.report.baseline.regressions.includes('POST /p p50 ms'));
+  assert.equal(judgeAgainstBaseline({ ...report, verdict: 'error' }, HEALTHY, 'main').report.verdict, 'error');
+  const fine = { ...report, endpoints: [{ name: 'POST /p', requests: 2000, failed: 0, p50Ms: 1, p95Ms: 2, p99Ms: 3 }] };
+  assert.equal(judgeAgainstBaseline(fine, HEALTHY, 'main').report.verdict, 'pass');
+});
+
+test('an unknown load (a scenario with its own shape) is not a difference', () => {
+  assert.equal(refusal({ ...ID, load: null }, ID), null);
+  assert.equal(refusal(ID, { ...ID, load: null }), null);
+});
+
+test('the MAD band (bench/baseline-methods.ts): one odd baseline run does not widen it; without floors the statistic alone', () => {
+  const values = [10, 10.5, 9.5, 10.2, 30];
+  assert.ok(bandOf(values, 'p95 ms').band > 5, 'the spread band follows the odd run');
+  const mad = bandOf(values, 'p95 ms', { method: 'mad' }).band;
+  assert.ok(mad < 0.3, String(mad));
+  assert.equal(bandOf([10, 10, 10], 'p95 ms', { floors: false }).band, 0);
+});
+
+test('--baseline on a directory of runs of several scenarios gives each its own; none of its kind is refused with the nearest reason', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'paykit-baseline-unit-'));
+  const save = (name: string, b: Baseline) => {
+    mkdirSync(join(dir, name), { recursive: true });
+    writeFileSync(join(dir, name, 'summary.json'), JSON.stringify({ schema: 'paykit.summary/v1', verdict: 'pass', scenario: b.scenario, profile: b.profile, endpoints: [{ name: 'x', requests: 1, failed: 0 }] }));
+    writeFileSync(join(dir, name, 'baseline.json'), JSON.stringify(b));
+  };
+  save('payment-1', baseline(run(ep('POST /p', 1))));
+  save('payment-2', baseline(run(ep('POST /p', 1.2))));
+  save('banking-1', { ...baseline(run(ep('GET /b', 1))), scenario: 'banking' });
+  assert.equal(checkedBaseline(dir, ID).runs.length, 2);
+  assert.equal(checkedBaseline(dir, { ...ID, scenario: 'banking' }).runs.length, 1);
+  assert.throws(() => checkedBaseline(dir, { ...ID, scenario: 'banking', load: '9 VUs (closed model), 6s' }), /refused: the baseline is another kind of run \(load: baseline '4 VUs \(closed model\), 6s', this run '9 VUs/);
+  assert.throws(() => checkedBaseline(dir, { ...ID, scenario: 'failures' }), /refused: .*scenario: baseline '.*', this run 'failures'/);
+  // Saved as one file: a set with one baseline per kind, read back the same way.
+  const { out, kinds } = saveBaseline([dir], 'suite', join(dir, 'saved'));
+  assert.deepEqual(kinds.map((k) => `${k.scenario}:${k.runs.length}`).sort(), ['banking:1', 'payment:2']);
+  assert.equal(JSON.parse(readFileSync(out, 'utf8')).schema, 'paykit.baseline-set/v1');
+  assert.equal(checkedBaseline(out, ID).runs.length, 2);
+  assert.equal(checkedBaseline(out, { ...ID, scenario: 'banking' }).runs.length, 1);
+  assert.throws(() => saveBaseline([dir], '../x', join(dir, 'saved')), /--name must be letters/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('takeBaselineArg: takes --baseline and its path from anywhere; a missing path is named', () => {
+  const argv = ['payment', '--baseline', 'main', '--quiet'];
+  assert.equal(takeBaselineArg(argv), 'main');
+  assert.deepEqual(argv, ['payment', '--quiet']);
+  assert.equal(takeBaselineArg(['payment']), undefined);
+  assert.throws(() => takeBaselineArg(['payment', '--baseline']), /--baseline needs a path/);
+  assert.throws(() => takeBaselineArg(['payment', '--baseline', '--quiet']), /--baseline needs a path/);
+});
+
+test('withBaseline (distributed, verdict, flat memory): no per-endpoint data or another kind of run is an error, never a silent pass', async () => {
+  const { withBaseline } = await import('../../cli/baseline.ts');
+  const loaded = { baseline: HEALTHY, source: 'main' };
+  type R = Parameters<typeof withBaseline>[0] & { baseline?: Comparison };
+  const report: R = { scenario: 'payment', profile: 'smoke', run: { targets: [], load: ID.load, seed: 1, startedAt: '' }, verdict: 'pass', finishedAt: '', durationSeconds: 6, endpoints: [{ name: 'POST /p', requests: 2000, failed: 0, p95Ms: 102, p99Ms: 153 }] };
+  const slow = withBaseline(report, loaded, ID.k6Version);
+  assert.equal(slow.verdict, 'fail');
+  assert.equal(slow.baseline?.rows.find((r) => r.metric === 'p50 ms')?.outcome, 'not compared', 'a merged report has no p50');
+  const empty = withBaseline({ ...report, endpoints: [] }, loaded, ID.k6Version);
+  assert.equal(empty.verdict, 'error');
+  assert.match(empty.error!, /--baseline main: this run's report has no per-endpoint data to compare/);
+  const other = withBaseline({ ...report, run: { targets: [], seed: 1, startedAt: '', load: '9 VUs (closed model), 6s' } }, loaded, ID.k6Version);
+  assert.equal(other.verdict, 'error');
+  assert.match(other.error!, /refused after the run: .*load: baseline '4 VUs/);
+  assert.equal(withBaseline(report, null, ID.k6Version), report, 'no --baseline: the report as it was');
 });

@@ -215,4 +215,10 @@ test('a run failed only by its baseline: FAIL naming endpoint and metric, and a 
   assert.equal(rowsOf(html, 'baseline'), c.rows.length);
   assert.match(html, /<span class="state breached">regression<\/span>/);
   assert.doesNotMatch(pageOf(passing), /<h2>Baseline<\/h2>/, 'no section without a baseline');
+  assert.doesNotMatch(html, /busier machine/, 'no load average recorded: nothing said about it');
+  // Recorded load averages: shown, and a busier machine named next to the regression.
+  const busy = compare({ schema: BASELINE_SCHEMA, scenario: 'payment', profile: 'smoke', load: null, k6Version: null, runs: [{ ...runOf(1), loadAverage: 0.7 }, { ...runOf(1.1), loadAverage: 0.9 }] }, { ...runOf(60), loadAverage: 4.2 });
+  const busyHtml = pageOf({ ...passing, verdict: 'fail', baseline: { source: 'main', ...busy } } as never);
+  assert.match(busyHtml, /load average 4\.20 \(baseline 0\.80\)/);
+  assert.match(busyHtml, /<p class="busier"><strong>Note:<\/strong> this run ran on a busier machine than its baseline \(1-minute load average 4\.20 against 0\.80\)\.<\/p>/);
 });

@@ -10,7 +10,9 @@ test('suite arguments: scenarios, profile and fail-fast; mistakes are named', ()
     profile: 'load',
     failFast: true,
     out: null,
+    baseline: null,
   });
+  assert.equal(parseSuiteArgs(['--scenarios', 'payment', '--baseline', 'reports/suite-a'], known).baseline, 'reports/suite-a');
   assert.throws(() => parseSuiteArgs([], known), /--scenarios is required \(available: payment, banking, failures\)/);
   assert.throws(() => parseSuiteArgs(['--scenarios', 'payment,nope'], known), /unknown scenario\(s\): nope/);
   assert.throws(() => parseSuiteArgs(['--scenarios', 'payment', '--profile', 'turbo'], known), /unknown profile 'turbo'/);
@@ -23,6 +25,11 @@ function outcome(scenario: string, verdict: ScenarioOutcome['verdict'], extra: P
     requests: 100, requestsPerSecond: 10, p95Ms: 5, errorRate: 0, ...extra,
   };
 }
+
+test('a regression against the baseline is its own reason, naming endpoint and metric', () => {
+  const d = decide([outcome('payment', 'fail', { regressions: ['POST /api/v1/payments p50 ms'] })]);
+  assert.deepEqual(d, { decision: 'NOT READY', reasons: ['payment: regression against the baseline: POST /api/v1/payments p50 ms'] });
+});
 
 test('READY only when every scenario passed; every other outcome is a reason', () => {
   assert.deepEqual(decide([outcome('payment', 'pass'), outcome('banking', 'pass')]), { decision: 'READY', reasons: [] });

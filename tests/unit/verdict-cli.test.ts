@@ -13,6 +13,7 @@ test('verdict arguments: all named, PROMETHEUS_URL as the default server, a clea
   assert.throws(() => parseVerdictArgs(['--scenario', 'payment', '--testid', 't'], {}), /--prometheus \(or PROMETHEUS_URL\) is required/);
   assert.throws(() => parseVerdictArgs(['--scenario', 'payment', '--testid', 't', '--prometheus', 'x', '--runners', '0'], {}), /--runners must be a whole number/);
   assert.throws(() => parseVerdictArgs(['--testid', '--scenario'], {}), /--testid needs a value/);
+  assert.equal(parseVerdictArgs(['--scenario', 'payment', '--testid', 't', '--prometheus', 'x', '--baseline', 'reports/run-a'], {}).baseline, 'reports/run-a');
 });
 
 test('remote runner addresses: labels default to r<i>, a label given twice or a bad address is named', () => {

@@ -140,6 +140,8 @@ test('segments cover 0..1 and the CLI names bad arguments', () => {
   assert.deepEqual(segments(3), { sequence: '0,1/3,2/3,1', segments: ['0:1/3', '1/3:2/3', '2/3:1'] });
   assert.deepEqual(segments(1), { sequence: '0,1', segments: ['0:1'] });
   assert.deepEqual(parseArgs(['payment', '--runners', '2'], {}), { scenario: 'payment', runners: 2, profile: 'smoke' });
+  assert.deepEqual(parseArgs(['payment', '--baseline', 'main', '--runners', '2'], {}), { scenario: 'payment', runners: 2, profile: 'smoke', baseline: 'main' });
+  assert.throws(() => parseArgs(['payment', '--runners', '2', '--baseline'], {}), /--baseline needs a path/);
   assert.throws(() => parseArgs(['payment', '--runners', 'x'], {}), /--runners must be a whole number from 1 to 64, got 'NaN'/);
   assert.throws(() => parseArgs(['payment', '--runners', '2', '--vus', '3'], {}), /unknown option --vus/);
 });

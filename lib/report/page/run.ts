@@ -3,7 +3,7 @@
 // renderer for a single run and for a distributed one (plus its runners). It reads the report data
 // summary.json holds; the Node side adds what only it knows (exit code, k6 version, commit, series).
 // Pure, tested in Node.
-import { comparisonCells } from '../../baseline.ts';
+import { busierNote, comparisonCells, loadAverageText } from '../../baseline-text.ts';
 import type { FailureExample } from './failures.ts';
 import type { CheckResult, EndpointResult, Report, ThresholdResult } from '../../verdict/report-data.ts';
 import type { TaskMixRow } from '../../tasks.ts';
@@ -156,8 +156,10 @@ function baselineSection(c: PageReport['baseline']): string {
     if (row.outcome === 'regression') cells[6] = `<span class="state breached">regression</span>`;
     return cells;
   });
-  const head = `${c.runs} baseline run${c.runs === 1 ? '' : 's'} from <span class="mono">${esc(c.source)}</span>: ${c.regressions.length === 0 ? 'no regression beyond noise' : `regression in ${esc(c.regressions.join(', '))}`}. Method: docs/baseline.md.`;
-  return `<h2>Baseline</h2><p class="muted">${head}</p>${table('baseline', ['endpoint', 'metric', 'baseline', 'current', 'change', 'band', 'outcome'], rows, new Set([2, 3, 4]))}`;
+  const head = `${c.runs} baseline run${c.runs === 1 ? '' : 's'} from <span class="mono">${esc(c.source)}</span>: ${c.regressions.length === 0 ? 'no regression beyond noise' : `regression in ${esc(c.regressions.join(', '))}`}. Method: docs/baseline.md.${c.loadAverage ? ` ${esc(loadAverageText(c))}.` : ''}`;
+  // Next to a regression: whether the machine, not the code, may be why.
+  const busy = c.regressions.length > 0 ? busierNote(c) : null;
+  return `<h2>Baseline</h2><p class="muted">${head}</p>${busy ? `<p class="busier"><strong>Note:</strong> ${esc(busy)}.</p>` : ''}${table('baseline', ['endpoint', 'metric', 'baseline', 'current', 'change', 'band', 'outcome'], rows, new Set([2, 3, 4]))}`;
 }
 
 function endpointBudget(name: string, ts: ReadonlyArray<ThresholdResult>): string {
