@@ -11,12 +11,12 @@
 // endpoints) and <out>/errors (errors=2% on POST /api/v1/payments); fault runs are interleaved with the
 // healthy ones so both see the same machine. `evaluate` compares every method on those files only: the
 // first N healthy runs as the baseline (as a CI job would keep them), then random draws of N.
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { compare, type Baseline, type CompareOptions, type Comparison } from '../lib/baseline.ts';
-import { startSandboxProcess } from '../cli/sandbox-process.ts';
+// the same run as the baseline integration test makes
+import { startOnFreshSandbox } from '../tests/helpers/k6.ts';
 
 const SHORT = { PROFILE: 'smoke', VUS: '4', DURATION: '6s', MIN_WAIT_TIME: '0', MAX_WAIT_TIME: '20' };
 const FAULTS = { healthy: '', latency: 'latency=50ms@/api/v1/payments*', errors: 'errors=2%@POST /api/v1/payments' } as const;
@@ -29,25 +29,12 @@ function arg(name: string, fallback: string): string {
 
 /** One `npm start -- payment` against a fresh sandbox; its baseline.json copied to <out>/<kind>/<n>.json. */
 async function recordRun(out: string, kind: Kind, n: number): Promise<void> {
-  const sb = await startSandboxProcess(FAULTS[kind] ? { SANDBOX_FAULTS: FAULTS[kind] } : {});
-  try {
-    const child = spawn('npm', ['exec', '--', 'tsx', 'cli/run.ts', 'payment', '--quiet'], {
-      env: { ...process.env, ...SHORT, PAYMENT_SERVICE_URL: sb.paymentUrl, BANKING_API_URL: sb.bankingUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stdout += b.toString()));
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-    const dir = /(reports\/payment-smoke-[^/\s]+)\//.exec(stdout)?.[1];
-    if (!dir || !existsSync(join(dir, 'baseline.json'))) throw new Error(`${kind} run ${n}: exit ${code}, no baseline.json:\n${stdout.slice(-1500)}`);
-    mkdirSync(join(out, kind), { recursive: true });
-    copyFileSync(join(dir, 'baseline.json'), join(out, kind, `${String(n).padStart(2, '0')}.json`));
-    rmSync(dir, { recursive: true, force: true });
-    console.log(`${kind} ${n}: exit ${code}, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
-  } finally {
-    await sb.stop();
-  }
+  const { code, stdout, reportDir: dir } = await startOnFreshSandbox(['--quiet'], SHORT, FAULTS[kind]);
+  if (!dir || !existsSync(join(dir, 'baseline.json'))) throw new Error(`${kind} run ${n}: exit ${code}, no baseline.json:\n${stdout.slice(-1500)}`);
+  mkdirSync(join(out, kind), { recursive: true });
+  copyFileSync(join(dir, 'baseline.json'), join(out, kind, `${String(n).padStart(2, '0')}.json`));
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`${kind} ${n}: exit ${code}, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
 }
 
 async function record(): Promise<void> {

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { k6Env, locateK6 } from '../../cli/k6.ts';
+import { startSandboxProcess } from '../../cli/sandbox-process.ts';
 import type { Report } from '../../lib/verdict/report-data.ts';
 
 export interface K6Run {
@@ -60,3 +61,24 @@ export async function sandboxStats(paymentUrl: string, token = 'sandbox-token'):
 
 /** Fast settings for a short, dense run: no think time. */
 export const FAST = { MIN_WAIT_TIME: '0', MAX_WAIT_TIME: '20' };
+
+/**
+ * `npm start -- payment [args]` (PROFILE=smoke) against a fresh sandbox started with `faults`, as the
+ * baseline test and the baseline-method bench both run it: its exit code, output and report directory.
+ */
+export async function startOnFreshSandbox(args: readonly string[], env: Record<string, string>, faults = ''): Promise<{ code: number; stdout: string; reportDir: string | undefined }> {
+  const sb = await startSandboxProcess(faults ? { SANDBOX_FAULTS: faults } : {});
+  try {
+    const child = spawn('npm', ['exec', '--', 'tsx', 'cli/run.ts', 'payment', ...args], {
+      env: { ...process.env, ...env, PAYMENT_SERVICE_URL: sb.paymentUrl, BANKING_API_URL: sb.bankingUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stdout += b.toString()));
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    return { code, stdout, reportDir: /(reports\/payment-smoke-[^/\s]+)\//.exec(stdout)?.[1] };
+  } finally {
+    await sb.stop();
+  }
+}

@@ -8,9 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
-import { startSandboxProcess } from '../../cli/sandbox-process.ts';
 import type { Comparison } from '../../lib/baseline.ts';
-import { FAST } from '../helpers/k6.ts';
+import { FAST, startOnFreshSandbox } from '../helpers/k6.ts';
 
 const SHORT = { ...FAST, VUS: '4', DURATION: '6s', PROFILE: 'smoke' };
 const REPEATS = 10;
@@ -25,27 +24,13 @@ interface StartRun {
 
 /** `npm start -- payment [--baseline dir]` against a fresh sandbox with `faults`; its report dir moved under `into`. */
 async function start(into: string, baseline: string | null, faults = ''): Promise<StartRun> {
-  const sb = await startSandboxProcess(faults ? { SANDBOX_FAULTS: faults } : {});
-  try {
-    const args = ['exec', '--', 'tsx', 'cli/run.ts', 'payment', ...(baseline ? ['--baseline', baseline] : []), '--quiet'];
-    const child = spawn('npm', args, {
-      env: { ...process.env, ...SHORT, PAYMENT_SERVICE_URL: sb.paymentUrl, BANKING_API_URL: sb.bankingUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stdout += b.toString()));
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-    const dir = /(reports\/payment-smoke-[^/\s]+)\//.exec(stdout)?.[1];
-    assert.ok(dir, stdout.slice(-2000));
-    mkdirSync(into, { recursive: true });
-    const reportDir = join(into, basename(dir));
-    renameSync(dir, reportDir);
-    const summary = JSON.parse(readFileSync(join(reportDir, 'summary.json'), 'utf8'));
-    return { code, stdout, reportDir, comparison: summary.baseline };
-  } finally {
-    await sb.stop();
-  }
+  const { code, stdout, reportDir: dir } = await startOnFreshSandbox([...(baseline ? ['--baseline', baseline] : []), '--quiet'], SHORT, faults);
+  assert.ok(dir, stdout.slice(-2000));
+  mkdirSync(into, { recursive: true });
+  const reportDir = join(into, basename(dir));
+  renameSync(dir, reportDir);
+  const summary = JSON.parse(readFileSync(join(reportDir, 'summary.json'), 'utf8'));
+  return { code, stdout, reportDir, comparison: summary.baseline };
 }
 
 const root = mkdtempSync(join(tmpdir(), 'paykit-baseline-'));

@@ -3,47 +3,30 @@
 // images; what the override repeats from docker-compose.yml says the same; and the load runners' own
 // command, given RUNNER_PORTS, listens and publishes on 127.0.0.1 with a port per index.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { IMAGES } from '../../cli/compose/images.ts';
+import { resolvedCompose, runServiceCommand, type ComposeService } from '../helpers/compose.ts';
 import { needing } from '../helpers/system.ts';
 
 const compose = needing('docker-compose');
 
-interface Service {
-  image?: string;
-  command?: string[];
-  environment?: Record<string, string | number>;
-  depends_on?: Record<string, { condition: string }>;
-  network_mode?: string;
-  profiles?: string[];
-}
-
-function resolved(files: string[], env: Record<string, string> = {}): Record<string, Service> {
-  const opts = { encoding: 'utf8' as const, env: { ...process.env, ...env } };
-  const f = files.flatMap((x) => ['-f', x]);
-  execFileSync('docker-compose', [...f, 'config', '-q'], opts);
-  return (parse(execFileSync('docker-compose', [...f, 'config'], opts)) as { services: Record<string, Service> }).services;
-}
-
 const HOST = ['docker-compose.yml', 'docker-compose.host.yml'];
 
 /** `up coordinator` starts the coordinator and what it depends on, transitively. */
-function started(services: Record<string, Service>, from = 'coordinator', seen = new Set<string>()): Set<string> {
+function started(services: Record<string, ComposeService>, from = 'coordinator', seen = new Set<string>()): Set<string> {
   seen.add(from);
   for (const dep of Object.keys(services[from]!.depends_on ?? {})) if (!seen.has(dep)) started(services, dep, seen);
   return seen;
 }
 
 compose.test('both files are valid; every service npm run compose starts is on the host network (or none), from the kit\'s images, and reaches the others on 127.0.0.1', () => {
-  const base = resolved(['docker-compose.yml']);
+  const base = resolvedCompose(['docker-compose.yml']);
   const tmp = mkdtempSync(join(tmpdir(), 'paykit-compose-host-'));
   const knobs = join(tmp, 'knobs.env');
   writeFileSync(knobs, 'DURATION=7s\nPAYMENT_SERVICE_URL=http://not-this\n');
-  const host = resolved(HOST, { PAYMENT_PORT: '18000', BANKING_PORT: '18001', PROMETHEUS_PORT: '19090', SETUP_PORT: '16565', RUNNER_PORTS: '16566,16567', PAYKIT_KNOBS: knobs });
+  const host = resolvedCompose(HOST, { PAYMENT_PORT: '18000', BANKING_PORT: '18001', PROMETHEUS_PORT: '19090', SETUP_PORT: '16565', RUNNER_PORTS: '16566,16567', PAYKIT_KNOBS: knobs });
   rmSync(tmp, { recursive: true, force: true });
   assert.deepEqual(Object.keys(host).sort(), Object.keys(base).sort(), 'the override adds no service');
   const up = started(host);
@@ -70,8 +53,8 @@ compose.test('both files are valid; every service npm run compose starts is on t
 });
 
 compose.test('what the override repeats from docker-compose.yml says the same: Prometheus\'s flags, the coordinator\'s command', () => {
-  const base = resolved(['docker-compose.yml']);
-  const host = resolved(HOST, { PROMETHEUS_PORT: '19090' });
+  const base = resolvedCompose(['docker-compose.yml']);
+  const host = resolvedCompose(HOST, { PROMETHEUS_PORT: '19090' });
   const baseFlags = base['prometheus']!.command!;
   const hostFlags = host['prometheus']!.command!;
   assert.deepEqual(hostFlags.filter((f) => !/^--(web\.listen-address|storage\.tsdb\.path)=/.test(f)), baseFlags, 'only the listen address and the storage path are added');
@@ -86,26 +69,17 @@ compose.test('what the override repeats from docker-compose.yml says the same: P
   assert.deepEqual(host['k6-runner']!.command, base['k6-runner']!.command, 'the runners\' command is docker-compose.yml\'s own');
 });
 
-function runCommand(s: Service, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
-  const full = { ...Object.fromEntries(Object.entries(s.environment!).map(([k, v]) => [k, String(v)])), ...env };
-  const child = spawn('sh', ['-c', s.command![0]!.replace(/\$\$/g, '$')], { env: full });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
-}
 
 compose.test('with RUNNER_PORTS each replica listens on 127.0.0.1 at its index\'s port and claims that address; an index with no port is refused', async () => {
   const ports = ['16566', '16567', '16568'];
-  const runner = resolved(HOST, { RUNNERS: '3', TEST_ID: 'ports', RUNNER_PORTS: ports.join(',') })['k6-runner']!;
+  const runner = resolvedCompose(HOST, { RUNNERS: '3', TEST_ID: 'ports', RUNNER_PORTS: ports.join(',') })['k6-runner']!;
   const tmp = mkdtempSync(join(tmpdir(), 'paykit-compose-host-'));
   try {
     // A stand-in k6 prints its arguments; `hostname -i` must not be asked (the address is not 0.0.0.0).
     writeFileSync(join(tmp, 'k6'), '#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n', { mode: 0o755 });
     writeFileSync(join(tmp, 'hostname'), '#!/bin/sh\necho "hostname was called" >&2; exit 1\n', { mode: 0o755 });
     const env = { PATH: `${tmp}:${process.env.PATH}`, RUNNER_CLAIMS: join(tmp, 'claims'), REPORT_DIR: join(tmp, 'r') };
-    const runs = await Promise.all([0, 1, 2].map(() => runCommand(runner, env)));
+    const runs = await Promise.all([0, 1, 2].map(() => runServiceCommand(runner, env)));
     const byLabel = new Map<string, string>();
     for (const r of runs) {
       assert.equal(r.code, 0, r.err);
@@ -119,7 +93,7 @@ compose.test('with RUNNER_PORTS each replica listens on 127.0.0.1 at its index\'
       byLabel.set(claimed[1]!, address);
     }
     assert.deepEqual([...byLabel.keys()].sort(), ['r0', 'r1', 'r2']);
-    const short = await runCommand(runner, { ...env, TEST_ID: 'short', RUNNERS: '3', RUNNER_PORTS: '16566', RUNNER_INDEX: '2' });
+    const short = await runServiceCommand(runner, { ...env, TEST_ID: 'short', RUNNERS: '3', RUNNER_PORTS: '16566', RUNNER_INDEX: '2' });
     assert.equal(short.code, 1);
     assert.match(short.err, /RUNNER_PORTS '16566' has no port for index 2/);
   } finally {

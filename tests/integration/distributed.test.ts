@@ -2,52 +2,25 @@
 // compose resolves it for several RUNNERS, its replicas' own command claiming their segments side by side,
 // and two complementary segments run against a local sandbox.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parse } from 'yaml';
 import { readClaims } from '../../cli/distributed/claims.ts';
 import { startSandboxProcess } from '../../cli/sandbox-process.ts';
 import { FAST, runK6 } from '../helpers/k6.ts';
+import { resolvedCompose, runServiceCommand, type ComposeService } from '../helpers/compose.ts';
 import { needing } from '../helpers/system.ts';
 
 const compose = needing('docker-compose');
-
-interface Service {
-  image?: string;
-  command?: string[];
-  environment?: Record<string, string | number>;
-  depends_on?: Record<string, { condition: string }>;
-  deploy?: { replicas?: number };
-  volumes?: string[];
-}
-
-/** The file as compose resolves it (anchors, variables); `docker-compose config` also validates it. */
-function resolved(env: Record<string, string> = {}): Record<string, Service> {
-  const opts = { encoding: 'utf8' as const, env: { ...process.env, ...env } };
-  execFileSync('docker-compose', ['config', '-q'], opts);
-  return (parse(execFileSync('docker-compose', ['config'], opts)) as { services: Record<string, Service> }).services;
-}
-
-/** Runs a service's own shell command (compose hands sh `$` where the file says `$$`); never throws. */
-function runCommand(s: Service, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
-  const full = { ...Object.fromEntries(Object.entries(s.environment!).map(([k, v]) => [k, String(v)])), ...env };
-  const child = spawn('sh', ['-c', s.command![0]!.replace(/\$\$/g, '$')], { env: full });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
-}
 
 const flag = (args: string[], name: string) => args[args.indexOf(name) + 1]!;
 const fraction = (p: string) => p.split('/').map(Number).reduce((a, b) => a / b);
 
 for (const n of [1, 3, 5]) {
   compose.test(`docker-compose.yml with RUNNERS=${n}: valid; ${n} replicas claim every segment once with distinct labels and publish their addresses; the coordinator finds them`, async () => {
-    const services = resolved({ RUNNERS: String(n), TEST_ID: 'graph' });
+    const services = resolvedCompose(['docker-compose.yml'], { RUNNERS: String(n), TEST_ID: 'graph' });
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { k6: { version: string } };
     const tmp = mkdtempSync(join(tmpdir(), 'paykit-compose-'));
     // Stand-ins: `k6` prints its arguments; `hostname -i` prints the replica's address (two, as on a dual-stack host).
@@ -64,15 +37,15 @@ for (const n of [1, 3, 5]) {
 
       // Stale claims of an earlier run with this test id are emptied by k6-claims before any runner starts.
       execFileSync('mkdir', ['-p', join(claims, 'graph', '0')]);
-      assert.equal((await runCommand(services['k6-claims']!, { RUNNER_CLAIMS: claims })).code, 0);
+      assert.equal((await runServiceCommand(services['k6-claims']!, { RUNNER_CLAIMS: claims })).code, 0);
       assert.deepEqual(readdirSync(claims), []);
       assert.equal(runner.depends_on?.['k6-claims']?.condition, 'service_completed_successfully');
 
       // All replicas start at once, as compose starts them: the mkdir claims must not collide.
       const ips = Array.from({ length: n }, (_, j) => `10.0.7.${j + 10}`);
-      const runs = await Promise.all(ips.map((ip) => runCommand(runner, { ...base, FAKE_IP: ip })));
+      const runs = await Promise.all(ips.map((ip) => runServiceCommand(runner, { ...base, FAKE_IP: ip })));
       assert.equal(services['k6-setup']!.environment!.RUNNER_CLAIMS, undefined, 'the setup runner claims no slot');
-      const setupRun = await runCommand(services['k6-setup']!, { PATH: base.PATH, REPORT_DIR: base.REPORT_DIR });
+      const setupRun = await runServiceCommand(services['k6-setup']!, { PATH: base.PATH, REPORT_DIR: base.REPORT_DIR });
       const covered: string[] = [];
       const labels = new Set<string>();
       const sequences = new Set<string>();
@@ -113,7 +86,7 @@ for (const n of [1, 3, 5]) {
         assert.equal(labelOf.get(address), label, `${entry}: the address of the replica labelled ${label}`);
       }
       // One replica more than RUNNERS finds no slot and says why, instead of running a segment twice.
-      const extra = await runCommand(runner, { ...base, FAKE_IP: '10.0.7.99' });
+      const extra = await runServiceCommand(runner, { ...base, FAKE_IP: '10.0.7.99' });
       assert.notEqual(extra.code, 0);
       assert.match(extra.err, new RegExp(`no free runner slot in .*graph \\(RUNNERS=${n}`));
       assert.ok(!existsSync(join(claims, 'graph', String(n))));
@@ -124,7 +97,7 @@ for (const n of [1, 3, 5]) {
       assert.equal(String(coordinator.environment!.RUNNERS), String(n));
       assert.equal(coordinator.environment!.RUNNER_CLAIMS, runner.environment!.RUNNER_CLAIMS);
       assert.match(coordinator.command!.join(' '), /--remote-from "\$\$RUNNER_CLAIMS\/\$\$TEST_ID" --runners "\$\$RUNNERS" --setup k6-setup:6565/);
-      const mount = (s: Service) => s.volumes!.find((v) => v.startsWith('claims:'))?.split(':')[1];
+      const mount = (s: ComposeService) => s.volumes!.find((v) => v.startsWith('claims:'))?.split(':')[1];
       assert.equal(mount(coordinator), runner.environment!.RUNNER_CLAIMS, 'the coordinator reads the claims volume where the runners write it');
       assert.equal(mount(runner), runner.environment!.RUNNER_CLAIMS);
       for (const [name, s] of Object.entries(services)) {
@@ -138,24 +111,24 @@ for (const n of [1, 3, 5]) {
 }
 
 compose.test('a runner given RUNNER_INDEX (a StatefulSet ordinal) takes exactly that slot; a taken or out-of-range index is refused; without claims it runs that segment alone', async () => {
-  const runner = resolved({ RUNNERS: '3' })['k6-runner']!;
+  const runner = resolvedCompose(['docker-compose.yml'], { RUNNERS: '3' })['k6-runner']!;
   const tmp = mkdtempSync(join(tmpdir(), 'paykit-compose-'));
   writeFileSync(join(tmp, 'k6'), '#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n', { mode: 0o755 });
   const env = { PATH: `${tmp}:${process.env.PATH}`, RUNNER_CLAIMS: join(tmp, 'claims'), REPORT_DIR: join(tmp, 'r'), RUNNER_ADDRESS: '127.0.0.1:7001', TEST_ID: 't' };
   try {
-    const one = await runCommand(runner, { ...env, RUNNER_INDEX: '1' });
+    const one = await runServiceCommand(runner, { ...env, RUNNER_INDEX: '1' });
     assert.equal(one.code, 0, one.err);
     assert.equal(flag(one.out.trim().split('\n'), '--execution-segment'), '1/3:2/3');
     assert.deepEqual(readClaims(join(tmp, 'claims', 't'), 3), { remote: ['r1=127.0.0.1:7001'], pending: [0, 2] });
-    const again = await runCommand(runner, { ...env, RUNNER_INDEX: '1' });
+    const again = await runServiceCommand(runner, { ...env, RUNNER_INDEX: '1' });
     assert.notEqual(again.code, 0);
     assert.match(again.err, /no free runner slot/);
-    const outside = await runCommand(runner, { ...env, RUNNER_INDEX: '3' });
+    const outside = await runServiceCommand(runner, { ...env, RUNNER_INDEX: '3' });
     assert.notEqual(outside.code, 0);
     assert.match(outside.err, /RUNNER_INDEX 3 is not below RUNNERS=3/);
     // Without a claims directory (pods given --remote by hand): the segment and label of the index alone.
     const { RUNNER_CLAIMS: _, ...unclaimed } = env;
-    const two = await runCommand({ ...runner, environment: Object.fromEntries(Object.entries(runner.environment!).filter(([k]) => k !== 'RUNNER_CLAIMS')) }, { ...unclaimed, RUNNER_INDEX: '2' });
+    const two = await runServiceCommand({ ...runner, environment: Object.fromEntries(Object.entries(runner.environment!).filter(([k]) => k !== 'RUNNER_CLAIMS')) }, { ...unclaimed, RUNNER_INDEX: '2' });
     assert.equal(two.code, 0, two.err);
     const args = two.out.trim().split('\n');
     assert.equal(flag(args, '--execution-segment'), '2/3:1');
