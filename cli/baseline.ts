@@ -13,9 +13,8 @@ import {
   aggregateOf, BASELINE_SCHEMA, bandOf, identityOf, judgeAgainstBaseline, LOAD_GENERATOR, mergeBaselines, refusal,
   type Baseline, type Comparison, type RunFacts, type RunIdentity,
 } from '../lib/baseline.ts';
-import { renderComparisonMarkdown, renderComparisonText } from '../lib/baseline-text.ts';
 import { describeLoad, resolveProfile } from '../lib/profiles.ts';
-import { renderJunit } from '../lib/report/render.ts';
+import { renderReport } from '../lib/report/render.ts';
 import type { Report } from '../lib/verdict/report-data.ts';
 import { writeReportFile } from './report-files.ts';
 
@@ -174,11 +173,6 @@ export function withBaseline<R extends JudgedReport>(report: R, loaded: LoadedBa
   return judgeAgainstBaseline(report, loaded.baseline, loaded.source, facts).report;
 }
 
-/** The comparison's lines for a terminal and summary.txt: the table and, on a regression, the gate's line. */
-export function comparisonText(c: Comparison & { source: string }): string {
-  const gate = c.regressions.length > 0 ? `\nREGRESSION against the baseline: ${c.regressions.join('; ')}\n` : '';
-  return renderComparisonText(c, c.source) + gate;
-}
 
 export interface AppliedBaseline {
   comparison: Comparison;
@@ -197,10 +191,11 @@ export function applyBaseline(reportDir: string, report: Report, loaded: LoadedB
   if (!report.endpoints?.length) return null;
   // A regression fails the run as a breached budget does: the verdict every report and the page show.
   const { report: updated, comparison } = judgeAgainstBaseline(report, loaded.baseline, loaded.source, facts);
-  writeReportFile(join(reportDir, 'summary.json'), JSON.stringify(updated, null, 2) + '\n', secrets);
-  if (existsSync(join(reportDir, 'junit.xml'))) writeReportFile(join(reportDir, 'junit.xml'), renderJunit(updated), secrets);
-  const md = join(reportDir, 'summary.md');
-  if (existsSync(md)) writeReportFile(md, readFileSync(md, 'utf8') + renderComparisonMarkdown(comparison, loaded.source), secrets);
+  // Rendered again by the one renderer: the verdict, the comparison's table and its test cases together.
+  const files = renderReport(updated);
+  writeReportFile(join(reportDir, 'summary.json'), files.json, secrets);
+  if (existsSync(join(reportDir, 'junit.xml'))) writeReportFile(join(reportDir, 'junit.xml'), files.junit, secrets);
+  if (existsSync(join(reportDir, 'summary.md'))) writeReportFile(join(reportDir, 'summary.md'), files.md, secrets);
   return { comparison, source: loaded.source, report: updated };
 }
 

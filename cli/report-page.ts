@@ -19,9 +19,8 @@ import { renderReport } from '../lib/report/render.ts';
 import { errorBoundText } from '../lib/verdict/from-prometheus.ts';
 import { exitCodeOf, type DistributedReport } from '../lib/verdict/report-data.ts';
 import { redactReportDir, writeReportFile } from './report-files.ts';
-import { renderComparisonMarkdown } from '../lib/baseline-text.ts';
 import type { RunFacts as BaselineFacts } from '../lib/baseline.ts';
-import { comparisonText, writeRunBaseline } from './baseline.ts';
+import { writeRunBaseline } from './baseline.ts';
 
 /** k6's own dashboard export and its event record, next to our report.html. */
 export const DASHBOARD_FILE = 'dashboard.html';
@@ -136,12 +135,11 @@ export function writeSuitePage(dir: string, suite: Parameters<typeof renderSuite
  */
 export function writeReports(dir: string, r: DistributedReport, secrets: readonly string[], series: RunSeries | null = null, k6Version: string | null = null, facts: BaselineFacts = {}): string {
   const files = renderReport(r);
-  const text = files.text + (r.baseline ? comparisonText(r.baseline) : '');
   writeReportFile(join(dir, 'summary.json'), files.json, secrets);
-  writeReportFile(join(dir, 'summary.md'), files.md + (r.baseline ? renderComparisonMarkdown(r.baseline, r.baseline.source) : ''), secrets);
+  writeReportFile(join(dir, 'summary.md'), files.md, secrets);
   if (r.verdict !== 'error' && (r.endpoints ?? []).length > 0) writeRunBaseline(dir, r, k6Version, facts);
   writeReportFile(join(dir, 'junit.xml'), files.junit, secrets);
-  writeReportFile(join(dir, 'summary.txt'), text, secrets);
+  writeReportFile(join(dir, 'summary.txt'), files.text, secrets);
   writeRunPage({
     dir,
     report: r,
@@ -154,5 +152,5 @@ export function writeReports(dir: string, r: DistributedReport, secrets: readonl
     errorBound: errorBoundText(),
   });
   redactReportDir(dir, secrets);
-  return text;
+  return files.text;
 }

@@ -10,8 +10,9 @@
 //                                      (also any run longer than 15 minutes; FLAT_MEMORY=on|off|auto)
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { baselineFor, comparisonText, expectedLoad, runFacts, takeBaselineArg, withBaseline, type LoadedBaseline } from './baseline.ts';
+import { baselineFor, expectedLoad, runFacts, takeBaselineArg, withBaseline, type LoadedBaseline } from './baseline.ts';
 import { writeReports } from './report-page.ts';
+import { renderComparisonText } from '../lib/report/comparison.ts';
 import { DEFAULTS, secretsOf } from '../lib/config.ts';
 import { memoryNote, planMode, type ModePlan } from '../lib/flat-memory.ts';
 import { exitCodeOf } from '../lib/verdict/report-data.ts';
@@ -66,7 +67,7 @@ async function main(): Promise<number> {
   try {
     if (flat) return await runFlat(scenario, profile, env, k6Args, plan, baseline);
     const result = await runScenario({ scenario, profile, env, k6Args, baseline });
-    if (result.comparison) process.stdout.write(comparisonText(result.comparison));
+    if (result.comparison) process.stdout.write(renderComparisonText(result.comparison, result.comparison.source));
     // k6 itself exited 0 when only the baseline failed the run.
     const whose = result.comparison?.regressions.length ? 'exit code' : 'k6 exit code';
     console.log(`\n${scenario}/${profile}: ${whose} ${result.exitCode}, ${result.meaning}`);

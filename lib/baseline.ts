@@ -2,7 +2,7 @@
 // compared with, by more than those runs differ among themselves? Pure, tested in Node; the method and
 // its figures are in docs/baseline.md. Somewhat over 350 lines because the decision is one unit (the
 // identity, the bands, the binomial test, one row per metric, the one judge every command calls); how
-// it reads to people is lib/baseline-text.ts.
+// it reads to people is lib/report/comparison.ts.
 import type { Comparison, ComparisonRow, EndpointResult, LatencyStat, Metric, Outcome, Report } from './verdict/report-data.ts';
 
 // The comparison's shape is part of the report schema (a report carries it); re-exported for its users.

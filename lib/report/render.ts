@@ -3,6 +3,7 @@
 // from Prometheus adds its runners. report.html is page/run.ts beside it, fed by the same data. Pure, tested
 // in Node; k6's handleSummary and the Node tools (cli/report-page.ts) write what this returns.
 import type { DistributedReport, Report, ThresholdResult } from '../verdict/report-data.ts';
+import { renderComparisonMarkdown, renderComparisonText } from './comparison.ts';
 
 function fmt(n: number | null, digits = 2): string {
   if (n === null) return '-';
@@ -162,10 +163,11 @@ function isDistributed(r: Report): r is DistributedReport {
 /** The report files' contents by name (summary.json, summary.md, junit.xml) and the text for stdout. */
 export function renderReport(r: Report): { json: string; md: string; junit: string; text: string } {
   const runners = isDistributed(r) ? renderRunners(r) : null;
+  const c = r.baseline;
   return {
     json: JSON.stringify(r, null, 2) + '\n',
-    md: renderMarkdown(r) + (runners ? '\n```\n' + runners + '```\n' : ''),
+    md: renderMarkdown(r) + (runners ? '\n```\n' + runners + '```\n' : '') + (c ? renderComparisonMarkdown(c, c.source) : ''),
     junit: renderJunit(r),
-    text: renderText(r) + (runners ?? ''),
+    text: renderText(r) + (runners ?? '') + (c ? renderComparisonText(c, c.source) : ''),
   };
 }

@@ -7,7 +7,7 @@ import {
   bandOf, BASELINE_SCHEMA, binomialTailLog, compare, DEFAULT_BAND, judgeAgainstBaseline, LOAD_GENERATOR, MIN_BAND, MIN_LATENCY_CHANGE_MS, mergeBaselines, refusal,
   type Baseline, type Comparison, type EndpointAggregate, type RunAggregate,
 } from '../../lib/baseline.ts';
-import { busierNote, renderComparisonMarkdown, renderComparisonText } from '../../lib/baseline-text.ts';
+import { busierNote, renderComparisonMarkdown, renderComparisonText } from '../../lib/report/comparison.ts';
 import { checkedBaseline, saveBaseline, takeBaselineArg } from '../../cli/baseline.ts';
 
 const ID = { scenario: 'payment', profile: 'smoke', load: '4 VUs (closed model), 6s', k6Version: 'v2.2.0' };

@@ -3,7 +3,7 @@
 // renderer for a single run and for a distributed one (plus its runners). It reads the report data
 // summary.json holds; the Node side adds what only it knows (exit code, k6 version, commit, series).
 // Pure, tested in Node.
-import { busierNote, comparisonCells, loadAverageText } from '../../baseline-text.ts';
+import { busierNote, comparisonCells, loadAverageText } from '../comparison.ts';
 import type { FailureExample } from './failures.ts';
 import type { CheckResult, EndpointResult, Report, ThresholdResult } from '../../verdict/report-data.ts';
 import type { TaskMixRow } from '../../tasks.ts';

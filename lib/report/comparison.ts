@@ -1,6 +1,7 @@
 // The comparison with a baseline as people read it: the terminal's table, summary.md's, the cells the
-// report page shows, and the sentence about a busier machine. Pure; the decision is lib/baseline.ts.
-import type { Comparison, ComparisonRow, Metric } from './baseline.ts';
+// report page shows, and the sentence about a busier machine. Part of the one renderer (render.ts puts
+// it in the text and Markdown of any report that carries a comparison). Pure; the decision is lib/baseline.ts.
+import type { Comparison, ComparisonRow, Metric } from '../verdict/report-data.ts';
 
 /** The sentence shown next to a regression when the machine was busier than for the baseline, else null. */
 export function busierNote(c: Pick<Comparison, 'loadAverage'>): string | null {
@@ -37,7 +38,7 @@ export function comparisonCells(r: ComparisonRow): string[] {
   return [r.endpoint, r.metric, num(r.baseline, r.metric), num(r.current, r.metric), signed(r.change), bandText(r), outcome];
 }
 
-/** The comparison for a terminal: regressions first, then every row. */
+/** The comparison for a terminal and summary.txt: every row, then on a regression the gate's line. */
 export function renderComparisonText(c: Comparison, source: string): string {
   const lines = ['', `  baseline: ${c.runs} run${c.runs === 1 ? '' : 's'} from ${source}: ${c.regressions.length === 0 ? 'no regression beyond noise' : `REGRESSION in ${c.regressions.join(', ')}`}`];
   const busy = c.regressions.length > 0 ? busierNote(c) : null;
@@ -51,6 +52,7 @@ export function renderComparisonText(c: Comparison, source: string): string {
     );
   }
   lines.push('');
+  if (c.regressions.length > 0) lines.push(`REGRESSION against the baseline: ${c.regressions.join('; ')}`, '');
   return lines.join('\n');
 }
 
