@@ -58,26 +58,32 @@ const totalVus = (s: Scenario) => SHARES[s].reduce((n, share) => n + Math.max(1,
 // is applied in memory while bundling; a patch whose text is not found fails loudly.
 
 interface Patch { file: string; from: string | RegExp; to: string }
+const NO_CHECK = 'const check = (..._a: unknown[]) => true;';
 const VARIANTS: Record<string, Patch[]> = {
   'no checks (k6 check() is a no-op)': [
-    { file: 'lib/k6/http.ts', from: "import { check } from 'k6';", to: 'const check = (..._a: unknown[]) => true;' },
-    { file: 'lib/services/banking/users.ts', from: "import { check } from 'k6';", to: 'const check = (..._a: unknown[]) => true;' },
-    { file: 'lib/services/payment/failures.ts', from: "import { check } from 'k6';", to: 'const check = (..._a: unknown[]) => true;' },
+    { file: 'lib/k6/http.ts', from: "import { check, sleep } from 'k6';", to: `import { sleep } from 'k6';\n${NO_CHECK}` },
+    { file: 'lib/k6/context.ts', from: "import { check, sleep } from 'k6';", to: `import { sleep } from 'k6';\n${NO_CHECK}` },
+    { file: 'lib/k6/refusals.ts', from: "import { check } from 'k6';", to: NO_CHECK },
   ],
   'no body-shape checks (status checks kept)': [{ file: 'lib/k6/http.ts', from: 'if (shape) set[', to: 'if (false as boolean) set[' }],
-  'no responseCallback (expected statuses)': [{ file: 'lib/k6/http.ts', from: 'responseCallback: this.callback(opts.expected ?? endpoint.expected),', to: '' }],
+  // k6's default callback then judges every answer (a 4xx counts as failed), as a script without one does
+  'no responseCallback (expected statuses)': [
+    { file: 'lib/k6/http.ts', from: '  private callback(statuses: readonly number[]) {\n', to: '  private callback(statuses: readonly number[]) {\n    if (statuses) return undefined as unknown as ReturnType<typeof http.expectedStatuses>;\n' },
+  ],
   'no name tag': [{ file: 'lib/k6/http.ts', from: 'tags: opts.tags ? mergeTags(p, opts.tags) : p.tags,', to: 'tags: opts.tags,' }],
   'no task/user_class VU tags': [
     { file: 'lib/k6/runner.ts', from: 'vuTags.user_class = userClass;', to: '' },
     { file: 'lib/k6/runner.ts', from: 'vuTags.task = task.name;', to: '' },
-    { file: 'lib/k6/runner.ts', from: 'delete vuTags.task;', to: '' },
   ],
   'no task_* / business counters': [
-    { file: 'lib/k6/runner.ts', from: 'counters.get(task)!.add(1);', to: '' },
+    { file: 'lib/k6/runner.ts', from: 'task.counter.add(1);', to: '' },
     { file: 'lib/k6/metrics.ts', from: /new Counter\('[a-z_]+'\)/g, to: "({ add: (..._a: unknown[]) => undefined } as unknown as Counter)" },
   ],
   'no per-endpoint thresholds': [{ file: 'lib/k6/scenario.ts', from: 'thresholds: mergeThresholds(', to: 'thresholds: {} ?? mergeThresholds(' }],
-  'Math.random instead of the seeded generator': [{ file: 'lib/random.ts', from: 'let state = hashSeed(seed);', to: 'if (seed !== -1) return Math.random;\n  let state = hashSeed(seed);' }],
+  'Math.random instead of the seeded generator': [
+    { file: 'lib/random.ts', from: 'let state = hashSeed(seed) | 0;', to: 'if (seed !== -1) return Math.random;\n  let state = hashSeed(seed) | 0;' },
+    { file: 'lib/random.ts', from: 'let s = (hashSeed(seed) % 2147483646) + 1;', to: 'if (seed !== -1) return Math.random;\n  let s = (hashSeed(seed) % 2147483646) + 1;' },
+  ],
 };
 
 async function bundleVariant(scenario: Scenario, name: string, patches: Patch[]): Promise<string> {

@@ -124,7 +124,7 @@ test('compose\'s coordinator finds the replicas by their claims, releases them t
   const load = report.runners.filter((r) => r.runner !== 'setup');
   assert.deepEqual(load.map((r) => r.runner), ['r0', 'r1', 'r2']);
   for (const r of load) assert.ok(r.requests! > 0, `runner ${r.runner} sent no request`);
-  // Prometheus's totals equal each runner's own (judge-run checks it); the setup runner's setup() requests included.
+  // Prometheus's totals equal each runner's own (the Prometheus verdict checks it, lib/verdict/from-prometheus.ts); the setup runner's setup() requests included.
   assert.equal(report.requests.count, report.runners.reduce((s, r) => s + (r.requests ?? 0), 0));
 
   const again = await verdict({ scenario: 'payment', testId, prometheus: prom.url, runners: 3, profile: 'smoke', reportsRoot: join(tmp, 'reports') }, process.env);
